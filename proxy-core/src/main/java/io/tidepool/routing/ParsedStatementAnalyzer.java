@@ -1,0 +1,156 @@
+package io.tidepool.routing;
+
+import io.tidepool.routing.StatementClassification.Source;
+import java.util.List;
+import java.util.Locale;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.util.TablesNamesFinder;
+
+/**
+ * The slow path: statements the lexer does not read itself (WITH queries) go through JSqlParser,
+ * which tells a data-modifying CTE ({@code WITH d AS (DELETE ... RETURNING *) SELECT ...}) from a
+ * read-only one, and names the tables and functions.
+ *
+ * <p>The parser is driven directly ({@link CCJSqlParser#Statement()}) rather than through
+ * {@code CCJSqlParserUtil.parse}, which hands every parse to an executor thread for its timeout.
+ * Its results are cached by {@link StatementClassifier}, so each distinct text pays once.
+ */
+final class ParsedStatementAnalyzer {
+
+    private ParsedStatementAnalyzer() {
+    }
+
+    /** Classifies a statement that starts with WITH. The lexer is only used for its text. */
+    static void analyzeWith(SqlLexer lx, Facts f) {
+        String sql = lx.text();
+        Statement statement;
+        try {
+            CCJSqlParser parser = CCJSqlParserUtil.newParser(sql);
+            statement = parser.Statement();
+        } catch (Exception e) {
+            throw new StatementClassifier.Unreadable("JSqlParser could not read the WITH query: "
+                    + firstLine(e.getMessage()));
+        } catch (StackOverflowError e) {
+            throw new StatementClassifier.Unreadable("WITH query nested too deeply for JSqlParser");
+        }
+        f.source = Source.PARSER;
+        Collector collector = new Collector();
+        for (String table : collector.getTables(statement)) {
+            f.readTable(fold(table));
+        }
+        collector.functions.forEach(name -> f.function(fold(name)));
+
+        List<WithItem<?>> withItems = List.of();
+        if (statement instanceof Select select) {
+            withItems = nullToEmpty(select.getWithItemsList());
+            f.kind(StatementKind.READ, "WITH SELECT");
+            if (select instanceof PlainSelect plain && plain.getIntoTables() != null) {
+                plain.getIntoTables().forEach(t -> f.writtenTable(fold(t.getFullyQualifiedName())));
+            }
+        } else if (statement instanceof Insert insert) {
+            withItems = nullToEmpty(insert.getWithItemsList());
+            f.kind(StatementKind.WRITE, "WITH INSERT");
+            f.writtenTable(fold(insert.getTable().getFullyQualifiedName()));
+        } else if (statement instanceof Update update) {
+            withItems = nullToEmpty(update.getWithItemsList());
+            f.kind(StatementKind.WRITE, "WITH UPDATE");
+            f.writtenTable(fold(update.getTable().getFullyQualifiedName()));
+        } else if (statement instanceof Delete delete) {
+            withItems = nullToEmpty(delete.getWithItemsList());
+            f.kind(StatementKind.WRITE, "WITH DELETE");
+            f.writtenTable(fold(delete.getTable().getFullyQualifiedName()));
+        } else if (statement instanceof Merge merge) {
+            f.kind(StatementKind.WRITE, "WITH MERGE");
+            f.writtenTable(fold(merge.getTable().getFullyQualifiedName()));
+        } else {
+            throw new StatementClassifier.Unreadable("unexpected WITH statement " + statement.getClass().getSimpleName());
+        }
+        for (WithItem<?> item : withItems) {
+            Table written = null;
+            if (item.getInsert() != null) {
+                written = item.getInsert().getInsert().getTable();
+            } else if (item.getUpdate() != null) {
+                written = item.getUpdate().getUpdate().getTable();
+            } else if (item.getDelete() != null) {
+                written = item.getDelete().getDelete().getTable();
+            }
+            if (written != null) {
+                f.writtenTable(fold(written.getFullyQualifiedName()));
+            }
+            // CTE names are not tables
+            String alias = item.getAliasName();
+            if (alias != null) {
+                f.forgetReadTable(fold(alias));
+            }
+        }
+        if (!f.writtenTables().isEmpty()) {
+            f.kind(StatementKind.WRITE, f.command);
+        }
+        // FOR UPDATE/SHARE anywhere, by tokens: cheaper and complete (sub-queries included)
+        lx.reset(sql);
+        int t;
+        while ((t = lx.next()) != SqlLexer.EOF && t != SqlLexer.ERROR) {
+            if (t == SqlLexer.IDENT && Keyword.of(lx) == Keyword.FOR) {
+                if (lx.next() == SqlLexer.IDENT) {
+                    Keyword k = Keyword.of(lx);
+                    if (k == Keyword.UPDATE || k == Keyword.SHARE || k == Keyword.NO || k == Keyword.KEY) {
+                        f.locking = true;
+                    }
+                }
+            }
+        }
+        if (f.locking) {
+            f.kind(StatementKind.WRITE, f.command + " FOR UPDATE/SHARE");
+        }
+    }
+
+    /** Unquotes and folds a name the way PostgreSQL resolves it. */
+    static String fold(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        for (String part : name.split("\\.")) {
+            if (out.length() > 0) {
+                out.append('.');
+            }
+            if (part.length() >= 2 && part.startsWith("\"") && part.endsWith("\"")) {
+                out.append(part, 1, part.length() - 1);
+            } else {
+                out.append(part.toLowerCase(Locale.ROOT));
+            }
+        }
+        return out.toString();
+    }
+
+    private static <T> List<T> nullToEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "syntax error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Table finder that also records every function call. */
+    private static final class Collector extends TablesNamesFinder<Void> {
+        final java.util.Set<String> functions = new java.util.LinkedHashSet<>();
+
+        @Override
+        public <S> Void visit(Function function, S context) {
+            functions.add(function.getName());
+            return super.visit(function, context);
+        }
+    }
+}
