@@ -9,11 +9,14 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.delete.ParenthesedDelete;
 import net.sf.jsqlparser.statement.insert.Insert;
-import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.ParenthesedUpdate;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
@@ -45,55 +48,59 @@ final class ParsedStatementAnalyzer {
             throw new StatementClassifier.Unreadable("WITH query nested too deeply for JSqlParser");
         }
         f.source = Source.PARSER;
-        Collector collector = new Collector();
-        for (String table : collector.getTables(statement)) {
-            f.readTable(fold(table));
-        }
-        collector.functions.forEach(name -> f.function(fold(name)));
-
-        List<WithItem<?>> withItems = List.of();
+        // Detach the WITH list before walking: JSqlParser's TablesNamesFinder assumes every CTE
+        // body is a SELECT and fails on data-modifying ones, so each body is walked on its own.
+        List<WithItem<?>> withItems;
         if (statement instanceof Select select) {
             withItems = nullToEmpty(select.getWithItemsList());
+            select.setWithItemsList(null);
             f.kind(StatementKind.READ, "WITH SELECT");
             if (select instanceof PlainSelect plain && plain.getIntoTables() != null) {
                 plain.getIntoTables().forEach(t -> f.writtenTable(fold(t.getFullyQualifiedName())));
             }
         } else if (statement instanceof Insert insert) {
             withItems = nullToEmpty(insert.getWithItemsList());
+            insert.setWithItemsList(null);
             f.kind(StatementKind.WRITE, "WITH INSERT");
             f.writtenTable(fold(insert.getTable().getFullyQualifiedName()));
         } else if (statement instanceof Update update) {
             withItems = nullToEmpty(update.getWithItemsList());
+            update.setWithItemsList(null);
             f.kind(StatementKind.WRITE, "WITH UPDATE");
             f.writtenTable(fold(update.getTable().getFullyQualifiedName()));
         } else if (statement instanceof Delete delete) {
             withItems = nullToEmpty(delete.getWithItemsList());
+            delete.setWithItemsList(null);
             f.kind(StatementKind.WRITE, "WITH DELETE");
             f.writtenTable(fold(delete.getTable().getFullyQualifiedName()));
-        } else if (statement instanceof Merge merge) {
-            f.kind(StatementKind.WRITE, "WITH MERGE");
-            f.writtenTable(fold(merge.getTable().getFullyQualifiedName()));
         } else {
             throw new StatementClassifier.Unreadable("unexpected WITH statement " + statement.getClass().getSimpleName());
         }
+        collect(statement, f);
+        java.util.Set<String> cteNames = new java.util.HashSet<>();
         for (WithItem<?> item : withItems) {
+            Object body = item.getParenthesedStatement();
             Table written = null;
-            if (item.getInsert() != null) {
-                written = item.getInsert().getInsert().getTable();
-            } else if (item.getUpdate() != null) {
-                written = item.getUpdate().getUpdate().getTable();
-            } else if (item.getDelete() != null) {
-                written = item.getDelete().getDelete().getTable();
+            if (body instanceof ParenthesedInsert insert) {
+                written = insert.getInsert().getTable();
+                collect(insert.getInsert(), f);
+            } else if (body instanceof ParenthesedUpdate update) {
+                written = update.getUpdate().getTable();
+                collect(update.getUpdate(), f);
+            } else if (body instanceof ParenthesedDelete delete) {
+                written = delete.getDelete().getTable();
+                collect(delete.getDelete(), f);
+            } else if (body instanceof ParenthesedSelect select) {
+                collect(select.getSelect(), f);
             }
             if (written != null) {
                 f.writtenTable(fold(written.getFullyQualifiedName()));
             }
-            // CTE names are not tables
-            String alias = item.getAliasName();
-            if (alias != null) {
-                f.forgetReadTable(fold(alias));
+            if (item.getAliasName() != null) {
+                cteNames.add(fold(item.getAliasName()));
             }
         }
+        cteNames.forEach(f::forgetReadTable);   // CTE names are not tables
         if (!f.writtenTables().isEmpty()) {
             f.kind(StatementKind.WRITE, f.command);
         }
@@ -129,6 +136,14 @@ final class ParsedStatementAnalyzer {
             }
         }
         return out.toString();
+    }
+
+    private static void collect(Statement statement, Facts f) {
+        Collector collector = new Collector();
+        for (String table : collector.getTables(statement)) {
+            f.readTable(fold(table));
+        }
+        collector.functions.forEach(name -> f.function(fold(name)));
     }
 
     private static <T> List<T> nullToEmpty(List<T> list) {

@@ -88,6 +88,10 @@ public final class StatementClassifier {
             classifyFirstWord(lx, f);
         } catch (Unreadable e) {
             return unreadable(f, e.getMessage());
+        } catch (RuntimeException e) {
+            // a library surprise (JSqlParser visitors throw on constructs they do not support):
+            // the statement is unreadable, never a failed session
+            return unreadable(f, "classifier failure: " + e);
         }
         return f.build();
     }
@@ -343,7 +347,7 @@ public final class StatementClassifier {
                         prev2 = prev;
                         prev = kw;
                         t = lx.next();
-                        if (t == SqlLexer.LPAREN) {
+                        if (t == SqlLexer.LPAREN && state[depth] != S_EXPECT_TABLE) {
                             // keyword followed by '(' : IN (...), EXISTS (...), VALUES (...), OVER (...),
                             // CAST(x AS t), ARRAY(...), numeric(10,2): never a user function call
                             // a SELECT inside (EXISTS (SELECT ...)) turns the parenthesis into a query
@@ -418,7 +422,7 @@ public final class StatementClassifier {
                     state[depth] = S_EXPECT_TABLE;
                 }
             }
-            case JOIN -> state[depth] = S_EXPECT_TABLE;
+            case JOIN, TABLE -> state[depth] = S_EXPECT_TABLE;
             case ONLY, LATERAL -> {
                 // FROM ONLY t, FROM LATERAL (...): keep expecting the table
             }
