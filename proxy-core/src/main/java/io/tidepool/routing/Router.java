@@ -77,6 +77,16 @@ public final class Router {
 
     /** Decides where {@code statement} runs for this session in this cluster. */
     public RoutingDecision route(StatementClassification statement, SessionRoutingState session, ClusterView cluster) {
+        RoutingDecision d = decide(statement, session, cluster);
+        return statement.writes() && !d.countsAsWrite() ? asWrite(d) : d;
+    }
+
+    private static RoutingDecision asWrite(RoutingDecision d) {
+        return new RoutingDecision(d.target(), d.nodeIds(), d.rule(), d.notes(), d.loadBalanceNode(),
+                d.pendingFunctions(), d.pendingRelations(), true);
+    }
+
+    private RoutingDecision decide(StatementClassification statement, SessionRoutingState session, ClusterView cluster) {
         int primary = cluster.primaryId();
         switch (statement.kind()) {
             case EMPTY:
@@ -185,12 +195,13 @@ public final class Router {
                 pendingFunctions.add(function);
                 continue;
             }
-            return toPrimary(primary, session, why);
+            return asWrite(toPrimary(primary, session, why));
         }
         if (!pendingFunctions.isEmpty()) {
+            // counted as a write: until pg_proc answers, the function may well write
             return new RoutingDecision(Target.PRIMARY, primaryList(primary),
                     "volatility of " + String.join(", ", pendingFunctions) + "() not known yet; looking it up in pg_proc",
-                    List.of(), session.loadBalanceNode(), pendingFunctions, Set.of());
+                    List.of(), session.loadBalanceNode(), pendingFunctions, Set.of(), true);
         }
 
         // Relations
@@ -223,7 +234,7 @@ public final class Router {
         if (!pendingRelations.isEmpty()) {
             return new RoutingDecision(Target.PRIMARY, primaryList(primary),
                     "persistence of " + String.join(", ", pendingRelations) + " not known yet; looking it up in pg_class",
-                    List.of(), session.loadBalanceNode(), Set.of(), pendingRelations);
+                    List.of(), session.loadBalanceNode(), Set.of(), pendingRelations, false);
         }
         return loadBalance(session, cluster, primary);
     }
@@ -300,7 +311,7 @@ public final class Router {
                     return new RoutingDecision(Target.LOAD_BALANCE_NODE, List.of(best.id()),
                             "load balance: node " + best.id() + " chosen by prefer_lower_delay_standby (lowest delay "
                                     + delayOf(best) + (settings.delayThresholdMillis() > 0 ? " ms)" : " bytes)"),
-                            notes, chosenForSession(session, best.id()), Set.of(), Set.of());
+                            notes, chosenForSession(session, best.id()), Set.of(), Set.of(), false);
                 }
                 notes.add(new Note(-1, "every standby is past the delay threshold"));
             }
@@ -309,10 +320,10 @@ public final class Router {
             }
             return new RoutingDecision(Target.PRIMARY, List.of(primary),
                     "replication delay of the load-balance node is past the threshold", notes,
-                    chosenForSession(session, node), Set.of(), Set.of());
+                    chosenForSession(session, node), Set.of(), Set.of(), false);
         }
         return new RoutingDecision(Target.LOAD_BALANCE_NODE, List.of(node), rule, notes,
-                chosenForSession(session, node), Set.of(), Set.of());
+                chosenForSession(session, node), Set.of(), Set.of(), false);
     }
 
     /** With statement-level balancing the session keeps no node; otherwise it keeps this one. */
@@ -471,7 +482,7 @@ public final class Router {
     public SessionRoutingState afterStatement(SessionRoutingState session, StatementClassification statement,
                                               RoutingDecision decision) {
         SessionRoutingState s = session.usingNodes(decision.nodeIds());
-        if (decision.loadBalanceNode() != s.loadBalanceNode()) {
+        if (decision.target() != Target.NO_NODE && decision.loadBalanceNode() != s.loadBalanceNode()) {
             s = s.withLoadBalanceNode(decision.loadBalanceNode(), decisionRule(decision));
         }
         switch (statement.kind()) {
@@ -487,11 +498,12 @@ public final class Router {
             default -> {
             }
         }
-        Set<String> modified = statement.writes() ? modifiedObjects(statement) : Set.of();
+        boolean writes = decision.countsAsWrite();
+        Set<String> modified = writes ? modifiedObjects(statement) : Set.of();
         boolean temps = settings.checkTempTable() != TempTableCheck.NONE
                 && (!statement.createdTempTables().isEmpty() || !statement.droppedTables().isEmpty()
                 || statement.discardsTempTables());
-        if (!statement.writes() && !temps) {
+        if (!writes && !temps) {
             return s;
         }
         boolean inTransaction = s.transactionStatus().inTransaction();
@@ -509,8 +521,8 @@ public final class Router {
             modifiedInTransaction = m;
         }
         return new SessionRoutingState(s.database(), s.user(), s.applicationName(), s.transactionStatus(),
-                s.loadBalanceNode(), s.nodesInUse(), s.writeInTransaction() || (inTransaction && statement.writes()),
-                s.writeInSession() || statement.writes(), modifiedInTransaction, tempTables,
+                s.loadBalanceNode(), s.nodesInUse(), s.writeInTransaction() || (inTransaction && writes),
+                s.writeInSession() || writes, modifiedInTransaction, tempTables,
                 s.tempTablesAtTransactionStart(), s.transactionSerializable(), s.transactionReadWrite(),
                 s.sessionSerializable(), s.rollbackPending(), s.loadBalanceRule());
     }
@@ -585,7 +597,7 @@ public final class Router {
             return noNode("no primary node is available (" + rule + ")");
         }
         return new RoutingDecision(Target.PRIMARY, List.of(primary), rule, List.of(), session.loadBalanceNode(),
-                Set.of(), Set.of());
+                Set.of(), Set.of(), false);
     }
 
     private static List<Integer> primaryList(int primary) {
@@ -593,7 +605,7 @@ public final class Router {
     }
 
     private static RoutingDecision noNode(String rule) {
-        return new RoutingDecision(Target.NO_NODE, List.of(), rule, List.of(), -1, Set.of(), Set.of());
+        return new RoutingDecision(Target.NO_NODE, List.of(), rule, List.of(), -1, Set.of(), Set.of(), false);
     }
 
     /** Every node the session uses, the primary first; the primary alone when nothing is in use yet. */
@@ -618,7 +630,7 @@ public final class Router {
             return noNode("no usable node for " + command);
         }
         return new RoutingDecision(Target.SESSION_NODES, nodes, command + " goes to every node the session uses",
-                notes, session.loadBalanceNode(), Set.of(), Set.of());
+                notes, session.loadBalanceNode(), Set.of(), Set.of(), false);
     }
 
     private static String bareName(String qualified) {

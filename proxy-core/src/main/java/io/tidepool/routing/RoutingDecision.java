@@ -16,9 +16,12 @@ import java.util.Set;
  * @param loadBalanceNode  the session's load-balance node after this decision (-1 if none chosen yet)
  * @param pendingFunctions functions whose volatility was not known yet (the statement went to the primary)
  * @param pendingRelations relations whose persistence was not known yet (the statement went to the primary)
+ * @param countsAsWrite    the statement counts as a write for disable_load_balance_on_write: a writing
+ *                         statement, or a read calling a function that writes (or may: volatility unknown)
  */
 public record RoutingDecision(Target target, List<Integer> nodeIds, String rule, List<Note> notes,
-                              int loadBalanceNode, Set<String> pendingFunctions, Set<String> pendingRelations) {
+                              int loadBalanceNode, Set<String> pendingFunctions, Set<String> pendingRelations,
+                              boolean countsAsWrite) {
 
     /** Kind of destination. */
     public enum Target {
@@ -48,8 +51,8 @@ public record RoutingDecision(Target target, List<Integer> nodeIds, String rule,
         return nodeIds.isEmpty() ? -1 : nodeIds.get(0);
     }
 
-    /** True when the statement went to the primary only because a catalog answer was missing. */
-    public boolean waitedForNothing() {
-        return pendingFunctions.isEmpty() && pendingRelations.isEmpty();
+    /** True when the primary was chosen only because a catalog answer was still missing. */
+    public boolean hasPendingLookups() {
+        return !pendingFunctions.isEmpty() || !pendingRelations.isEmpty();
     }
 }
