@@ -24,7 +24,7 @@ class StatementClassifierTest {
         StatementClassification s = c("SELECT abalance FROM pgbench_accounts WHERE aid = 4711;");
         assertThat(s.kind()).isEqualTo(StatementKind.READ);
         assertThat(s.source()).isEqualTo(Source.FAST_PATH);
-        assertThat(s.readTables()).containsExactly("pgbench_accounts");
+        assertThat(s.readTables()).containsExactlyInAnyOrder("pgbench_accounts");
         assertThat(s.functions()).isEmpty();
         assertThat(s.writes()).isFalse();
     }
@@ -41,7 +41,7 @@ class StatementClassifierTest {
         StatementClassification s = c("select (select max(v) from t1), * from (select * from t2) s "
                 + "where exists (select 1 from t3 where t3.id = s.id) and s.id in (select id from t4)");
         assertThat(s.readTables()).containsExactlyInAnyOrder("t1", "t2", "t3", "t4");
-        assertThat(s.functions()).containsExactly("max");
+        assertThat(s.functions()).containsExactlyInAnyOrder("max");
         assertThat(s.kind()).isEqualTo(StatementKind.READ);
     }
 
@@ -55,27 +55,27 @@ class StatementClassifierTest {
     void sqlSyntaxThatLooksLikeCallsIsNotAFunction() {
         StatementClassification s = c("select cast(x as numeric(10,2)), coalesce(a, b), extract(year from ts), "
                 + "x::varchar(20), count(*) over (partition by k) from t where k in (1, 2) and v = any($1)");
-        assertThat(s.functions()).containsExactly("count");
-        assertThat(s.readTables()).containsExactly("t");
+        assertThat(s.functions()).containsExactlyInAnyOrder("count");
+        assertThat(s.readTables()).containsExactlyInAnyOrder("t");
     }
 
     @Test
     void extractFromIsNotATableReference() {
         StatementClassification s = c("select extract(epoch from now()) , substring(name from 2 for 3) from users");
-        assertThat(s.readTables()).containsExactly("users");
-        assertThat(s.functions()).containsExactly("now");
+        assertThat(s.readTables()).containsExactlyInAnyOrder("users");
+        assertThat(s.functions()).containsExactlyInAnyOrder("now");
     }
 
     @Test
     void isDistinctFromIsNotATableReference() {
-        assertThat(c("select 1 from t where a is not distinct from b").readTables()).containsExactly("t");
+        assertThat(c("select 1 from t where a is not distinct from b").readTables()).containsExactlyInAnyOrder("t");
     }
 
     @Test
     void setReturningFunctionInFromIsAFunctionNotATable() {
         StatementClassification s = c("select * from generate_series(1, 10) g(i) join t on t.id = g.i");
-        assertThat(s.functions()).containsExactly("generate_series");
-        assertThat(s.readTables()).containsExactly("t");
+        assertThat(s.functions()).containsExactlyInAnyOrder("generate_series");
+        assertThat(s.readTables()).containsExactlyInAnyOrder("t");
     }
 
     @Test
@@ -92,7 +92,7 @@ class StatementClassifierTest {
                 + "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON t.typnamespace = n.oid WHERE t.oid = $1");
         assertThat(s.kind()).isEqualTo(StatementKind.READ);
         assertThat(s.readTables()).containsExactlyInAnyOrder("pg_catalog.pg_type", "pg_catalog.pg_namespace");
-        assertThat(s.functions()).containsExactly("current_schemas");
+        assertThat(s.functions()).containsExactlyInAnyOrder("current_schemas");
         assertThat(s.readsSystemCatalog()).isTrue();
     }
 
@@ -107,7 +107,7 @@ class StatementClassifierTest {
     @Test
     void valuesAndTableAreReads() {
         assertThat(c("VALUES (1, 'a'), (2, 'b')").kind()).isEqualTo(StatementKind.READ);
-        assertThat(c("TABLE accounts").readTables()).containsExactly("accounts");
+        assertThat(c("TABLE accounts").readTables()).containsExactlyInAnyOrder("accounts");
     }
 
     @Test
@@ -148,8 +148,8 @@ class StatementClassifierTest {
     void selectIntoCreatesATable() {
         StatementClassification s = c("SELECT * INTO TEMP snapshot FROM accounts");
         assertThat(s.kind()).isEqualTo(StatementKind.WRITE);
-        assertThat(s.writtenTables()).containsExactly("snapshot");
-        assertThat(s.createdTempTables()).containsExactly("snapshot");
+        assertThat(s.writtenTables()).containsExactlyInAnyOrder("snapshot");
+        assertThat(s.createdTempTables()).containsExactlyInAnyOrder("snapshot");
     }
 
     // ---- writes --------------------------------------------------------------------------
@@ -157,25 +157,25 @@ class StatementClassifierTest {
     @Test
     void pgbenchTpcbStatementsAreWritesOfTheirTable() {
         assertThat(c("UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;").writtenTables())
-                .containsExactly("pgbench_accounts");
+                .containsExactlyInAnyOrder("pgbench_accounts");
         assertThat(c("INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES ($1, $2, $3, $4, CURRENT_TIMESTAMP);")
-                .writtenTables()).containsExactly("pgbench_history");
-        assertThat(c("DELETE FROM ONLY t WHERE id IN (SELECT id FROM u)").writtenTables()).containsExactly("t");
+                .writtenTables()).containsExactlyInAnyOrder("pgbench_history");
+        assertThat(c("DELETE FROM ONLY t WHERE id IN (SELECT id FROM u)").writtenTables()).containsExactlyInAnyOrder("t");
         assertThat(c("MERGE INTO target t USING src s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v")
-                .writtenTables()).containsExactly("target");
+                .writtenTables()).containsExactlyInAnyOrder("target");
     }
 
     @Test
     void insertWithOnConflictIsReadAsAWrite() {
         StatementClassification s = c("insert into kv(k, v) values ($1, $2) on conflict (k) do update set v = excluded.v returning v");
         assertThat(s.kind()).isEqualTo(StatementKind.WRITE);
-        assertThat(s.writtenTables()).containsExactly("kv");
+        assertThat(s.writtenTables()).containsExactlyInAnyOrder("kv");
         assertThat(s.source()).isEqualTo(Source.FAST_PATH);
     }
 
     @Test
     void truncateNamesEveryTable() {
-        assertThat(c("TRUNCATE TABLE a, ONLY b RESTART IDENTITY").writtenTables()).containsExactly("a", "b");
+        assertThat(c("TRUNCATE TABLE a, ONLY b RESTART IDENTITY").writtenTables()).containsExactlyInAnyOrder("a", "b");
     }
 
     @Test
@@ -190,14 +190,14 @@ class StatementClassifierTest {
     @Test
     void createTempTableIsTraced() {
         StatementClassification s = c("CREATE TEMPORARY TABLE IF NOT EXISTS scratch (id int) ON COMMIT DROP");
-        assertThat(s.createdTempTables()).containsExactly("scratch");
-        assertThat(c("create local temp view v as select 1").createdTempTables()).containsExactly("v");
+        assertThat(s.createdTempTables()).containsExactlyInAnyOrder("scratch");
+        assertThat(c("create local temp view v as select 1").createdTempTables()).containsExactlyInAnyOrder("v");
         assertThat(c("create unlogged table u (i int)").createdTempTables()).isEmpty();
     }
 
     @Test
     void dropTableNamesEveryDroppedTable() {
-        assertThat(c("DROP TABLE IF EXISTS a, s.b CASCADE").droppedTables()).containsExactly("a", "s.b");
+        assertThat(c("DROP TABLE IF EXISTS a, s.b CASCADE").droppedTables()).containsExactlyInAnyOrder("a", "s.b");
     }
 
     @Test
@@ -205,13 +205,13 @@ class StatementClassifierTest {
         StatementClassification s = c("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
         assertThat(s.kind()).isEqualTo(StatementKind.WRITE);
         assertThat(s.locking()).isTrue();
-        assertThat(s.readTables()).containsExactly("accounts");
+        assertThat(s.readTables()).containsExactlyInAnyOrder("accounts");
     }
 
     @Test
     void copyDirectionDecides() {
         assertThat(c("COPY t (a, b) FROM STDIN").kind()).isEqualTo(StatementKind.WRITE);
-        assertThat(c("COPY t FROM STDIN").writtenTables()).containsExactly("t");
+        assertThat(c("COPY t FROM STDIN").writtenTables()).containsExactlyInAnyOrder("t");
         assertThat(c("COPY t TO STDOUT").kind()).isEqualTo(StatementKind.READ);
         StatementClassification q = c("COPY (SELECT * FROM a JOIN b USING (id)) TO STDOUT WITH (FORMAT csv)");
         assertThat(q.kind()).isEqualTo(StatementKind.READ);
@@ -236,14 +236,14 @@ class StatementClassifierTest {
         StatementClassification s = c("WITH moved AS (DELETE FROM queue WHERE id = 1 RETURNING *) "
                 + "SELECT * FROM moved");
         assertThat(s.kind()).isEqualTo(StatementKind.WRITE);
-        assertThat(s.writtenTables()).containsExactly("queue");
+        assertThat(s.writtenTables()).containsExactlyInAnyOrder("queue");
     }
 
     @Test
     void cteFeedingAnInsertIsAWrite() {
         StatementClassification s = c("WITH src AS (SELECT 1 AS a) INSERT INTO dst SELECT a FROM src");
         assertThat(s.kind()).isEqualTo(StatementKind.WRITE);
-        assertThat(s.writtenTables()).containsExactly("dst");
+        assertThat(s.writtenTables()).containsExactlyInAnyOrder("dst");
     }
 
     // ---- transactions and session state ---------------------------------------------------
@@ -321,7 +321,7 @@ class StatementClassifierTest {
     void explainAnalyzeIsRoutedAsItsStatement() {
         assertThat(c("EXPLAIN ANALYZE UPDATE t SET v = 1").kind()).isEqualTo(StatementKind.WRITE);
         assertThat(c("EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM t").kind()).isEqualTo(StatementKind.READ);
-        assertThat(c("EXPLAIN (ANALYZE) SELECT nextval('s')").functions()).containsExactly("nextval");
+        assertThat(c("EXPLAIN (ANALYZE) SELECT nextval('s')").functions()).containsExactlyInAnyOrder("nextval");
         assertThat(c("EXPLAIN (ANALYZE false) DELETE FROM t").kind()).isEqualTo(StatementKind.READ);
     }
 
@@ -361,7 +361,7 @@ class StatementClassifierTest {
         StatementClassification s = c("SELECT 1; UPDATE t SET v = 1");
         assertThat(s.kind()).isEqualTo(StatementKind.MULTI_STATEMENT);
         assertThat(s.writes()).isTrue();
-        assertThat(s.writtenTables()).containsExactly("t");
+        assertThat(s.writtenTables()).containsExactlyInAnyOrder("t");
         StatementClassification reads = c("SELECT 1 FROM a; SELECT 2 FROM b;");
         assertThat(reads.kind()).isEqualTo(StatementKind.MULTI_STATEMENT);
         assertThat(reads.writes()).isFalse();
