@@ -21,7 +21,7 @@ final class BackendParameters {
         return List.of(
                 string("backend_hostname", "", RELOAD,
                         "host name or address of the node; a directory means a Unix socket")
-                        .indexed(MAX_BACKENDS).example("host1"),
+                        .indexed(MAX_BACKENDS).example("localhost"),
                 integer("backend_port", 5432, 1, 65535, RELOAD, "port of the node").indexed(MAX_BACKENDS),
                 real("backend_weight", "1", 0, 100_000_000, RELOAD,
                         "share of load-balanced reads, relative to the other nodes").indexed(MAX_BACKENDS),

@@ -21,7 +21,7 @@ final class TidepoolParameters {
     static List<Parameter.Builder> tidepool() {
         return List.of(
                 choice("pcp_client_version", "4.7", RELOAD,
-                        "pgpool-II release whose pcp_* tools connect; PCP layouts differ (spec 1.8)",
+                        "release of the pgpool-II pcp_* tools that connect; their PCP layouts differ",
                         "4.2", "4.3", "4.4", "4.5", "4.6", "4.7"),
                 bool("builtin_failover", "off", RELOAD,
                         "promote and re-point standbys over SQL when no failover_command is set"),
