@@ -1,5 +1,6 @@
 package io.tidepool.routing;
 
+import io.tidepool.config.ConfigSetting;
 import io.tidepool.config.PgpoolConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,9 +150,12 @@ public record RoutingSettings(
                 .statementLevelLoadBalance(config.getBoolean("statement_level_load_balance"))
                 .disableLoadBalanceOnWrite(WritePolicy.parse(config.getString("disable_load_balance_on_write")))
                 .dmlAdaptiveRelations(parseRelations(config.getString("dml_adaptive_object_relationship_list")))
-                .readOnlyFunctions(parseRegexList("read_only_function_list", config.getString("read_only_function_list")))
-                .writeFunctions(parseRegexList("write_function_list", config.getString("write_function_list")))
-                .primaryRoutingQueryPatterns(parsePatternList(config.getString("primary_routing_query_pattern_list")))
+                .readOnlyFunctions(patterns("read_only_function_list", config.getList("read_only_function_list")))
+                .writeFunctions(patterns("write_function_list", config.getList("write_function_list")))
+                // the text as written: a pattern may end in an escaped ';' ("...t1\;;...") that a plain
+                // split at ';' would cut in the wrong place
+                .primaryRoutingQueryPatterns(parsePatternList(config.setting("primary_routing_query_pattern_list")
+                        .map(ConfigSetting::text).orElse("")))
                 .databaseRedirects(RedirectRule.parseList("database_redirect_preference_list",
                         config.getString("database_redirect_preference_list")))
                 .appNameRedirects(RedirectRule.parseList("app_name_redirect_preference_list",
@@ -162,10 +166,18 @@ public record RoutingSettings(
                 .ignoreLeadingWhiteSpace(config.getBoolean("ignore_leading_white_space"))
                 .checkTempTable(TempTableCheck.parse(config.getString("check_temp_table")))
                 .checkUnloggedTable(config.getBoolean("check_unlogged_table"))
-                .delayThresholdBytes(parseLong("delay_threshold", config.getString("delay_threshold")))
-                .delayThresholdMillis(parseMillis("delay_threshold_by_time", config.getString("delay_threshold_by_time")))
+                .delayThresholdBytes(config.getLong("delay_threshold"))
+                .delayThresholdMillis(config.getDuration("delay_threshold_by_time").toMillis())
                 .preferLowerDelayStandby(config.getBoolean("prefer_lower_delay_standby"))
                 .build();
+    }
+
+    private static List<Pattern> patterns(String parameter, List<String> regexes) {
+        List<Pattern> out = new ArrayList<>(regexes.size());
+        for (String regex : regexes) {
+            out.add(caseInsensitive(parameter, regex));
+        }
+        return List.copyOf(out);
     }
 
     /** A comma-separated list of regular expressions (function lists), each anchored, case-insensitive. */
@@ -246,43 +258,6 @@ public record RoutingSettings(
         Map<String, Set<String>> frozen = new LinkedHashMap<>();
         out.forEach((k, v) -> frozen.put(k, Set.copyOf(v)));
         return Map.copyOf(frozen);
-    }
-
-    private static long parseLong(String parameter, String value) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(parameter + ": '" + value + "' is not a whole number of bytes");
-        }
-    }
-
-    /** Milliseconds, with the units pgpool-II accepts for time parameters (ms default, s, min, h). */
-    static long parseMillis(String parameter, String value) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        int i = 0;
-        while (i < v.length() && Character.isDigit(v.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
-            throw new IllegalArgumentException(parameter + ": '" + value + "' is not a duration");
-        }
-        long n = Long.parseLong(v.substring(0, i));
-        String unit = v.substring(i).trim();
-        switch (unit) {
-            case "": case "ms": return n;
-            case "s": return n * 1_000L;
-            case "min": return n * 60_000L;
-            case "h": return n * 3_600_000L;
-            default:
-                throw new IllegalArgumentException(parameter + ": unit '" + unit + "' in '" + value
-                        + "' is not ms, s, min or h");
-        }
     }
 
     /** Mutable builder with pgpool-II's defaults. */
