@@ -60,6 +60,42 @@ public final class StatementClassifier {
         return fresh;
     }
 
+    /**
+     * The classification if it is cached or the lexer alone can produce it; empty when only
+     * JSqlParser can (a WITH query seen for the first time). Parsing costs about a millisecond, so
+     * an event loop calls this and, when it is empty, runs {@link #classify} on a blocking
+     * executor instead of stalling every session of the loop.
+     */
+    public java.util.Optional<StatementClassification> classifyWithoutParser(String sql) {
+        StatementClassification cached = cache.getIfPresent(sql);
+        if (cached != null) {
+            return java.util.Optional.of(cached);
+        }
+        if (needsParser(sql)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(classify(sql));
+    }
+
+    /** True when the statement's first word sends it to JSqlParser (WITH, also after EXPLAIN). */
+    static boolean needsParser(String sql) {
+        SqlLexer lx = SPLIT_LEXER.get().reset(sql);
+        int t;
+        while ((t = lx.next()) == SqlLexer.IDENT || t == SqlLexer.LPAREN) {
+            if (t == SqlLexer.LPAREN) {
+                continue;
+            }
+            Keyword k = Keyword.of(lx);
+            if (k == Keyword.WITH) {
+                return true;
+            }
+            if (k != Keyword.EXPLAIN && k != Keyword.ANALYZE && k != Keyword.ANALYSE && k != Keyword.VERBOSE) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Number of cached texts (approximate; for metrics and tests). */
     public long cachedStatements() {
         cache.cleanUp();

@@ -407,4 +407,14 @@ class StatementClassifierTest {
         }
         assertThat(small.cachedStatements()).isLessThanOrEqualTo(50);
     }
+
+    @Test
+    void classifyWithoutParserDeclinesOnlyUncachedWithQueries() {
+        StatementClassifier fresh = new StatementClassifier(10);
+        assertThat(fresh.classifyWithoutParser("SELECT * FROM t")).isPresent();
+        assertThat(fresh.classifyWithoutParser("WITH x AS (SELECT 1) SELECT * FROM x")).isEmpty();
+        assertThat(fresh.classifyWithoutParser("EXPLAIN ANALYZE WITH x AS (SELECT 1) SELECT * FROM x")).isEmpty();
+        fresh.classify("WITH x AS (SELECT 1) SELECT * FROM x");
+        assertThat(fresh.classifyWithoutParser("WITH x AS (SELECT 1) SELECT * FROM x")).isPresent();
+    }
 }
