@@ -108,8 +108,12 @@ public record SessionRoutingState(
                 transactionSerializable, transactionReadWrite, sessionSerializable, true, loadBalanceRule);
     }
 
-    /** A copy with {@code nodes} added to the nodes in use (same instance when none is new). */
-    SessionRoutingState usingNodes(Iterable<Integer> nodes) {
+    /**
+     * A copy with {@code nodes} added to the nodes in use (same instance when none is new). The
+     * router calls it for every decision; the session calls it when it opens a node on its own
+     * (replaying a Parse, for instance), so that later SET and SAVEPOINT reach that node too.
+     */
+    public SessionRoutingState usingNodes(Iterable<Integer> nodes) {
         Set<Integer> added = null;
         for (Integer n : nodes) {
             if (!nodesInUse.contains(n)) {

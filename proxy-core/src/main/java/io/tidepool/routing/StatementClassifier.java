@@ -413,7 +413,8 @@ public final class StatementClassifier {
                             t = lx.next();
                         }
                     } else if (t == SqlLexer.LPAREN) {
-                        if (prev != Keyword.AS) {
+                        // AS t(a, b) is a column list; TABLESAMPLE method(args) names a sampling method
+                        if (prev != Keyword.AS && prev != Keyword.TABLESAMPLE) {
                             f.function(name);
                         }
                         depth = pushArgs(depth, parenKind, state);
