@@ -31,12 +31,20 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
  */
 final class ParsedStatementAnalyzer {
 
+    /** Longest text handed to JSqlParser. */
+    static final int MAX_PARSED_LENGTH = 64 * 1024;
+
     private ParsedStatementAnalyzer() {
     }
 
     /** Classifies a statement that starts with WITH. The lexer is only used for its text. */
     static void analyzeWith(SqlLexer lx, Facts f) {
         String sql = lx.text();
+        if (sql.length() > MAX_PARSED_LENGTH) {
+            // JSqlParser's time grows quickly with size; a giant WITH query is rare enough to send to the primary
+            throw new StatementClassifier.Unreadable("WITH query of " + sql.length()
+                    + " characters exceeds the parser limit of " + MAX_PARSED_LENGTH);
+        }
         Statement statement;
         try {
             CCJSqlParser parser = CCJSqlParserUtil.newParser(sql);

@@ -44,6 +44,7 @@ final class SqlLexer {
     private boolean leadingComment;
     private boolean noLoadBalanceHint;
     private boolean beforeFirstToken;
+    private boolean error;
 
     SqlLexer reset(String sql) {
         this.text = sql;
@@ -56,6 +57,7 @@ final class SqlLexer {
         this.leadingComment = false;
         this.noLoadBalanceHint = false;
         this.beforeFirstToken = true;
+        this.error = false;
         return this;
     }
 
@@ -64,6 +66,11 @@ final class SqlLexer {
         this.pos = offset;
         this.beforeFirstToken = false;
         return this;
+    }
+
+    /** An unterminated comment, string, dollar quote or quoted identifier was met. */
+    boolean sawError() {
+        return error;
     }
 
     String text() {
@@ -121,10 +128,19 @@ final class SqlLexer {
         return type == IDENT || type == QUOTED_IDENT;
     }
 
-    /** Advances to the next token and returns its type. */
+    /**
+     * Advances to the next token and returns its type. After an {@link #ERROR} every further call
+     * returns {@link #EOF}, so no loop over tokens can spin on a broken text; {@link #sawError()}
+     * tells the caller the text was not fully read.
+     */
     int next() {
+        if (error) {
+            start = end = length;
+            return type = EOF;
+        }
         skipWhitespaceAndComments();
         if (type == ERROR) {
+            error = true;
             return ERROR;
         }
         beforeFirstToken = false;
@@ -293,6 +309,7 @@ final class SqlLexer {
             }
         }
         end = length;
+        error = true;
         return type = ERROR;
     }
 
@@ -329,6 +346,7 @@ final class SqlLexer {
             if (close < 0 || close + tagLength > length) {
                 end = length;
                 pos = length;
+                error = true;
                 return type = ERROR;
             }
             if (text.regionMatches(close, text, pos, tagLength)) {

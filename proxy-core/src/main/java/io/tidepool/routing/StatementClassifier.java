@@ -122,6 +122,9 @@ public final class StatementClassifier {
         lx.reset(sql).next();
         try {
             classifyFirstWord(lx, f);
+            if (lx.sawError() && f.source != Source.PARSER) {
+                throw new Unreadable("unterminated comment, string or quoted identifier");
+            }
         } catch (Unreadable e) {
             return unreadable(f, e.getMessage());
         } catch (RuntimeException e) {
@@ -173,6 +176,9 @@ public final class StatementClassifier {
         int t;
         while (true) {
             t = lx.next();
+            if (t == SqlLexer.ERROR) {
+                return unreadable(f, "unterminated comment, string or quoted identifier");
+            }
             if (partStart < 0 && t != SqlLexer.SEMICOLON && t != SqlLexer.EOF) {
                 partStart = lx.start();
             }
