@@ -61,13 +61,6 @@ final class SqlLexer {
         return this;
     }
 
-    /** Positions the lexer at {@code offset} (for re-lexing an inner statement); keeps leading facts. */
-    SqlLexer seek(int offset) {
-        this.pos = offset;
-        this.beforeFirstToken = false;
-        return this;
-    }
-
     /** An unterminated comment, string, dollar quote or quoted identifier was met. */
     boolean sawError() {
         return error;

@@ -302,7 +302,7 @@ public final class StatementClassifier {
         int depth = 0;
         Keyword prev = Keyword.NONE;      // previous token's keyword (NONE for non-keywords)
         Keyword prev2 = Keyword.NONE;
-        boolean prevWasCastOrDot = false; // '::' (a type name follows) or '.' (handled by name reading)
+        boolean prevWasCast = false;      // '::' was the previous token: a type name follows
         int t = lx.type();
         while (true) {
             switch (t) {
@@ -344,7 +344,7 @@ public final class StatementClassifier {
                     }
                     break;
                 case SqlLexer.CAST:
-                    prevWasCastOrDot = true;
+                    prevWasCast = true;
                     prev2 = prev;
                     prev = Keyword.NONE;
                     t = lx.next();
@@ -352,9 +352,9 @@ public final class StatementClassifier {
                 case SqlLexer.IDENT:
                 case SqlLexer.QUOTED_IDENT: {
                     Keyword kw = t == SqlLexer.IDENT ? Keyword.of(lx) : Keyword.NONE;
-                    if (prevWasCastOrDot) {
+                    if (prevWasCast) {
                         // a type name after '::'; a following '(' is a type modifier
-                        prevWasCastOrDot = false;
+                        prevWasCast = false;
                         t = lx.next();
                         if (t == SqlLexer.LPAREN) {
                             depth = pushArgs(depth, parenKind, state);
@@ -365,7 +365,7 @@ public final class StatementClassifier {
                         continue;
                     }
                     if (kw != Keyword.NONE && kw.reserved) {
-                        handleKeyword(lx, f, kw, prev, prev2, depth, parenKind, state, dml);
+                        handleKeyword(kw, prev, prev2, depth, parenKind, state);
                         if (kw == Keyword.FOR) {
                             t = lx.next();
                             if (t == SqlLexer.IDENT) {
@@ -436,7 +436,7 @@ public final class StatementClassifier {
             if (t != SqlLexer.IDENT) {
                 prev2 = prev;
                 prev = Keyword.NONE;
-                prevWasCastOrDot = false;
+                prevWasCast = false;
             }
             t = lx.next();
         }
@@ -452,8 +452,8 @@ public final class StatementClassifier {
         return depth;
     }
 
-    private static void handleKeyword(SqlLexer lx, Facts f, Keyword kw, Keyword prev, Keyword prev2, int depth,
-                                      byte[] parenKind, byte[] state, boolean dml) {
+    private static void handleKeyword(Keyword kw, Keyword prev, Keyword prev2, int depth, byte[] parenKind,
+                                      byte[] state) {
         switch (kw) {
             case SELECT -> {
                 parenKind[depth] = PAREN_QUERY;   // (SELECT ...) inside function arguments
