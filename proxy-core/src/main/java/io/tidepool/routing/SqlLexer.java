@@ -29,8 +29,8 @@ final class SqlLexer {
     static final int ERROR = 13;         // unterminated string, comment or quoted identifier
 
     // Scratch space for the query scanner (see StatementClassifier#scan); per thread, like the lexer.
-    final byte[] parenKind = new byte[StatementClassifier.MAX_DEPTH];
-    final byte[] clauseState = new byte[StatementClassifier.MAX_DEPTH];
+    final byte[] parenKind = new byte[QueryScanner.MAX_DEPTH];
+    final byte[] clauseState = new byte[QueryScanner.MAX_DEPTH];
 
     private String text = "";
     private int length;
