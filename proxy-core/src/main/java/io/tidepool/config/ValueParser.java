@@ -158,6 +158,20 @@ final class ValueParser {
         };
     }
 
+    /** C's {@code printf("%g")}: six significant digits, trailing zeros dropped, exponent when large or tiny. */
+    static String formatLikeCG(double value) {
+        if (value == 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+            return value == 0 ? "0" : Double.toString(value);
+        }
+        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(6));
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        if (exponent < -4 || exponent >= 6) {
+            String mantissa = rounded.movePointLeft(exponent).stripTrailingZeros().toPlainString();
+            return mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+        }
+        return rounded.stripTrailingZeros().toPlainString();
+    }
+
     @SuppressWarnings("unchecked")
     static List<String> castList(Object value) {
         return (List<String>) value;

@@ -422,4 +422,41 @@ class PgpoolConfigTest {
         assertThatThrownBy(() -> config.backends().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> config.warnings().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void showValueFollowsPgpoolShowFormatting() throws Exception {
+        PgpoolConfig config = PgpoolConfig.fromMap(Map.of(
+                "backend_hostname0", "db", "backend_weight0", "0.5", "health_check_password", "pw",
+                "reset_query_list", "'ABORT; DISCARD ALL'", "child_life_time", "3600",
+                "unix_socket_permissions", "0770", "memqcache_total_size", "128MB"));
+
+        assertThat(config.showValue("load_balance_mode")).isEqualTo("on");
+        assertThat(config.showValue("backend_clustering_mode")).isEqualTo("streaming_replication");
+        assertThat(config.showValue("child_life_time")).isEqualTo("1h");
+        assertThat(config.showValue("connect_timeout")).isEqualTo("10s");
+        assertThat(config.showValue("client_idle_limit")).isEqualTo("0");
+        assertThat(config.showValue("memqcache_total_size")).isEqualTo("128MB");
+        assertThat(config.showValue("unix_socket_permissions")).isEqualTo("0770");
+        assertThat(config.showValue("backend_weight0")).isEqualTo("0.5");
+        assertThat(config.showValue("reset_query_list")).isEqualTo("ABORT; DISCARD ALL");
+        assertThat(config.showValue("health_check_password")).isEqualTo("*****");
+        assertThat(config.showValue("health_check_password0")).isEqualTo("*****");
+        assertThat(config.showValue("pool_passwd")).isEqualTo("*****");
+        assertThat(config.showValue("num_init_children")).isEqualTo("32");
+    }
+
+    @Test
+    void catalogValidatesSingleValuesForEditors() {
+        ParameterCatalog catalog = ParameterCatalog.standard();
+
+        assertThat(catalog.validate("port", "6432")).isEmpty();
+        assertThat(catalog.validate("backend_port3", "0")).contains(
+                "invalid value '0' for backend_port3 (expected an integer 1..65535)");
+        assertThat(catalog.validate("logdir", "nope")).isEmpty();
+        assertThat(catalog.validate("master_slave_mode", "on")).contains("parameter 'master_slave_mode' is no"
+                + " longer supported (removed in pgpool-II 4.2); line ignored; use 'backend_clustering_mode' instead");
+        assertThat(catalog.validate("prot", "1")).contains("unknown parameter 'prot' ignored (did you mean 'port'?)");
+        assertThat(catalog.validate("backend_port", "1")).contains(
+                "parameter 'backend_port' needs a node index, e.g. backend_port0");
+    }
 }
