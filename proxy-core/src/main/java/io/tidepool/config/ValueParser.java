@@ -34,8 +34,11 @@ final class ValueParser {
     record Ok(Object value) implements Result {
     }
 
-    /** {@code reason} is the part after "expected ...", or a specific explanation. */
-    record Invalid(String reason) implements Result {
+    /** {@code reason} explains a specific problem; empty means "not what the parameter expects". */
+    record Invalid(Optional<String> reason) implements Result {
+        static Invalid because(String reason) {
+            return new Invalid(Optional.of(reason));
+        }
     }
 
     static Result parse(Parameter parameter, String text) {
@@ -43,7 +46,7 @@ final class ValueParser {
         if (result instanceof Ok ok) {
             Optional<String> problem = parameter.check().problem(ok.value());
             if (problem.isPresent()) {
-                return new Invalid(problem.get());
+                return Invalid.because(problem.get());
             }
         }
         return result;
@@ -51,7 +54,7 @@ final class ValueParser {
 
     /** The message of an invalid value: {@code invalid value 'abc' for port (expected an integer 0..65535)}. */
     static String message(String key, String text, Parameter parameter, Invalid invalid) {
-        String reason = invalid.reason() == null ? "expected " + parameter.expectation() : invalid.reason();
+        String reason = invalid.reason().orElse("expected " + parameter.expectation());
         return "invalid value '" + text + "' for " + key + " (" + reason + ")";
     }
 
@@ -67,7 +70,7 @@ final class ValueParser {
     }
 
     private static Invalid expected() {
-        return new Invalid(null);
+        return new Invalid(Optional.empty());
     }
 
     static Optional<Boolean> parseBool(String text) {
@@ -101,7 +104,7 @@ final class ValueParser {
         }
         if (!suffix.isEmpty()) {
             if (parameter.unit() == ValueUnit.NONE) {
-                return new Invalid("this parameter takes no unit; expected " + parameter.expectation());
+                return Invalid.because("this parameter takes no unit; expected " + parameter.expectation());
             }
             Optional<Double> converted = parameter.unit().toBase(amount, suffix);
             if (converted.isEmpty()) {
