@@ -459,4 +459,36 @@ class PgpoolConfigTest {
         assertThat(catalog.validate("backend_port", "1")).contains(
                 "parameter 'backend_port' needs a node index, e.g. backend_port0");
     }
+
+    @Test
+    void errorsFromIncludedFilesAndTheMainFileAreReportedTogether() throws IOException {
+        Files.createDirectories(dir.resolve("conf.d"));
+        Files.writeString(dir.resolve("conf.d/backends.conf"), "backend_hostname0 = 'db'\nbackend_port0 = x\n");
+        assertThat(loadErrors("include 'conf.d/backends.conf'\nport = -1\ninclude 'conf.d/missing.conf'\n"))
+                .containsExactly(
+                        "pgpool.conf:3: included file 'conf.d/missing.conf' not found: "
+                                + dir.resolve("conf.d/missing.conf"),
+                        "conf.d/backends.conf:2: invalid value 'x' for backend_port0 (expected an integer 1..65535)",
+                        "pgpool.conf:2: invalid value '-1' for port (expected an integer 0..65535)");
+    }
+
+    @Test
+    void includesNestedTooDeeplyAreAnError() throws IOException {
+        for (int i = 0; i < 12; i++) {
+            Files.writeString(dir.resolve("level" + i + ".conf"), "include 'level" + (i + 1) + ".conf'\n");
+        }
+        Files.writeString(dir.resolve("level12.conf"), "port = 1\n");
+
+        assertThat(loadErrors("include 'level0.conf'\n"))
+                .containsExactly("level9.conf:1: includes nested deeper than 10 levels at 'level10.conf'");
+    }
+
+    @Test
+    void tidepoolSettingsInPgpoolConfAreAcceptedToo() throws Exception {
+        PgpoolConfig config = PgpoolConfig.load(write("pool_mode = transaction\nadmin_api_port = 8080\n"));
+
+        assertThat(config.getString("pool_mode")).isEqualTo("transaction");
+        assertThat(config.getInt("admin_api_port")).isEqualTo(8080);
+        assertThat(config.warnings()).isEmpty();
+    }
 }
