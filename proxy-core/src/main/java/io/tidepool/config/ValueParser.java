@@ -81,9 +81,14 @@ final class ValueParser {
         };
     }
 
-    /** Items of a list, trimmed, empty items dropped. */
+    /**
+     * Items of a list, trimmed, empty items dropped. A {@code ;} preceded by a backslash does not split
+     * (pgpool-II lets regular expressions in primary_routing_query_pattern_list contain {@code \;}); the
+     * backslash stays so the item is still the regular expression the user wrote.
+     */
     static List<String> splitList(String text, char separator) {
-        return Arrays.stream(text.split(Pattern.quote(String.valueOf(separator))))
+        String splitter = separator == ';' ? "(?<!\\\\);" : Pattern.quote(String.valueOf(separator));
+        return Arrays.stream(text.split(splitter))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();

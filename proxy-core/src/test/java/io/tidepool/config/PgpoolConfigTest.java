@@ -491,4 +491,13 @@ class PgpoolConfigTest {
         assertThat(config.getInt("admin_api_port")).isEqualTo(8080);
         assertThat(config.warnings()).isEmpty();
     }
+
+    @Test
+    void semicolonListsKeepBackslashEscapedSemicolonsInsideItems() throws Exception {
+        PgpoolConfig config = PgpoolConfig.load(write(
+                "primary_routing_query_pattern_list = 'SELECT \\\\; x;SELECT nextval.*'\n"));
+
+        assertThat(config.getList("primary_routing_query_pattern_list"))
+                .containsExactly("SELECT \\; x", "SELECT nextval.*");
+    }
 }
