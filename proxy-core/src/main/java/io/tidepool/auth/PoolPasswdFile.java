@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,13 +99,22 @@ public final class PoolPasswdFile {
         return out.toString();
     }
 
-    /** Writes the file atomically (temporary file + rename), readable by its owner only. */
+    /**
+     * Writes the file atomically (temporary file + rename). An existing file keeps its
+     * permissions, owner and group (pgpool-II, running as another user, must still read it);
+     * a new file is readable by its owner only.
+     */
     public void write(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, ".pool_passwd", ".tmp");
         try {
             try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+                if (Files.exists(file)) {
+                    Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+                    copyOwnership(file, temp);
+                } else {
+                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+                }
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system: keep the default permissions
             }
@@ -111,6 +122,16 @@ public final class PoolPasswdFile {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void copyOwnership(Path from, Path to) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(from, PosixFileAttributes.class);
+        try {
+            Files.setOwner(to, attributes.owner());
+            Files.getFileAttributeView(to, PosixFileAttributeView.class).setGroup(attributes.group());
+        } catch (IOException e) {
+            // Only a privileged user may give a file away; an ordinary user keeps ownership of it.
         }
     }
 

@@ -322,6 +322,11 @@ public final class PcpClient implements AutoCloseable {
         return values.get(0);
     }
 
+    /** The watchdog document parsed. */
+    public WatchdogReport watchdogReport(int watchdogNodeId) throws PcpClientException {
+        return WatchdogReport.parse(watchdogInfo(watchdogNodeId));
+    }
+
     public void detachNode(int nodeId, boolean graceful) throws PcpClientException {
         send(PcpPacket.ofStrings(graceful ? 'd' : 'D', Integer.toString(nodeId)));
         completed(expect('d'));
