@@ -145,10 +145,28 @@ public final class PcpClient implements AutoCloseable {
         }
         if (!future.isSuccess()) {
             Throwable cause = future.cause();
-            throw new PcpClientException("could not connect to " + endpoint + ": "
-                    + (cause == null ? "cancelled" : cause.getMessage()), cause);
+            throw new PcpClientException(connectFailure(endpoint, cause), cause);
         }
         return new PcpClient(future.channel(), queue, owned ? group : null, options, endpoint.toString());
+    }
+
+    /** pgpool-II's wording, so that scripts matching on it keep working. */
+    private static String connectFailure(PcpEndpoint endpoint, Throwable cause) {
+        String reason;
+        if (endpoint.isUnixSocket() && !java.nio.file.Files.exists(endpoint.socketFile())) {
+            reason = "No such file or directory";
+        } else if (cause == null) {
+            reason = "cancelled";
+        } else if (String.valueOf(cause.getMessage()).contains("Connection refused")) {
+            reason = "Connection refused";
+        } else if (cause instanceof java.net.UnknownHostException) {
+            return "could not retrieve hostname \"" + endpoint.host() + "\": unknown host";
+        } else {
+            reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        }
+        return endpoint.isUnixSocket()
+                ? "connection to socket \"" + endpoint.socketFile() + "\" failed with error \"" + reason + "\""
+                : "connection to host \"" + endpoint.host() + "\" failed with error \"" + reason + "\"";
     }
 
     /** Salt exchange and md5 authentication (spec 1.4). */
