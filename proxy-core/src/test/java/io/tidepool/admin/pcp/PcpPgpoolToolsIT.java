@@ -45,7 +45,7 @@ class PcpPgpoolToolsIT {
         Files.writeString(pcpConf, "# PCP users\n" + USER + ":" + Md5Hash.pcpConfValue(PASSWORD) + "\n");
         // Debian's tools are 4.3.5: serve them the 4.3 node-info layout.
         PcpServerSettings settings = new PcpServerSettings(List.of("127.0.0.1"), 0, List.of(dir),
-                NodeInfoLayout.forClientVersion("4.3"), Duration.ofSeconds(1), ZoneOffset.UTC);
+                NodeInfoLayout.forClientVersion("4.3"), Duration.ofSeconds(3), ZoneOffset.UTC);
         server = new PcpServer(settings, service, PcpUserLookup.file(pcpConf));
         server.start();
         env = pcppass(PASSWORD);
@@ -261,7 +261,7 @@ class PcpPgpoolToolsIT {
     private Socket raw() throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout(30_000);
         return socket;
     }
 

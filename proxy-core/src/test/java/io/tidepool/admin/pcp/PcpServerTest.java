@@ -28,6 +28,11 @@ class PcpServerTest {
 
     private static final String USER = "pcpadmin";
     private static final String PASSWORD = "secret";
+    /**
+     * Long enough that a client on a loaded test machine still authenticates in time, short
+     * enough to keep the stalled-client test quick.
+     */
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(3);
 
     @TempDir
     Path socketDir;
@@ -39,7 +44,7 @@ class PcpServerTest {
     void start() throws Exception {
         service = InMemoryPcpService.twoNodes();
         PcpServerSettings settings = new PcpServerSettings(List.of("127.0.0.1"), 0, List.of(socketDir),
-                NodeInfoLayout.NEWEST, Duration.ofMillis(700), ZoneOffset.UTC);
+                NodeInfoLayout.NEWEST, STALL_TIMEOUT, ZoneOffset.UTC);
         server = new PcpServer(settings, service,
                 PcpUserLookup.of(PcpUserFile.parse(USER + ":" + Md5Hash.pcpConfValue(PASSWORD) + "\n")));
         server.start();
@@ -145,7 +150,7 @@ class PcpServerTest {
              Socket stalled = raw()) {
             // Half a packet, then silence.
             stalled.getOutputStream().write(new byte[] {'M', 0, 0});
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long deadline = System.nanoTime() + STALL_TIMEOUT.multipliedBy(5).toNanos();
             while (System.nanoTime() < deadline) {
                 assertThat(bystander.nodeCount()).isEqualTo(2);
                 Thread.sleep(100);
@@ -172,6 +177,44 @@ class PcpServerTest {
     }
 
     @Test
+    void aLongRequestOnOneConnectionDoesNotHoldUpAnother() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        PcpService blocking = new DelegatingService(service) {
+            @Override
+            public void detachNode(int nodeId, boolean graceful) throws PcpServiceException {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.detachNode(nodeId, graceful);
+            }
+        };
+        server.close();
+        server = new PcpServer(PcpServerSettings.tcp("127.0.0.1", 0, NodeInfoLayout.NEWEST), blocking,
+                PcpUserLookup.of(PcpUserFile.parse(USER + ":" + Md5Hash.pcpConfValue(PASSWORD) + "\n")));
+        server.start();
+        try (PcpClient slow = client(); PcpClient quick = client()) {
+            java.util.concurrent.CompletableFuture<Void> detach = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    slow.detachNode(0, true);
+                } catch (PcpClientException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(quick.nodeCount()).isEqualTo(2);
+            assertThat(quick.nodeInfo(0)).hasSize(1);
+            assertThat(detach).isNotDone();
+            release.countDown();
+            detach.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(service.actions()).containsExactly("detach 0 graceful=true");
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         try (Socket socket = raw()) {
             OutputStream out = socket.getOutputStream();
@@ -186,10 +229,74 @@ class PcpServerTest {
         }
     }
 
+    /** Passes every call on; tests override what they need to slow down. */
+    private static class DelegatingService implements PcpService {
+        private final PcpService target;
+
+        DelegatingService(PcpService target) {
+            this.target = target;
+        }
+
+        @Override
+        public io.tidepool.cluster.ClusterSnapshot cluster() {
+            return target.cluster();
+        }
+
+        @Override
+        public HealthCheckStats healthCheckStats(int nodeId) {
+            return target.healthCheckStats(nodeId);
+        }
+
+        @Override
+        public List<ProcessInfo> processes() {
+            return target.processes();
+        }
+
+        @Override
+        public List<PoolStatusRow> poolStatus() {
+            return target.poolStatus();
+        }
+
+        @Override
+        public void detachNode(int nodeId, boolean graceful) throws PcpServiceException {
+            target.detachNode(nodeId, graceful);
+        }
+
+        @Override
+        public void attachNode(int nodeId) throws PcpServiceException {
+            target.attachNode(nodeId);
+        }
+
+        @Override
+        public void promoteNode(int nodeId, boolean switchover, boolean graceful) throws PcpServiceException {
+            target.promoteNode(nodeId, switchover, graceful);
+        }
+
+        @Override
+        public void stop(ShutdownMode mode, boolean clusterWide) throws PcpServiceException {
+            target.stop(mode, clusterWide);
+        }
+
+        @Override
+        public void reloadConfig(boolean clusterWide) throws PcpServiceException {
+            target.reloadConfig(clusterWide);
+        }
+
+        @Override
+        public void rotateLog(boolean clusterWide) throws PcpServiceException {
+            target.rotateLog(clusterWide);
+        }
+
+        @Override
+        public void invalidateQueryCache() throws PcpServiceException {
+            target.invalidateQueryCache();
+        }
+    }
+
     private Socket raw() throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
-        socket.setSoTimeout(5000);
+        socket.setSoTimeout(30_000);
         return socket;
     }
 
