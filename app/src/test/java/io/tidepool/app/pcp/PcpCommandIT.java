@@ -86,13 +86,13 @@ class PcpCommandIT {
     }
 
     @Test
-    void nodeCount() {
+    void nodeCountPrintsTheNumberOfSlots() {
         assertSuccess(pcp("node_count"), "2\n");
         assertSuccess(pcp("node_count", "-v"), "Node Count\n____________\n 2\n");
     }
 
     @Test
-    void nodeInfoInNewestLayout() {
+    void nodeInfoPrintsTheNewestLayoutWithDelayInSeconds() {
         assertSuccess(pcp("node_info"),
                 "10.0.0.1 5432 2 0.500000 up up primary primary 0 none none 2023-11-14 22:13:20\n"
                 + "10.0.0.2 5433 3 0.500000 quarantine down standby unknown 2.500000 streaming async"
@@ -136,7 +136,7 @@ class PcpCommandIT {
     }
 
     @Test
-    void commands() throws Exception {
+    void commandsReachTheServiceAndPrintSuccess() throws Exception {
         assertSuccess(pcp("attach_node", "-n", "1"), "pcp_attach_node -- Command Successful\n");
         assertSuccess(pcp("detach_node", "1", "-g"), "pcp_detach_node -- Command Successful\n");
         assertSuccess(pcp("promote_node", "-n", "1", "--switchover"), "pcp_promote_node -- Command Successful\n");
@@ -153,7 +153,7 @@ class PcpCommandIT {
     }
 
     @Test
-    void processesPoolStatusAndHealthCheck() {
+    void processPoolAndHealthReportsMatchPgpoolFormat() {
         assertSuccess(pcp("proc_count"), "101 102 \n");
         assertSuccess(pcp("proc_info", "-P", "101"), "db alice 2023-11-14 22:13:20 5 3 0 2023-11-14 22:13:21"
                 + " 2023-11-14 22:13:22 0  1 4242 1 101 0 Idle 1 127.0.0.1 50000 SELECT 1\n");

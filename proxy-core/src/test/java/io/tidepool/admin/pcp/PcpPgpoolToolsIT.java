@@ -85,13 +85,13 @@ class PcpPgpoolToolsIT {
     }
 
     @Test
-    void nodeCount() throws Exception {
+    void nodeCountPrintsTheNumberOfSlots() throws Exception {
         assertSuccess(tcp("pcp_node_count"), "2\n");
         assertSuccess(tcp("pcp_node_count", "-v"), "Node Count\n____________\n 2\n");
     }
 
     @Test
-    void nodeInfoIn43Layout() throws Exception {
+    void nodeInfoPrintsThe43LayoutExactly() throws Exception {
         assertSuccess(tcp("pcp_node_info"),
                 "10.0.0.1 5432 2 0.500000 up up primary primary 0 none none 2023-11-14 22:13:20\n"
                 + "10.0.0.2 5433 3 0.500000 quarantine down standby unknown 2500000 streaming async"
@@ -129,7 +129,7 @@ class PcpPgpoolToolsIT {
     }
 
     @Test
-    void attachDetachAndPromote() throws Exception {
+    void attachDetachAndPromoteReachTheClusterAndSucceed() throws Exception {
         assertSuccess(tcp("pcp_attach_node", "-n", "1"), "pcp_attach_node -- Command Successful\n");
         assertSuccess(tcp("pcp_detach_node", "-n", "1"), "pcp_detach_node -- Command Successful\n");
         assertSuccess(tcp("pcp_attach_node", "1"), "pcp_attach_node -- Command Successful\n");
@@ -159,7 +159,7 @@ class PcpPgpoolToolsIT {
     }
 
     @Test
-    void processCountAndInfo() throws Exception {
+    void processCountAndInfoPrintTheToolsColumns() throws Exception {
         assertSuccess(tcp("pcp_proc_count"), "101 102 \n");
         assertSuccess(tcp("pcp_proc_count", "-v"),
                 "No \t | \t PID\n_____________________\n0 \t | \t 101\n1 \t | \t 102\n\nTotal Processes:2\n");
@@ -173,7 +173,7 @@ class PcpPgpoolToolsIT {
     }
 
     @Test
-    void poolStatus() throws Exception {
+    void poolStatusPrintsEveryRow() throws Exception {
         assertSuccess(tcp("pcp_pool_status"), """
                 name : listen_addresses
                 value: localhost
@@ -194,7 +194,7 @@ class PcpPgpoolToolsIT {
     }
 
     @Test
-    void healthCheckStats() throws Exception {
+    void healthCheckStatsPrintTwentyValues() throws Exception {
         assertSuccess(tcp("pcp_health_check_stats", "-n", "0"),
                 "0 10.0.0.1 5432 up primary 2023-11-14 22:13:20 10 9 1 0 2 0.200000 2 30 3 7.500000"
                 + " 2023-11-14 22:15:00 2023-11-14 22:15:00  2023-11-14 22:13:20\n");
@@ -204,7 +204,7 @@ class PcpPgpoolToolsIT {
     }
 
     @Test
-    void stopAndReload() throws Exception {
+    void stopAndReloadReplyThenAct() throws Exception {
         assertSuccess(tcp("pcp_reload_config"), "pcp_reload_config -- Command Successful\n");
         assertSuccess(tcp("pcp_reload_config", "-s", "c"), "pcp_reload_config -- Command Successful\n");
         assertSuccess(tcp("pcp_stop_pgpool", "-m", "fast"), "pcp_stop_pgpool -- Command Successful\n");
