@@ -1,16 +1,18 @@
 package io.tidepool.admin.pcp;
 
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,13 @@ import org.slf4j.LoggerFactory;
 final class PcpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(PcpConnectionHandler.class);
+    /**
+     * Requests a client may send ahead while one is in progress. pgpool-II's tools send one and
+     * wait; a deep queue only comes from a client trying to make the server buffer for it.
+     */
+    static final int MAX_PIPELINED_REQUESTS = 32;
+    /** How long a condemned connection is drained before it is closed. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
 
     private final PcpSession session;
     private final Executor blockingExecutor;
@@ -45,6 +54,14 @@ final class PcpConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (closing) {
+            return;
+        }
+        if (pending.size() >= MAX_PIPELINED_REQUESTS) {
+            log.warn("PCP: closing connection from {}: more than {} requests sent ahead",
+                    ctx.channel().remoteAddress(), MAX_PIPELINED_REQUESTS);
+            pending.clear();
+            send(ctx, PcpSession.Reply.error(PcpErrorPacket.fatal("too many PCP requests sent ahead",
+                    "send one request and wait for its answer")));
             return;
         }
         pending.add(packet);
@@ -73,6 +90,10 @@ final class PcpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         reply.whenComplete((r, failure) -> ctx.executor().execute(() -> {
             busy = false;
+            if (closing) {
+                // The connection was condemned meanwhile; its FATAL is the last word.
+                return;
+            }
             if (failure != null) {
                 log.error("PCP: request '{}' failed", packet.tag(), failure);
                 send(ctx, PcpSession.Reply.error(PcpErrorPacket.fatal("PCP request failed because of an internal error",
@@ -99,10 +120,26 @@ final class PcpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (reply.close()) {
             closing = true;
             pending.clear();
-            last.addListener(ChannelFutureListener.CLOSE);
+            last.addListener(f -> closeAfterLastWord(ctx));
         } else {
             processNext(ctx);
         }
+    }
+
+    /**
+     * Ends the connection so that the client can read our last packet. Closing a socket whose
+     * receive buffer still holds unread bytes (a client that kept sending) makes the kernel send
+     * a reset, and the client may lose the FATAL it was about to read. So: half-close (FIN after
+     * the packet), keep reading and discarding for a moment, then close.
+     */
+    private void closeAfterLastWord(ChannelHandlerContext ctx) {
+        if (!(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive()) {
+            ctx.close();
+            return;
+        }
+        duplex.shutdownOutput();
+        ctx.channel().config().setAutoRead(true);
+        ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -293,6 +293,31 @@ class PcpServerTest {
         }
     }
 
+    @Test
+    void aClientQueueingRequestsWithoutReadingIsCutOff() throws Exception {
+        try (PcpClient bystander = client(); Socket flood = raw()) {
+            OutputStream out = flood.getOutputStream();
+            out.write(PcpPacket.of('M', new byte[0]).toBytes());
+            byte[] salt = readPacket(flood).payload();
+            out.write(PcpPacket.ofStrings('R', USER, PcpAuthentication.clientResponse(USER, PASSWORD, salt)).toBytes());
+            assertThat(readPacket(flood).tag()).isEqualTo('r');
+            byte[] burst = new byte[0];
+            for (int i = 0; i < 500; i++) {
+                burst = concat(burst, PcpPacket.ofStrings('N').toBytes());
+            }
+            out.write(burst);
+            PcpPacket last;
+            do {
+                last = readPacket(flood);
+            } while (last.tag() == 'n');
+            PcpErrorPacket error = PcpErrorPacket.decode(last);
+            assertThat(error.severity()).isEqualTo("FATAL");
+            assertThat(error.message()).isEqualTo("too many PCP requests sent ahead");
+            assertThat(flood.getInputStream().read()).isEqualTo(-1);
+            assertThat(bystander.nodeCount()).isEqualTo(2);
+        }
+    }
+
     private Socket raw() throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
