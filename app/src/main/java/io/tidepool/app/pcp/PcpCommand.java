@@ -122,8 +122,14 @@ public final class PcpCommand implements Callable<Integer> {
                 char[] typed = console.readPassword("%s", prompt);
                 return typed == null ? "" : new String(typed);
             }
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            String line = StandardInput.READER.readLine();
             return line == null ? "" : line;
+        }
+
+        /** One reader for the whole run, so that a key and a password can come from one pipe. */
+        private static final class StandardInput {
+            static final BufferedReader READER =
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         }
     }
 
