@@ -114,8 +114,10 @@ final class PcpConnectionHandler extends ChannelInboundHandlerAdapter {
             last = i == packets.size() - 1 ? ctx.writeAndFlush(packets.get(i)) : ctx.write(packets.get(i));
         }
         if (reply.afterSend().isPresent()) {
+            // A thread of its own, not the worker pool: the task may be the shutdown of the whole
+            // proxy, which closes this server and its pool on the way.
             Runnable task = reply.afterSend().get();
-            last.addListener(f -> blockingExecutor.execute(task));
+            last.addListener(f -> new Thread(task, "tidepool-pcp-after-reply").start());
         }
         if (reply.close()) {
             closing = true;

@@ -55,7 +55,8 @@ public interface PcpService {
     }
 
     /**
-     * Shuts the proxy down (pcp_stop_pgpool). Called after the client received its reply.
+     * Shuts the proxy down (pcp_stop_pgpool). Called after the reply was sent, on a thread of
+     * its own (not a PCP worker), so it may close the PCP server too.
      *
      * @param clusterWide {@code -s c}: every proxy of the watchdog cluster
      */
