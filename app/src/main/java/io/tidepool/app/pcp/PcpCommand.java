@@ -39,6 +39,9 @@ public final class PcpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = {"-?", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
     private final Terminal terminal;
 
     public PcpCommand() {
