@@ -22,6 +22,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -90,6 +91,8 @@ public final class PcpServer implements AutoCloseable {
                 Files.deleteIfExists(file);
                 bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(file.toFile()));
                 socketFiles.add(file);
+                // Anyone may connect, as to pgpool-II's socket: pcp.conf decides who gets in.
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxrwxrwx"));
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
             close();

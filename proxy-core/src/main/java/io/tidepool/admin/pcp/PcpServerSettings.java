@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param port            {@code pcp_port}; 0 picks a free port (tests)
  * @param socketDirs      {@code pcp_socket_dir}: one Unix socket {@code .s.PGSQL.<port>} per directory
  * @param nodeInfoLayout  the node-info layout of the served client generation ({@code pcp_client_version})
- * @param stallTimeout    how long a client may take to authenticate or to finish a started packet
+ * @param stallTimeout    how long a client may take to authenticate or to finish a started packet; an
+ *                        authenticated client idle between requests is not cut off (as in pgpool-II)
  * @param zone            time zone of the timestamps the server formats
  */
 public record PcpServerSettings(List<String> listenAddresses, int port, List<Path> socketDirs,

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
@@ -112,10 +114,22 @@ class PcpServerTest {
     void servesTheUnixSocket() throws Exception {
         PcpEndpoint endpoint = new PcpEndpoint(socketDir.toString(), server.port());
         assertThat(endpoint.socketFile()).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(endpoint.socketFile())))
+                .isEqualTo("rwxrwxrwx");
         try (PcpClient client = PcpClient.connect(endpoint, PcpClient.Options.defaults())) {
             client.authenticate(USER, PASSWORD);
             assertThat(client.nodeCount()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void closeRemovesTheSocketFileAndStopsListening() throws Exception {
+        Path socket = new PcpEndpoint(socketDir.toString(), server.port()).socketFile();
+        int port = server.port();
+        server.close();
+        assertThat(socket).doesNotExist();
+        assertThatThrownBy(() -> PcpClient.connect(new PcpEndpoint("127.0.0.1", port), PcpClient.Options.defaults()))
+                .hasMessageContaining("Connection refused");
     }
 
     @Test
