@@ -105,6 +105,10 @@ class PcpServerTest {
             client.stop(ShutdownMode.SMART, false);
             assertThat(client.nodeCount()).isEqualTo(2);
         }
+        // The shutdown runs after its reply was sent, on a thread of its own.
+        for (int i = 0; i < 200 && service.actions().size() < 7; i++) {
+            Thread.sleep(50);
+        }
         assertThat(service.actions()).containsExactly("attach 1", "detach 1 graceful=false",
                 "promote 1 switchover=true graceful=false", "reload cluster=false", "rotate log cluster=true",
                 "invalidate query cache", "stop SMART cluster=false");
