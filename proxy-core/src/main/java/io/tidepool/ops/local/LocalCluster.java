@@ -566,7 +566,9 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Waits until every running standby has replayed everything the primary has written so far. */
     public void awaitCaughtUp() {
-        String lsn = primary().queryValue("select pg_current_wal_lsn()")
+        // The insert position, not pg_current_wal_lsn(): with synchronous_commit off, a commit
+        // record may still sit in the WAL buffers, beyond the write position.
+        String lsn = primary().queryValue("select pg_current_wal_insert_lsn()")
                 .orElseThrow(() -> new LocalClusterException("no WAL position from " + primary()));
         long deadline = System.nanoTime() + streamingTimeout.toNanos();
         for (LocalNode standby : standbys()) {
