@@ -161,15 +161,47 @@ class LocalClusterIT {
     }
 
     @Test
-    void promotedStandbyAcceptsWrites() {
+    void formerPrimaryIsRewoundIntoAStandbyOfThePromotedNode() {
+        try (LocalCluster cluster = TestClusters.fresh(2)) {
+            LocalNode formerPrimary = cluster.primary();
+            LocalNode promoted = cluster.standby(1);
+            LocalNode other = cluster.standby(2);
+            formerPrimary.execute("create table across_failover (i int); insert into across_failover values (1)");
+            cluster.awaitCaughtUp();
+
+            formerPrimary.kill();
+            promoted.promote();
+            other.followPrimary(promoted);
+            cluster.awaitStreaming(promoted, List.of(other));
+            promoted.execute("insert into across_failover values (2)");
+            formerPrimary.rewind(promoted);
+            formerPrimary.start();
+
+            cluster.awaitStreaming(promoted, List.of(formerPrimary, other));
+            cluster.awaitCaughtUp(promoted, List.of(formerPrimary, other));
+            assertThat(cluster.findPrimary()).contains(promoted);
+            assertThat(formerPrimary.isInRecovery()).isTrue();
+            assertThat(formerPrimary.port()).isEqualTo(formerPrimary.queryValue("show port").map(Integer::parseInt).orElseThrow());
+            assertThat(formerPrimary.queryValue("select sum(i) from across_failover")).contains("3");
+            assertThat(other.queryValue("select sum(i) from across_failover")).contains("3");
+        }
+    }
+
+    @Test
+    void killedPrimaryIsRebuiltAsAStandbyOfThePromotedNode() {
         try (LocalCluster cluster = TestClusters.fresh(1)) {
-            cluster.primary().kill();
+            LocalNode formerPrimary = cluster.primary();
+            LocalNode promoted = cluster.standby(1);
+            formerPrimary.kill();
 
-            cluster.standby(1).promote();
+            promoted.promote();
+            promoted.execute("create table written_after_promotion (i int)");
+            formerPrimary.rebuildAsStandbyOf(promoted);
 
-            assertThat(cluster.standby(1).isInRecovery()).isFalse();
-            cluster.standby(1).execute("create table written_after_promotion (i int)");
-            assertThat(cluster.findPrimary()).contains(cluster.standby(1));
+            cluster.awaitStreaming(promoted, List.of(formerPrimary));
+            assertThat(promoted.isInRecovery()).isFalse();
+            assertThat(formerPrimary.isInRecovery()).isTrue();
+            assertThat(formerPrimary.query("select 1 from written_after_promotion")).isEmpty();
         }
     }
 

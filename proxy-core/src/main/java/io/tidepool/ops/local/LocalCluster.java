@@ -343,10 +343,18 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private void baseBackup(LocalNode standby) {
-        LocalNode primary = primary();
-        String conninfo = "host=" + LocalNode.HOST + " port=" + primary.port() + " user=" + replicationUser
+    /** How {@code standby} connects to {@code primary} for streaming: the replication role, its node name as application_name. */
+    String standbyConninfo(LocalNode standby, LocalNode primary) {
+        return "host=" + LocalNode.HOST + " port=" + primary.port() + " user=" + replicationUser
                 + " password=" + replicationPassword + " application_name=" + standby.name();
+    }
+
+    private void baseBackup(LocalNode standby) {
+        baseBackup(standby, primary());
+    }
+
+    private void baseBackup(LocalNode standby, LocalNode primary) {
+        String conninfo = standbyConninfo(standby, primary);
         serverCommand(List.of(binaries.pgBasebackup().toString(), "-D", standby.dataDirectory().toString(),
                         "-d", conninfo, "-R", "-X", "stream", "-c", "fast", "--no-sync"))
                 .timeout(Duration.ofMinutes(5)).run()
@@ -356,11 +364,60 @@ public final class LocalCluster implements AutoCloseable {
             String text = Files.readString(auto, StandardCharsets.UTF_8);
             if (!text.contains("application_name=" + standby.name()) && !text.contains("application_name='" + standby.name() + "'")) {
                 // Older pg_basebackup versions leave application_name out of the conninfo they write.
-                Files.writeString(auto, text + "primary_conninfo = '" + conninfo.replace("'", "\\'") + "'\n", StandardCharsets.UTF_8);
+                appendPrimaryConninfo(standby, conninfo);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Appends {@code primary_conninfo} to {@code postgresql.auto.conf}; the last line of a setting wins. */
+    private void appendPrimaryConninfo(LocalNode standby, String conninfo) {
+        Path auto = standby.dataDirectory().resolve("postgresql.auto.conf");
+        try {
+            Files.writeString(auto, "primary_conninfo = " + literal(conninfo) + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            serverUser.own(auto);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void rewind(LocalNode target, LocalNode newPrimary) {
+        checkNotDestroyed();
+        if (target.isRunning()) {
+            throw new LocalClusterException("stop or kill " + target + " before rewinding it");
+        }
+        String source = "host=" + LocalNode.HOST + " port=" + newPrimary.port() + " user=" + superuser
+                + " password=" + superuserPassword + " dbname=postgres application_name=" + target.name();
+        // A just-promoted server records its new timeline in pg_control only at its next
+        // checkpoint; before that pg_rewind sees one timeline and wrongly finds nothing to do.
+        newPrimary.execute("CHECKPOINT");
+        // pg_rewind runs crash recovery itself when the target was killed (PostgreSQL 13+), and
+        // writes standby.signal with -R.
+        serverCommand(List.of(binaries.pgRewind().toString(), "-D", target.dataDirectory().toString(),
+                        "--source-server=" + source, "-R", "--no-sync"))
+                .timeout(Duration.ofMinutes(5)).run()
+                .orThrow("pg_rewind of " + target + " from " + newPrimary);
+        // pg_rewind copied the source's configuration files: put this node's own back.
+        writeNodeSettings(target);
+        writeHba(target);
+        appendPrimaryConninfo(target, standbyConninfo(target, newPrimary));
+    }
+
+    void rebuildAsStandby(LocalNode target, LocalNode newPrimary) {
+        checkNotDestroyed();
+        target.stop(ShutdownMode.IMMEDIATE);
+        target.kill();
+        List<String> problems = new ArrayList<>();
+        deleteTree(target.dataDirectory(), problems);
+        if (Files.exists(target.dataDirectory())) {
+            throw new LocalClusterException("cannot remove " + target.dataDirectory() + ": " + problems);
+        }
+        baseBackup(target, newPrimary);
+        writeNodeSettings(target);
+        writeHba(target);
+        target.start();
     }
 
     /** Starts a node for the first time; a port someone else grabbed meanwhile is replaced by a new one. */
@@ -526,25 +583,47 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Waits until every standby that is running streams from {@link #primary()}. */
     public void awaitStreaming() {
-        awaitStreaming(standbys().stream().filter(LocalNode::isRunning).toList(), streamingTimeout);
+        awaitStreaming(primary(), standbys().stream().filter(LocalNode::isRunning).toList(), streamingTimeout);
     }
 
-    /** Waits until each of {@code standbys} shows up as {@code streaming} in the primary's {@code pg_stat_replication}. */
-    public void awaitStreaming(List<LocalNode> standbys, Duration timeout) {
+    /** Waits until each of {@code standbys} shows up as {@code streaming} in {@code primary}'s {@code pg_stat_replication}. */
+    public void awaitStreaming(LocalNode primary, List<LocalNode> standbys) {
+        awaitStreaming(primary, standbys, streamingTimeout);
+    }
+
+    public void awaitStreaming(LocalNode primary, List<LocalNode> standbys, Duration timeout) {
         if (standbys.isEmpty()) {
             return;
         }
         Set<String> expected = standbys.stream().map(LocalNode::name).collect(Collectors.toSet());
+        // A standby that cannot follow (wrong timeline) reconnects every second and is shown as
+        // streaming for a moment each time: only the same walsender streaming for a while counts.
+        Map<String, String> walsenderSeen = new java.util.HashMap<>();
+        Map<String, Long> streamingSince = new java.util.HashMap<>();
+        long steadyNanos = Duration.ofMillis(300).toNanos();
         long deadline = System.nanoTime() + timeout.toNanos();
         List<List<String>> seen = List.of();
         RuntimeException lastError = null;
         while (System.nanoTime() < deadline) {
             try {
-                seen = primary().query("select application_name, state from pg_stat_replication");
+                seen = primary.query("select application_name, state, pid from pg_stat_replication");
                 lastError = null;
-                Set<String> streaming = seen.stream().filter(r -> "streaming".equals(r.get(1)))
-                        .map(r -> r.get(0)).collect(Collectors.toSet());
-                if (streaming.containsAll(expected)) {
+                long now = System.nanoTime();
+                Set<String> steady = new java.util.HashSet<>();
+                for (List<String> row : seen) {
+                    String name = row.get(0);
+                    if (!"streaming".equals(row.get(1))) {
+                        streamingSince.remove(name);
+                        continue;
+                    }
+                    if (!row.get(2).equals(walsenderSeen.put(name, row.get(2)))) {
+                        streamingSince.put(name, now);
+                    }
+                    if (now - streamingSince.getOrDefault(name, now) >= steadyNanos) {
+                        steady.add(name);
+                    }
+                }
+                if (steady.containsAll(expected)) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -552,26 +631,31 @@ public final class LocalCluster implements AutoCloseable {
             }
             pause(Duration.ofMillis(100));
         }
-        StringBuilder message = new StringBuilder("standbys " + expected + " not streaming from " + primary()
-                + " after " + timeout.toSeconds() + " s; pg_stat_replication: " + seen);
+        StringBuilder message = new StringBuilder("standbys " + expected + " not streaming from " + primary
+                + " after " + timeout.toSeconds() + " s; pg_stat_replication (name, state, pid): " + seen);
         if (lastError != null) {
             message.append("\nlast query error: ").append(lastError.getMessage());
         }
-        message.append('\n').append(primary().logTailForMessage());
+        message.append('\n').append(primary.logTailForMessage());
         for (LocalNode standby : standbys) {
             message.append('\n').append(standby.logTailForMessage());
         }
         throw new LocalClusterException(message.toString());
     }
 
-    /** Waits until every running standby has replayed everything the primary has written so far. */
+    /** Waits until every running standby has replayed everything {@link #primary()} has written so far. */
     public void awaitCaughtUp() {
+        awaitCaughtUp(primary(), standbys());
+    }
+
+    /** Waits until each running node of {@code standbys} has replayed everything {@code primary} has written so far. */
+    public void awaitCaughtUp(LocalNode primary, List<LocalNode> standbys) {
         // The insert position, not pg_current_wal_lsn(): with synchronous_commit off, a commit
         // record may still sit in the WAL buffers, beyond the write position.
-        String lsn = primary().queryValue("select pg_current_wal_insert_lsn()")
-                .orElseThrow(() -> new LocalClusterException("no WAL position from " + primary()));
+        String lsn = primary.queryValue("select pg_current_wal_insert_lsn()")
+                .orElseThrow(() -> new LocalClusterException("no WAL position from " + primary));
         long deadline = System.nanoTime() + streamingTimeout.toNanos();
-        for (LocalNode standby : standbys()) {
+        for (LocalNode standby : standbys) {
             if (!standby.isRunning()) {
                 continue;
             }

@@ -97,6 +97,14 @@ public final class LocalNode {
         return endpoint().jdbcUrl();
     }
 
+    /**
+     * The superuser over the Unix socket: {@code host} is the socket directory, as {@code psql -h}
+     * and libpq take it (not usable as a pgJDBC URL).
+     */
+    public PgEndpoint socketEndpoint() {
+        return new PgEndpoint(socketDirectory().toString(), port, cluster.superuser(), cluster.superuserPassword(), "postgres");
+    }
+
     // ---------------------------------------------------------------- control
 
     /** Starts the server and waits until it accepts connections (a standby: until it is consistent). */
@@ -200,6 +208,30 @@ public final class LocalNode {
                 .orThrow("promoting " + this);
     }
 
+    /**
+     * Makes this running standby stream from {@code newPrimary} ({@code ALTER SYSTEM SET
+     * primary_conninfo} and a reload; the WAL receiver restarts on its own). Following the new
+     * primary's timeline works because {@code recovery_target_timeline} is {@code latest}.
+     */
+    public void followPrimary(LocalNode newPrimary) {
+        execute("ALTER SYSTEM SET primary_conninfo = " + LocalCluster.literal(cluster.standbyConninfo(this, newPrimary))
+                + "; SELECT pg_reload_conf()");
+    }
+
+    /**
+     * Turns this stopped (or killed) former primary into a standby of {@code newPrimary} with
+     * {@code pg_rewind}, keeping its port and settings; start it afterwards. This is the cheap
+     * way back after a failover; {@link #rebuildAsStandbyOf} is the sure one.
+     */
+    public void rewind(LocalNode newPrimary) {
+        cluster.rewind(this, newPrimary);
+    }
+
+    /** Stops this node, replaces its data with a fresh {@code pg_basebackup} of {@code newPrimary} and starts it as a standby. */
+    public void rebuildAsStandbyOf(LocalNode newPrimary) {
+        cluster.rebuildAsStandby(this, newPrimary);
+    }
+
     /** Re-reads {@code postgresql.conf} and {@code pg_hba.conf} ({@code pg_ctl reload}); a stopped node is left alone. */
     public void reload() {
         if (!isRunning()) {
@@ -297,8 +329,7 @@ public final class LocalNode {
 
     /** {@code pg_is_in_recovery()}: true for a standby. */
     public boolean isInRecovery() {
-        return Boolean.parseBoolean(queryValue("select pg_is_in_recovery()").map(v -> "t".equals(v) ? "true" : v)
-                .orElse("false"));
+        return "t".equals(queryValue("select pg_is_in_recovery()").orElse("f"));
     }
 
     private LocalClusterException sqlFailure(String sql, SQLException e) {

@@ -36,6 +36,7 @@ public final class ServerUser {
     private final String name;
     private final boolean switched;
     private final List<String> switchPrefix;
+    private volatile String group;
 
     private ServerUser(String name, boolean switched, List<String> switchPrefix) {
         this.name = name;
@@ -139,7 +140,10 @@ public final class ServerUser {
         try {
             UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
             UserPrincipal owner = lookup.lookupPrincipalByName(name);
-            GroupPrincipal group = lookup.lookupPrincipalByGroupName(primaryGroup(name));
+            if (group == null) {
+                group = primaryGroup(name);
+            }
+            GroupPrincipal groupPrincipal = lookup.lookupPrincipalByGroupName(group);
             Files.walkFileTree(path, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -157,7 +161,7 @@ public final class ServerUser {
                     PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
                             java.nio.file.LinkOption.NOFOLLOW_LINKS);
                     view.setOwner(owner);
-                    view.setGroup(group);
+                    view.setGroup(groupPrincipal);
                 }
             });
         } catch (IOException e) {
