@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +22,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -266,6 +273,77 @@ class LocalClusterIT {
             reopened.destroy();
         }
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void clusterOfAJvmEndedBySigtermIsDestroyedByTheShutdownHook() throws Exception {
+        Process child = startClusterHoldingJvm();
+        try {
+            String[] ready = awaitReady(child);
+            Path base = Path.of(ready[1]);
+            ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow();
+
+            child.destroy(); // SIGTERM
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(postmaster.isAlive()).isFalse();
+            assertThat(base).doesNotExist();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void clusterOfAKilledJvmIsRemovedByTheNextSweep() throws Exception {
+        Process child = startClusterHoldingJvm();
+        String[] ready;
+        try {
+            ready = awaitReady(child);
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            child.waitFor(60, TimeUnit.SECONDS);
+        }
+        Path base = Path.of(ready[1]);
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow();
+        assertThat(postmaster.isAlive()).as("the server outlives a killed JVM").isTrue();
+
+        List<Path> removed = LocalCluster.removeAbandonedTemporaryClusters();
+
+        assertThat(removed).contains(base);
+        assertThat(postmaster.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(base).doesNotExist();
+        assertThat(shared.cluster().baseDirectory()).as("clusters of live JVMs stay").exists();
+    }
+
+    private static Process startClusterHoldingJvm() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> argv = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+        String tmp = System.getProperty(LocalCluster.TMPDIR_PROPERTY);
+        if (tmp != null) {
+            argv.add("-D" + LocalCluster.TMPDIR_PROPERTY + "=" + tmp);
+        }
+        argv.add(ClusterHoldingMain.class.getName());
+        return new ProcessBuilder(argv).redirectErrorStream(true).start();
+    }
+
+    /** The child's {@code READY <dir> <pid>} line, split; fails with everything it printed otherwise. */
+    private static String[] awaitReady(Process child) throws Exception {
+        CompletableFuture<String[]> ready = CompletableFuture.supplyAsync(() -> {
+            StringBuilder printed = new StringBuilder();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("READY ")) {
+                        return line.split(" ");
+                    }
+                    printed.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new AssertionError("child JVM ended without a cluster:\n" + printed);
+        });
+        return ready.get(120, TimeUnit.SECONDS);
     }
 
     @Test

@@ -279,6 +279,14 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 0; i <= b.standbys; i++) {
                 Files.createDirectories(baseDirectory.resolve("node" + i));
             }
+            // Readable and traversable by everyone (logs, sockets: a proxy or pgpool-II started by
+            // a test under another user must reach them); the data directories stay 0700.
+            var open = PosixFilePermissions.fromString("rwxr-xr-x");
+            Files.setPosixFilePermissions(baseDirectory, open);
+            Files.setPosixFilePermissions(socketDirectory, open);
+            for (int i = 0; i <= b.standbys; i++) {
+                Files.setPosixFilePermissions(baseDirectory.resolve("node" + i), open);
+            }
             serverUser.own(baseDirectory);
             serverUser.own(socketDirectory);
         } catch (IOException e) {

@@ -121,6 +121,12 @@ public final class LocalNode {
         if (isRunning()) {
             throw new LocalClusterException(this + " is already running (pid " + postmasterPid().orElse(-1L) + ")");
         }
+        try {
+            // Left by a kill. PostgreSQL ignores a stale one itself, unless its pid was reused.
+            Files.deleteIfExists(dataDirectory().resolve("postmaster.pid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         long seconds = cluster.startTimeout().toSeconds();
         return cluster.serverCommand(List.of(cluster.binaries().pgCtl().toString(), "start",
                         "-D", dataDirectory().toString(), "-l", logFile().toString(), "-w", "-t", Long.toString(seconds)))
@@ -130,7 +136,7 @@ public final class LocalNode {
 
     /** Stops the server in {@code mode} and waits until it is gone; a stopped node is left alone. */
     public void stop(ShutdownMode mode) {
-        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> postmaster = postmaster();
         if (postmaster.isEmpty()) {
             return;
         }
@@ -180,7 +186,7 @@ public final class LocalNode {
      * {@link #start()} then goes through crash recovery. Does nothing when the node is not running.
      */
     public void kill() {
-        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> postmaster = postmaster();
         if (postmaster.isEmpty()) {
             return;
         }
@@ -245,7 +251,17 @@ public final class LocalNode {
 
     /** True while the postmaster named in {@code postmaster.pid} is alive. */
     public boolean isRunning() {
-        return postmasterPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+        return postmaster().isPresent();
+    }
+
+    /**
+     * The live postmaster of this node. A {@code postmaster.pid} left by a killed server may name a
+     * pid the kernel has since given to another program; that one is not ours.
+     */
+    private Optional<ProcessHandle> postmaster() {
+        return postmasterPid().flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(true));
     }
 
     /** The postmaster's process id from {@code postmaster.pid}, when the file exists. */
