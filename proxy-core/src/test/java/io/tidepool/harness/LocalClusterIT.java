@@ -4,6 +4,7 @@ import io.tidepool.ops.local.AuthMethod;
 import io.tidepool.ops.local.CommandResult;
 import io.tidepool.ops.local.LocalCluster;
 import io.tidepool.ops.local.LocalNode;
+import io.tidepool.ops.local.PgBinaries;
 import io.tidepool.ops.local.ServerUser;
 import io.tidepool.server.ShutdownMode;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,21 @@ class LocalClusterIT {
         assertThat(primary.socketDirectory().resolve(".s.PGSQL." + primary.port())).exists();
         assertThat(primary.queryValue("show wal_log_hints")).contains("on");
         assertThat(primary.logFile()).isNotEmptyFile();
+        CommandResult overSocket = PgClients.psql(primary.socketEndpoint(), "select inet_server_addr() is null");
+        assertThat(overSocket.stdout().trim()).as(overSocket.describe()).isEqualTo("t");
+    }
+
+    @Test
+    void locatedBinariesAreTheServersAndTheClientsBesideThem() {
+        PgBinaries binaries = PgBinaries.locate();
+
+        assertThat(shared.primary().queryValue("show server_version_num").map(Integer::parseInt).orElseThrow() / 10000)
+                .isEqualTo(binaries.majorVersion());
+        assertThat(binaries.initdb()).isExecutable();
+        assertThat(binaries.pgBasebackup()).isExecutable();
+        assertThat(binaries.psql()).isExecutable();
+        assertThat(binaries.pgbench()).isExecutable();
+        assertThat(binaries.pgRewind()).isExecutable();
     }
 
     @Test
@@ -263,12 +279,18 @@ class LocalClusterIT {
         assertThat(LocalCluster.exists(dir)).isTrue();
 
         LocalCluster reopened = LocalCluster.open(dir);
-        try {
+        int formerPrimaryPort = reopened.primary().port();
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(formerPrimaryPort, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
             assertThat(reopened.nodes()).allMatch(node -> !node.isRunning());
+
             reopened.start();
+
+            assertThat(reopened.primary().port()).as("moved off the taken port").isNotEqualTo(formerPrimaryPort);
             assertThat(reopened.primary().queryValue("select i from kept")).contains("5");
             assertThat(reopened.primary().query("select application_name, state from pg_stat_replication"))
                     .containsExactly(List.of("node1", "streaming"));
+            assertThat(LocalCluster.open(dir).primary().port()).as("saved").isEqualTo(reopened.primary().port());
         } finally {
             reopened.destroy();
         }

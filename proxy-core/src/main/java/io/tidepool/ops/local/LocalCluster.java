@@ -511,6 +511,11 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Rewrites the descriptor with the current ports and authentication methods. */
+    private void saveDescriptor() {
+        readDescriptor(baseDirectory).ifPresent(this::writeDescriptor);
+    }
+
     private void writeDescriptor(Properties described) {
         for (LocalNode node : nodes) {
             described.setProperty("node." + node.name() + ".port", Integer.toString(node.port()));
@@ -569,13 +574,32 @@ public final class LocalCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- whole-cluster control
 
-    /** Starts every stopped node, the primary first, and waits until every standby streams. */
+    /**
+     * Starts every stopped node, the primary first, and waits until every standby streams. A
+     * node whose port has been taken meanwhile (a cluster reopened days later) moves to a free
+     * one; standbys then follow the primary's new port, and the new ports are saved.
+     */
     public void start() {
         checkNotDestroyed();
-        for (LocalNode node : nodes) {
-            if (!node.isRunning()) {
-                node.start();
+        LocalNode primary = primary();
+        int primaryPort = primary.port();
+        boolean moved = false;
+        if (!primary.isRunning()) {
+            startFresh(primary);
+            moved = primary.port() != primaryPort;
+        }
+        for (LocalNode standby : standbys()) {
+            if (!standby.isRunning()) {
+                int port = standby.port();
+                if (primary.port() != primaryPort) {
+                    appendPrimaryConninfo(standby, standbyConninfo(standby, primary));
+                }
+                startFresh(standby);
+                moved |= standby.port() != port;
             }
+        }
+        if (moved) {
+            saveDescriptor();
         }
         awaitStreaming();
     }
@@ -710,6 +734,7 @@ public final class LocalCluster implements AutoCloseable {
         this.localAuth = Objects.requireNonNull(local);
         this.hostAuth = Objects.requireNonNull(host);
         rewriteHbaEverywhere();
+        saveDescriptor();
     }
 
     /**
