@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The harness itself, against real PostgreSQL servers: streaming, failure controls, cleanup. */
 class LocalClusterIT {
@@ -337,9 +338,27 @@ class LocalClusterIT {
         assertThat(shared.cluster().baseDirectory()).as("clusters of live JVMs stay").exists();
     }
 
-    private static Process startClusterHoldingJvm() throws Exception {
+    @Test
+    void rootWithoutAPostgresUserRunsTheServersAsADedicatedUser() throws Exception {
+        assumeTrue(ServerUser.forThisProcess().isSwitched(), "only a root JVM switches users");
+        Process child = startClusterHoldingJvm("-D" + ServerUser.USER_PROPERTY + "=tidepool-pg");
+        try {
+            String[] ready = awaitReady(child);
+            ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow();
+
+            assertThat(postmaster.info().user()).contains("tidepool-pg");
+            CommandResult passwd = io.tidepool.ops.local.ExternalCommand.of("getent", "passwd", "tidepool-pg").run();
+            assertThat(passwd.stdout()).contains("/usr/sbin/nologin");
+        } finally {
+            child.destroy();
+            child.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process startClusterHoldingJvm(String... jvmOptions) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> argv = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+        argv.addAll(List.of(jvmOptions));
         String tmp = System.getProperty(LocalCluster.TMPDIR_PROPERTY);
         if (tmp != null) {
             argv.add("-D" + LocalCluster.TMPDIR_PROPERTY + "=" + tmp);

@@ -21,13 +21,16 @@ import java.util.Optional;
  *
  * <p>PostgreSQL refuses to start as root. When this JVM is root (CI, containers), every
  * server-side command ({@code initdb}, {@code pg_ctl}, {@code pg_basebackup}, ...) runs through
- * {@code runuser -u <user> --} (or {@code setpriv} where runuser is missing) as the
- * {@value #DEBIAN_USER} user when it exists, else as {@value #DEDICATED_USER}, which is then
- * created with {@code useradd --system}; the directories the server writes are handed to
- * that user. When this JVM is not root, everything runs as the current user, unchanged.
+ * {@code runuser -u <user> --} (or {@code setpriv} where runuser is missing) as the user named
+ * by the system property {@value #USER_PROPERTY} when set, else as {@value #DEBIAN_USER} when it
+ * exists, else as {@value #DEDICATED_USER}; a named or dedicated user that does not exist yet is
+ * created with {@code useradd --system}. The directories the server writes are handed to that
+ * user. When this JVM is not root, everything runs as the current user, unchanged.
  */
 public final class ServerUser {
 
+    /** When root: run the servers as this OS user (created when missing). */
+    public static final String USER_PROPERTY = "tidepool.pg.osuser";
     static final String DEBIAN_USER = "postgres";
     static final String DEDICATED_USER = "tidepool-pg";
 
@@ -63,7 +66,16 @@ public final class ServerUser {
         if (currentUid() != 0) {
             return new ServerUser(System.getProperty("user.name"), false, List.of());
         }
-        String user = userExists(DEBIAN_USER) ? DEBIAN_USER : ensureDedicatedUser();
+        String requested = System.getProperty(USER_PROPERTY, "").trim();
+        String user;
+        if (!requested.isEmpty()) {
+            user = ensureUser(requested);
+        } else {
+            user = userExists(DEBIAN_USER) ? DEBIAN_USER : ensureUser(DEDICATED_USER);
+        }
+        if (user.equals("root")) {
+            throw new LocalClusterException(USER_PROPERTY + " names root; PostgreSQL refuses to run as root");
+        }
         Optional<Path> runuser = ExternalCommand.onPath("runuser");
         if (runuser.isPresent()) {
             return new ServerUser(user, true, List.of(runuser.get().toString(), "-u", user, "--"));
@@ -93,19 +105,19 @@ public final class ServerUser {
                 .orThrow("looking up the group of " + user).stdout().trim();
     }
 
-    private static String ensureDedicatedUser() {
-        if (userExists(DEDICATED_USER)) {
-            return DEDICATED_USER;
+    private static String ensureUser(String user) {
+        if (userExists(user)) {
+            return user;
         }
         String useradd = ExternalCommand.onPath("useradd").map(Path::toString).orElse("useradd");
         CommandResult result = ExternalCommand.of(useradd, "--system", "--user-group", "--no-create-home",
-                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", DEDICATED_USER)
+                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user)
                 .timeout(Duration.ofSeconds(30)).run();
         // Another JVM may have created it in the meantime (exit status 9: name in use).
-        if (!result.succeeded() && !userExists(DEDICATED_USER)) {
-            result.orThrow("creating the OS user " + DEDICATED_USER + " to run PostgreSQL as (PostgreSQL refuses root)");
+        if (!result.succeeded() && !userExists(user)) {
+            result.orThrow("creating the OS user " + user + " to run PostgreSQL as (PostgreSQL refuses root)");
         }
-        return DEDICATED_USER;
+        return user;
     }
 
     public String name() {
