@@ -283,6 +283,7 @@ class LocalClusterIT {
         int formerPrimaryPort = reopened.primary().port();
         try (java.net.ServerSocket squatter = new java.net.ServerSocket(formerPrimaryPort, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(squatter.isBound()).isTrue();
             assertThat(reopened.nodes()).allMatch(node -> !node.isRunning());
 
             reopened.start();

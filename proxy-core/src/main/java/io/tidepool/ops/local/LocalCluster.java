@@ -8,16 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +25,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -80,10 +73,8 @@ public final class LocalCluster implements AutoCloseable {
 
     static final String DESCRIPTOR = "cluster.properties";
     static final String OWNER_FILE = "owner";
-    static final String SETTINGS_FILE = "tidepool.conf";
     /** A Unix socket path may have at most 107 bytes; {@code /.s.PGSQL.65535.lock} takes 21 of them. */
     private static final int MAX_SOCKET_DIR_LENGTH = 85;
-    private static final Pattern TEMPORARY_NAME = Pattern.compile(Pattern.quote(TEMPORARY_PREFIX) + "(\\d+)-.*");
 
     private static final Set<LocalCluster> AT_EXIT = ConcurrentHashMap.newKeySet();
     private static volatile boolean exitHookInstalled;
@@ -109,6 +100,7 @@ public final class LocalCluster implements AutoCloseable {
     private volatile List<String> customHbaRules = List.of();
     private volatile boolean destroyed;
     private final ExitAction exitAction;
+    private final NodeFiles files;
 
     private LocalCluster(Path baseDirectory, Path socketDirectory, boolean temporary, PgBinaries binaries,
                          ServerUser serverUser, Properties described, Map<String, String> extraSettings,
@@ -128,6 +120,7 @@ public final class LocalCluster implements AutoCloseable {
         this.startTimeout = startTimeout;
         this.streamingTimeout = streamingTimeout;
         this.exitAction = exitAction;
+        this.files = new NodeFiles(serverUser, socketDirectory, this.extraSettings);
     }
 
     public static Builder builder() {
@@ -218,10 +211,10 @@ public final class LocalCluster implements AutoCloseable {
         Path base;
         try {
             if (b.directory == null) {
-                Path parent = Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+                Path parent = temporaryParent();
                 Files.createDirectories(parent);
                 base = Files.createTempDirectory(parent, TEMPORARY_PREFIX + ProcessHandle.current().pid() + "-");
-                Files.writeString(base.resolve(OWNER_FILE), ownerStamp(ProcessHandle.current()));
+                Files.writeString(base.resolve(OWNER_FILE), ClusterDirectories.ownerStamp(ProcessHandle.current()));
             } else {
                 base = b.directory.toAbsolutePath().normalize();
                 if (Files.exists(base.resolve(DESCRIPTOR))) {
@@ -300,14 +293,14 @@ public final class LocalCluster implements AutoCloseable {
         }
         LocalNode primary = primary();
         initdb(primary, b.dataChecksums);
-        writeNodeSettings(primary);
-        writeHba(primary);
+        files.writeSettings(primary);
+        files.writeHba(primary, localAuth, hostAuth, customHbaRules);
         startFresh(primary);
         primary.execute("CREATE ROLE " + ident(replicationUser) + " WITH REPLICATION LOGIN PASSWORD " + literal(replicationPassword));
         for (LocalNode standby : standbys()) {
             baseBackup(standby);
-            writeNodeSettings(standby);
-            writeHba(standby);
+            files.writeSettings(standby);
+            files.writeHba(standby, localAuth, hostAuth, customHbaRules);
             startFresh(standby);
         }
         writeDescriptor(described);
@@ -318,7 +311,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void initdb(LocalNode node, boolean dataChecksums) {
         Path pwfile = baseDirectory.resolve(".superuser-password");
-        writeServerFile(pwfile, superuserPassword + "\n");
+        files.writeServerFile(pwfile, superuserPassword + "\n");
         try {
             List<String> argv = new ArrayList<>(List.of(binaries.initdb().toString(),
                     "-D", node.dataDirectory().toString(), "-U", superuser, "--pwfile=" + pwfile,
@@ -334,21 +327,7 @@ public final class LocalCluster implements AutoCloseable {
                 // Inside the cluster directory; removed with it.
             }
         }
-        appendInclude(node);
-    }
-
-    private void appendInclude(LocalNode node) {
-        Path conf = node.dataDirectory().resolve("postgresql.conf");
-        try {
-            String text = Files.readString(conf, StandardCharsets.UTF_8);
-            String include = "include_if_exists = '" + SETTINGS_FILE + "'";
-            if (!text.contains(include)) {
-                Files.writeString(conf, text + "\n# Tidepool LocalCluster settings (port, sockets, replication, logging)\n"
-                        + include + "\n", StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.appendInclude(node);
     }
 
     /** How {@code standby} connects to {@code primary} for streaming: the replication role, its node name as application_name. */
@@ -372,20 +351,8 @@ public final class LocalCluster implements AutoCloseable {
             String text = Files.readString(auto, StandardCharsets.UTF_8);
             if (!text.contains("application_name=" + standby.name()) && !text.contains("application_name='" + standby.name() + "'")) {
                 // Older pg_basebackup versions leave application_name out of the conninfo they write.
-                appendPrimaryConninfo(standby, conninfo);
+                files.appendPrimaryConninfo(standby, conninfo);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Appends {@code primary_conninfo} to {@code postgresql.auto.conf}; the last line of a setting wins. */
-    private void appendPrimaryConninfo(LocalNode standby, String conninfo) {
-        Path auto = standby.dataDirectory().resolve("postgresql.auto.conf");
-        try {
-            Files.writeString(auto, "primary_conninfo = " + literal(conninfo) + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            serverUser.own(auto);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -408,9 +375,9 @@ public final class LocalCluster implements AutoCloseable {
                 .timeout(Duration.ofMinutes(5)).run()
                 .orThrow("pg_rewind of " + target + " from " + newPrimary);
         // pg_rewind copied the source's configuration files: put this node's own back.
-        writeNodeSettings(target);
-        writeHba(target);
-        appendPrimaryConninfo(target, standbyConninfo(target, newPrimary));
+        files.writeSettings(target);
+        files.writeHba(target, localAuth, hostAuth, customHbaRules);
+        files.appendPrimaryConninfo(target, standbyConninfo(target, newPrimary));
     }
 
     void rebuildAsStandby(LocalNode target, LocalNode newPrimary) {
@@ -418,13 +385,13 @@ public final class LocalCluster implements AutoCloseable {
         target.stop(ShutdownMode.IMMEDIATE);
         target.kill();
         List<String> problems = new ArrayList<>();
-        deleteTree(target.dataDirectory(), problems);
+        ClusterDirectories.deleteTree(target.dataDirectory(), problems);
         if (Files.exists(target.dataDirectory())) {
             throw new LocalClusterException("cannot remove " + target.dataDirectory() + ": " + problems);
         }
         baseBackup(target, newPrimary);
-        writeNodeSettings(target);
-        writeHba(target);
+        files.writeSettings(target);
+        files.writeHba(target, localAuth, hostAuth, customHbaRules);
         target.start();
     }
 
@@ -445,69 +412,7 @@ public final class LocalCluster implements AutoCloseable {
             int newPort = FreePorts.pick(1).get(0);
             log.info("port {} of {} was taken meanwhile; retrying on {}", node.port(), node.name(), newPort);
             node.port(newPort);
-            writeNodeSettings(node);
-        }
-    }
-
-    /** Writes {@code tidepool.conf}: the settings that differ per node and those the tests rely on. */
-    void writeNodeSettings(LocalNode node) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("listen_addresses", "'" + LocalNode.HOST + "'");
-        settings.put("port", Integer.toString(node.port()));
-        settings.put("unix_socket_directories", "'" + socketDirectory + "'");
-        settings.put("cluster_name", "'" + node.name() + "'");
-        settings.put("max_connections", "100");
-        settings.put("shared_buffers", "'16MB'");
-        // Test speed over durability: a killed server keeps what the OS cache holds, which is enough
-        // for the kill/restart tests; a lost machine is not what these clusters simulate.
-        settings.put("fsync", "off");
-        settings.put("synchronous_commit", "off");
-        // pg_rewind needs full_page_writes (the default) and wal_log_hints or data checksums.
-        settings.put("full_page_writes", "on");
-        settings.put("wal_log_hints", "on");
-        settings.put("wal_level", "replica");
-        settings.put("max_wal_senders", "10");
-        settings.put("max_replication_slots", "10");
-        settings.put("wal_keep_size", "'256MB'");
-        settings.put("max_wal_size", "'256MB'");
-        settings.put("hot_standby", "on");
-        settings.put("wal_receiver_status_interval", "'1s'");
-        settings.put("wal_retrieve_retry_interval", "'1s'");
-        settings.put("logging_collector", "off");
-        settings.put("log_line_prefix", "'%m [%p] %q%a %u@%d '");
-        settings.put("log_timezone", "'UTC'");
-        settings.put("timezone", "'UTC'");
-        settings.putAll(extraSettings);
-        StringBuilder text = new StringBuilder("# Written by Tidepool's LocalCluster for ").append(node.name())
-                .append("; rewritten when the cluster is built. Use ALTER SYSTEM for changes.\n");
-        settings.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
-        writeServerFile(node.dataDirectory().resolve(SETTINGS_FILE), text.toString());
-    }
-
-    private void writeHba(LocalNode node) {
-        StringBuilder text = new StringBuilder("# Written by Tidepool's LocalCluster.\n");
-        for (String rule : customHbaRules) {
-            text.append(rule).append('\n');
-        }
-        String local = localAuth.hbaKeyword();
-        String host = hostAuth.hbaKeyword();
-        text.append("local   all          all                  ").append(local).append('\n')
-                .append("host    all          all   127.0.0.1/32   ").append(host).append('\n')
-                .append("host    all          all   ::1/128        ").append(host).append('\n')
-                .append("local   replication  all                  ").append(local).append('\n')
-                .append("host    replication  all   127.0.0.1/32   ").append(host).append('\n')
-                .append("host    replication  all   ::1/128        ").append(host).append('\n');
-        writeServerFile(node.dataDirectory().resolve("pg_hba.conf"), text.toString());
-    }
-
-    /** Writes a file the server reads or may rewrite (pg_rewind), owned by the server user, mode 0600. */
-    private void writeServerFile(Path file, String content) {
-        try {
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            serverUser.own(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            files.writeSettings(node);
         }
     }
 
@@ -560,7 +465,7 @@ public final class LocalCluster implements AutoCloseable {
         return cluster;
     }
 
-    private static Optional<Properties> readDescriptor(Path base) {
+    static Optional<Properties> readDescriptor(Path base) {
         Properties described = new Properties();
         try (InputStream in = Files.newInputStream(base.resolve(DESCRIPTOR))) {
             described.load(in);
@@ -592,7 +497,7 @@ public final class LocalCluster implements AutoCloseable {
             if (!standby.isRunning()) {
                 int port = standby.port();
                 if (primary.port() != primaryPort) {
-                    appendPrimaryConninfo(standby, standbyConninfo(standby, primary));
+                    files.appendPrimaryConninfo(standby, standbyConninfo(standby, primary));
                 }
                 startFresh(standby);
                 moved |= standby.port() != port;
@@ -749,7 +654,7 @@ public final class LocalCluster implements AutoCloseable {
     private void rewriteHbaEverywhere() {
         checkNotDestroyed();
         for (LocalNode node : nodes) {
-            writeHba(node);
+            files.writeHba(node, localAuth, hostAuth, customHbaRules);
             node.reload();
         }
     }
@@ -771,10 +676,10 @@ public final class LocalCluster implements AutoCloseable {
                 node.kill();
             }
         }
-        killServersUnder(baseDirectory);
-        deleteTree(baseDirectory, problems);
+        ClusterDirectories.killServersUnder(baseDirectory);
+        ClusterDirectories.deleteTree(baseDirectory, problems);
         if (!socketDirectory.startsWith(baseDirectory)) {
-            deleteTree(socketDirectory, problems);
+            ClusterDirectories.deleteTree(socketDirectory, problems);
         }
         if (Files.exists(baseDirectory)) {
             throw new LocalClusterException("could not remove " + baseDirectory + ": " + problems);
@@ -811,116 +716,16 @@ public final class LocalCluster implements AutoCloseable {
      * runs included, are left alone. Returns the directories removed.
      */
     public static List<Path> removeAbandonedTemporaryClusters() {
-        Path parent = Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
-        List<Path> removed = new ArrayList<>();
-        if (!Files.isDirectory(parent)) {
-            return removed;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, TEMPORARY_PREFIX + "*")) {
-            for (Path dir : entries) {
-                Matcher matcher = TEMPORARY_NAME.matcher(dir.getFileName().toString());
-                if (!matcher.matches() || !Files.isDirectory(dir) || ownerAlive(dir, Long.parseLong(matcher.group(1)))) {
-                    continue;
-                }
-                try {
-                    forceRemove(dir);
-                    removed.add(dir);
-                    log.info("removed abandoned local cluster {}", dir);
-                } catch (RuntimeException e) {
-                    log.warn("could not remove abandoned local cluster {}: {}", dir, e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            log.warn("cannot scan {} for abandoned clusters: {}", parent, e.getMessage());
-        }
-        return removed;
-    }
-
-    private static boolean ownerAlive(Path dir, long pid) {
-        Optional<ProcessHandle> owner = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (owner.isEmpty()) {
-            return false;
-        }
-        try {
-            // Guards against pid reuse: the same pid with another start time is another process.
-            return Files.readString(dir.resolve(OWNER_FILE)).trim().equals(ownerStamp(owner.get()));
-        } catch (IOException e) {
-            return true; // Being created right now, or unreadable: leave it.
-        }
-    }
-
-    private static String ownerStamp(ProcessHandle process) {
-        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
+        return ClusterDirectories.removeAbandoned(temporaryParent());
     }
 
     /** SIGKILLs every server whose data directory is under {@code base} and deletes {@code base}. */
     public static void forceRemove(Path base) {
-        killServersUnder(base);
-        List<String> problems = new ArrayList<>();
-        readDescriptor(base).map(p -> p.getProperty("socket.directory")).map(Path::of)
-                .filter(sockets -> !sockets.startsWith(base)).ifPresent(sockets -> deleteTree(sockets, problems));
-        deleteTree(base, problems);
-        if (Files.exists(base)) {
-            throw new LocalClusterException("could not remove " + base + ": " + problems);
-        }
+        ClusterDirectories.forceRemove(base);
     }
 
-    private static void killServersUnder(Path base) {
-        if (!Files.isDirectory(base)) {
-            return;
-        }
-        try (DirectoryStream<Path> nodeDirs = Files.newDirectoryStream(base)) {
-            for (Path nodeDir : nodeDirs) {
-                Path pidFile = nodeDir.resolve("data").resolve("postmaster.pid");
-                if (!Files.isRegularFile(pidFile)) {
-                    continue;
-                }
-                List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-                if (lines.size() < 2 || !lines.get(0).trim().matches("\\d+")) {
-                    continue;
-                }
-                // Line 2 of postmaster.pid is the data directory: only kill the server that owns this one.
-                Path dataDir = Path.of(lines.get(1).trim());
-                ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
-                        .filter(ProcessHandle::isAlive)
-                        .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(true))
-                        .filter(p -> dataDir.startsWith(base))
-                        .ifPresent(ExternalCommand::killTree);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root, List<String> problems) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    if (!(exc instanceof NoSuchFileException)) {
-                        problems.add(file + ": " + exc.getMessage());
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            problems.add(e.getMessage());
-        }
+    static Path temporaryParent() {
+        return Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
     }
 
     private void registerExitAction() {
@@ -1086,33 +891,5 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Free loopback TCP ports, found by binding port 0. */
-    static final class FreePorts {
-        private FreePorts() {
-        }
 
-        /** {@code count} distinct ports that were free a moment ago (all held open together so they differ). */
-        static List<Integer> pick(int count) {
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                List<Integer> ports = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                    held.add(socket);
-                    ports.add(socket.getLocalPort());
-                }
-                return ports;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free loopback port", e);
-            } finally {
-                for (ServerSocket socket : held) {
-                    try {
-                        socket.close();
-                    } catch (IOException ignored) {
-                        // Closing a listening socket that never accepted does not fail in practice.
-                    }
-                }
-            }
-        }
-    }
 }
