@@ -486,6 +486,16 @@ public final class LocalCluster implements AutoCloseable {
      */
     public void start() {
         checkNotDestroyed();
+        if (!Files.isDirectory(socketDirectory)) {
+            // A socket directory outside the cluster (long paths) lives in /tmp, which a reboot empties.
+            try {
+                Files.createDirectories(socketDirectory);
+                Files.setPosixFilePermissions(socketDirectory, PosixFilePermissions.fromString("rwxr-xr-x"));
+                serverUser.own(socketDirectory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the socket directory " + socketDirectory, e);
+            }
+        }
         LocalNode primary = primary();
         int primaryPort = primary.port();
         boolean moved = false;
