@@ -108,17 +108,19 @@ case "$task" in
 esac
 need_java_maven
 
-# pgpool-II's server-side extension matches the PostgreSQL major version.
-pgpool_extension_needed() {
-  [[ "$task" == test ]] || return 1
-  local dir ver
+# pgpool-II's server-side extension (pgpool_recovery) matches the PostgreSQL major version,
+# which is known only once PostgreSQL is installed.
+pg_major() {
+  local dir
   dir="$(pg_bindir || true)"
-  [[ -n "$dir" ]] || return 0 # decided after PostgreSQL is installed
-  ver="$(basename "$(dirname "$dir")")"
-  ! is_installed "postgresql-$ver-pgpool2"
+  [[ -n "$dir" ]] && basename "$(dirname "$dir")"
 }
-if pgpool_extension_needed; then
-  missing+=("postgresql-N-pgpool2")
+if [[ "$task" == test ]]; then
+  if major="$(pg_major)"; then
+    need "postgresql-$major-pgpool2"
+  else
+    missing+=("postgresql-N-pgpool2")
+  fi
 fi
 
 if (( ${#missing[@]} == 0 )); then
@@ -231,10 +233,9 @@ if (( ${#resolved[@]} > 0 )); then
   apt_install "${resolved[@]}"
 fi
 
-if pgpool_extension_needed; then
-  dir="$(pg_bindir || true)"
-  [[ -n "$dir" ]] || { say "PostgreSQL was installed but its programs were not found under /usr/lib/postgresql"; exit 1; }
-  apt_install "postgresql-$(basename "$(dirname "$dir")")-pgpool2"
+if [[ " ${names[*]} " == *" postgresql-N-pgpool2 "* ]]; then
+  major="$(pg_major)" || { say "PostgreSQL was installed but its programs were not found under /usr/lib/postgresql"; exit 1; }
+  apt_install "postgresql-$major-pgpool2"
 fi
 
 # ---------------------------------------------------------------- verify and tidy up
