@@ -230,6 +230,22 @@ class LocalClusterIT {
     }
 
     @Test
+    void clusterBuiltWithScramEverywhereAndChecksumsStreams() {
+        try (LocalCluster cluster = TestClusters.fresh(1, b -> b.auth(AuthMethod.SCRAM_SHA_256).dataChecksums(true)
+                .superuser("admin", "s3cret").replicationUser("streamer", "str34m"))) {
+            LocalNode primary = cluster.primary();
+
+            assertThat(primary.query("select usename, application_name, state from pg_stat_replication"))
+                    .containsExactly(List.of("streamer", "node1", "streaming"));
+            assertThat(primary.queryValue("show data_checksums")).contains("on");
+            assertThat(primary.queryValue("select current_user")).contains("admin");
+            CommandResult noPassword = PgClients.psql(primary.endpoint().withUser("admin", ""), "select 1");
+            assertThat(noPassword.exitCode()).as(noPassword.describe()).isEqualTo(2);
+            assertThat(noPassword.stderr()).contains("password");
+        }
+    }
+
+    @Test
     void hbaMethodChangeIsEnforcedAfterReload() throws SQLException {
         try (LocalCluster cluster = TestClusters.fresh(0)) {
             cluster.createUser("alice", "wonderland");
