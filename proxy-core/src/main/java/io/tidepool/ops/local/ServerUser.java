@@ -14,7 +14,6 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The operating-system user that local PostgreSQL servers run as.
@@ -76,15 +75,24 @@ public final class ServerUser {
         if (user.equals("root")) {
             throw new LocalClusterException(USER_PROPERTY + " names root; PostgreSQL refuses to run as root");
         }
-        Optional<Path> runuser = ExternalCommand.onPath("runuser");
-        if (runuser.isPresent()) {
-            return new ServerUser(user, true, List.of(runuser.get().toString(), "-u", user, "--"));
+        // runuser goes through PAM, which some containers refuse; setpriv only changes ids.
+        List<List<String>> candidates = new ArrayList<>();
+        ExternalCommand.onPath("runuser").ifPresent(runuser -> candidates.add(List.of(runuser.toString(), "-u", user, "--")));
+        ExternalCommand.onPath("setpriv").ifPresent(setpriv -> candidates.add(List.of(setpriv.toString(),
+                "--reuid=" + user, "--regid=" + primaryGroup(user), "--init-groups", "--reset-env", "--")));
+        List<String> failures = new ArrayList<>();
+        for (List<String> prefix : candidates) {
+            List<String> probe = new ArrayList<>(prefix);
+            probe.add("true");
+            CommandResult result = ExternalCommand.of(probe).timeout(Duration.ofSeconds(10)).run();
+            if (result.succeeded()) {
+                return new ServerUser(user, true, prefix);
+            }
+            failures.add(result.describe());
         }
-        Path setpriv = ExternalCommand.onPath("setpriv").orElseThrow(() -> new LocalClusterException(
-                "running as root, PostgreSQL must run as another user, but neither runuser nor setpriv was found; "
-                        + "install util-linux (apt-get install util-linux)"));
-        return new ServerUser(user, true, List.of(setpriv.toString(), "--reuid=" + user, "--regid=" + primaryGroup(user),
-                "--init-groups", "--reset-env", "--"));
+        throw new LocalClusterException("running as root, PostgreSQL must run as another user (" + user + "), but "
+                + (candidates.isEmpty() ? "neither runuser nor setpriv was found; install util-linux"
+                        : "switching to it failed:\n" + String.join("\n", failures)));
     }
 
     /** The uid of this process: the owner of {@code /proc/self}. */
