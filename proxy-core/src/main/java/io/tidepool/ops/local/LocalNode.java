@@ -121,11 +121,16 @@ public final class LocalNode {
         if (isRunning()) {
             throw new LocalClusterException(this + " is already running (pid " + postmasterPid().orElse(-1L) + ")");
         }
-        try {
-            // Left by a kill. PostgreSQL ignores a stale one itself, unless its pid was reused.
-            Files.deleteIfExists(dataDirectory().resolve("postmaster.pid"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // A postmaster.pid left by a kill is PostgreSQL's to judge (it also guards against old
+        // backends still attached to shared memory). Only when the kernel has given its pid to
+        // another program would PostgreSQL refuse to start for good: remove it then.
+        boolean pidReused = postmasterPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent();
+        if (pidReused) {
+            try {
+                Files.deleteIfExists(dataDirectory().resolve("postmaster.pid"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         long seconds = cluster.startTimeout().toSeconds();
         return cluster.serverCommand(List.of(cluster.binaries().pgCtl().toString(), "start",
