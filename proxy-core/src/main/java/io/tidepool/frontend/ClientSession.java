@@ -335,7 +335,7 @@ public final class ClientSession extends FrameInboundHandler
             case MessageType.AUTHENTICATION -> {
                 Authentication request = Authentication.decode(Frames.body(frames, start, length));
                 if (++authenticationRounds > MAX_AUTHENTICATION_ROUNDS) {
-                    throw backendViolation("the server asked for more than " + MAX_AUTHENTICATION_ROUNDS
+                    throw PgException.protocolViolation("it asked for more than " + MAX_AUTHENTICATION_ROUNDS
                             + " authentication rounds");
                 }
                 authenticationResponseExpected = request.expectsResponse();
@@ -407,7 +407,7 @@ public final class ClientSession extends FrameInboundHandler
     @Override
     public void onBackendProtocolFailure(BackendConnection from, PgException error) {
         fail(new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION,
-                "the database server " + from.node().describe() + " sent an invalid message: " + error.getMessage(),
+                "the database server " + from.node().describe() + " broke the protocol: " + error.getMessage(),
                 null, "check the server log; the session cannot continue, reconnect"));
     }
 
@@ -426,11 +426,6 @@ public final class ClientSession extends FrameInboundHandler
         fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
                 "lost the connection to the database server " + from.node().describe() + why,
                 null, "the server closed the connection or stopped; reconnect to continue"));
-    }
-
-    private PgException backendViolation(String message) {
-        return new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION, message, null,
-                "check the server " + backend.node().describe());
     }
 
     // ---------------------------------------------------------------- ending

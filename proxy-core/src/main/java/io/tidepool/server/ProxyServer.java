@@ -271,6 +271,7 @@ public final class ProxyServer implements AutoCloseable {
         for (Channel listener : listeners) {
             listener.close().awaitUninterruptibly();
         }
+        listeners.clear();
         for (Path file : socketFiles) {
             try {
                 Files.deleteIfExists(file);
@@ -278,6 +279,7 @@ public final class ProxyServer implements AutoCloseable {
                 log.warn("could not remove Unix socket file {}: {}", file, e.toString());
             }
         }
+        socketFiles.clear();
     }
 
     private CompletableFuture<Void> shutdownLoops() {
