@@ -65,37 +65,26 @@ public record ProxySettings(
         for (BackendDefinition definition : config.backends()) {
             backends.add(new BackendNode(definition.id(), definition.hostname(), definition.port()));
         }
-        int connectTimeoutMillis = config.getInt("connect_timeout");
+        Duration connectTimeout = config.getDuration("connect_timeout");
         SessionSettings session = new SessionSettings(
                 backends,
                 ProtocolLimits.POSTGRESQL,
                 // 0 means "wait as long as the OS does"; Netty needs a number: one minute.
-                Duration.ofMillis(connectTimeoutMillis > 0 ? connectTimeoutMillis : 60_000),
-                Duration.ofSeconds(config.getInt("authentication_timeout")),
+                connectTimeout.isZero() ? Duration.ofMinutes(1) : connectTimeout,
+                config.getDuration("authentication_timeout"),
                 config.getBoolean("log_connections"),
                 config.getBoolean("log_disconnections"),
                 config.getBoolean("log_statement"),
                 config.getBoolean("log_client_messages"));
-        int backlog = Math.max(1, config.getInt("num_init_children"))
-                * Math.max(1, (int) Math.round(config.getDouble("listen_backlog_multiplier")));
+        int backlog = Math.max(1, config.getInt("num_init_children")) * Math.max(1, config.getInt("listen_backlog_multiplier"));
         return new ProxySettings(
                 config.getList("listen_addresses"),
                 config.getInt("port"),
                 config.getList("unix_socket_directories").stream().map(Path::of).toList(),
-                parsePermissions(config.getString("unix_socket_permissions")),
+                config.getInt("unix_socket_permissions"),
                 backlog,
                 config.getString("backend_clustering_mode"),
                 session);
-    }
-
-    /** {@code 0777}, {@code 777} (octal, as PostgreSQL reads it) or a decimal that begins with no zero. */
-    static int parsePermissions(String text) {
-        String trimmed = text.trim();
-        try {
-            return trimmed.startsWith("0") || trimmed.length() == 3 ? Integer.parseInt(trimmed, 8) : Integer.parseInt(trimmed);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid unix_socket_permissions '" + text + "' (expected octal such as 0777)", e);
-        }
     }
 
     /** The parameters whose change only a restart applies, compared with {@code other}. */
