@@ -6,7 +6,11 @@ import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.CommandResult;
 import io.tidepool.ops.local.LocalNode;
 import io.tidepool.ops.local.PgEndpoint;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.tidepool.protocol.frontend.Query;
+import io.tidepool.testing.Bytes;
 import io.tidepool.testing.LeakDetection;
+import io.tidepool.testing.PeerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -231,6 +235,30 @@ class RawModeProxyIT {
             Thread.sleep(20);
         }
         assertThat(proxy.sessionCount()).isZero();
+    }
+
+    @Test
+    void aClientThatStopsReadingHoldsTheServerBackInsteadOfFillingMemory() throws Exception {
+        long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        try (PeerSocket client = PeerSocket.connect(proxy.tcpAddress())) {
+            client.sendStartup("postgres", "postgres");
+            client.readUntilReady();
+            // About 200 MB of rows for a client that reads none of them for a while.
+            client.send(Bytes.written(new Query("select repeat('x', 1000) from generate_series(1, 200000)")::encode));
+            Thread.sleep(2_000);
+            long held = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - before;
+            assertThat(held).as("direct memory held by the proxy").isLessThan(64L << 20);
+            long rows = 0;
+            while (true) {
+                PeerSocket.Message message = client.readMessage();
+                if (message.type() == 'D') {
+                    rows++;
+                } else if (message.type() == 'Z') {
+                    break;
+                }
+            }
+            assertThat(rows).isEqualTo(200_000);
+        }
     }
 
     private void awaitRunning(String query) throws InterruptedException {

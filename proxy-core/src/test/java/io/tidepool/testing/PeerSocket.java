@@ -75,7 +75,11 @@ public final class PeerSocket implements AutoCloseable {
     }
 
     public void sendStartup(String user) throws IOException {
-        send(Bytes.written(StartupMessage.of(Map.of("user", user, "database", "db"))::encode));
+        sendStartup(user, "db");
+    }
+
+    public void sendStartup(String user, String database) throws IOException {
+        send(Bytes.written(StartupMessage.of(Map.of("user", user, "database", database))::encode));
     }
 
     public int readByte() throws IOException {
