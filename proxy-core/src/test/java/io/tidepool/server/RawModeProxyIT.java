@@ -23,6 +23,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyManager;
+import org.postgresql.largeobject.LargeObject;
+import org.postgresql.largeobject.LargeObjectManager;
 
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
@@ -235,6 +237,36 @@ class RawModeProxyIT {
             Thread.sleep(20);
         }
         assertThat(proxy.sessionCount()).isZero();
+    }
+
+    @Test
+    void functionCallsOfTheLargeObjectApiPassThrough() throws Exception {
+        byte[] content = "large object through the fast-path FunctionCall message".getBytes(StandardCharsets.UTF_8);
+        try (Connection connection = PgClients.jdbc(viaProxy)) {
+            connection.setAutoCommit(false);
+            LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
+            long oid = objects.createLO();
+            try (LargeObject object = objects.open(oid, LargeObjectManager.WRITE)) {
+                object.write(content);
+            }
+            try (LargeObject object = objects.open(oid, LargeObjectManager.READ)) {
+                assertThat(object.read(content.length)).isEqualTo(content);
+            }
+            objects.delete(oid);
+            connection.commit();
+        }
+    }
+
+    @Test
+    void noticesAndParameterStatusReachTheClient() throws Exception {
+        try (Connection connection = PgClients.jdbc(viaProxy); Statement statement = connection.createStatement()) {
+            statement.execute("do $$ begin raise notice 'a notice through the proxy'; end $$");
+            java.sql.SQLWarning warning = statement.getWarnings();
+            assertThat((Object) warning).as("the notice as a warning").isNotNull();
+            assertThat(warning.getMessage()).contains("a notice through the proxy");
+            statement.execute("set application_name = 'renamed'");
+            assertThat(connection.getClientInfo("ApplicationName")).isEqualTo("renamed");
+        }
     }
 
     @Test
