@@ -2,9 +2,13 @@ package io.tidepool.backend;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.tidepool.protocol.PgException;
@@ -14,11 +18,16 @@ import io.tidepool.protocol.SqlState;
 import io.tidepool.transport.Transport;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens backend connections on a client's event loop ({@code Bootstrap.group(loop)}), so a
@@ -73,25 +82,56 @@ public final class BackendConnector {
         });
     }
 
-    /** Opens one connection with {@code handler} as its only handler; no startup is sent. */
+    /**
+     * Opens one connection with {@code handler} as its only handler; no startup is sent. The
+     * returned future completes on {@code loop}.
+     *
+     * <p>An IP address (or a Unix-socket directory) is connected to at once. A host name is
+     * resolved on a small resolver pool first, never on the event loop: a slow DNS server
+     * must not stall every session of that loop.
+     */
     public ChannelFuture connect(EventLoop loop, ByteBufAllocator alloc, BackendNode node, Duration timeout,
-            io.netty.channel.ChannelHandler handler) {
+            ChannelHandler handler) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .option(ChannelOption.ALLOCATOR, alloc)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .handler(handler);
-        SocketAddress address;
         if (node.isUnixSocket()) {
             bootstrap.channel(transport.domainSocketChannel());
-            address = transport.domainSocketAddress(Path.of(node.host(), ".s.PGSQL." + node.port()));
-        } else {
-            bootstrap.channel(transport.socketChannel()).option(ChannelOption.TCP_NODELAY, true);
-            // Host names are resolved when the settings are built, not here: resolving would
-            // block the event loop. An unresolved name fails the connect with a clear reason.
-            address = new InetSocketAddress(node.host(), node.port());
+            return bootstrap.connect(transport.domainSocketAddress(Path.of(node.host(), ".s.PGSQL." + node.port())));
         }
-        return bootstrap.connect(address);
+        bootstrap.channel(transport.socketChannel()).option(ChannelOption.TCP_NODELAY, true);
+        if (NetUtil.isValidIpV4Address(node.host()) || NetUtil.isValidIpV6Address(node.host())) {
+            return bootstrap.connect(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(node.host()),
+                    node.port()));
+        }
+        Channel channel = bootstrap.register().channel();
+        ChannelPromise connected = channel.newPromise();
+        CompletableFuture.supplyAsync(() -> new InetSocketAddress(node.host(), node.port()), RESOLVER)
+                .whenComplete((address, failure) -> loop.execute(() -> {
+                    if (failure != null || address.isUnresolved()) {
+                        channel.close();
+                        connected.tryFailure(new UnknownHostException("could not resolve host name " + node.host()));
+                    } else {
+                        channel.connect(address, connected);
+                    }
+                }));
+        return connected;
+    }
+
+    /** Resolves backend host names off the event loops: at most 4 daemon threads, gone when idle. */
+    private static final Executor RESOLVER = resolverPool();
+
+    private static Executor resolverPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "tidepool-backend-resolver");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static String reason(Throwable cause) {

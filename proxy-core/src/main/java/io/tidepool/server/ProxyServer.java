@@ -91,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
             int port = bindTcp(current);
             bindUnixSockets(current, port);
         } catch (Exception e) {
-            closeListeners();
+            closeListeners().join();
             shutdownLoops().join();
             workers = null;
             throw e;
@@ -240,9 +240,10 @@ public final class ProxyServer implements AutoCloseable {
             return stopped;
         }
         log.info("tidepool proxy stopping ({} mode)", mode.name().toLowerCase());
-        closeListeners();
-        endSessions(mode);
-        stopped = services.whenDrained()
+        // Nothing here blocks: stop may be called from an event loop (a PCP or admin request).
+        stopped = closeListeners()
+                .thenRun(() -> endSessions(mode))
+                .thenCompose(closed -> services.whenDrained())
                 .thenCompose(drained -> shutdownLoops())
                 .whenComplete((ok, failure) -> log.info("tidepool proxy stopped"));
         return stopped;
@@ -267,19 +268,26 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    private void closeListeners() {
+    /** Closes every listener; completes once all are closed and the socket files removed. */
+    private CompletableFuture<Void> closeListeners() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Channel listener : listeners) {
-            listener.close().awaitUninterruptibly();
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            listener.close().addListener(future -> closed.complete(null));
+            closing.add(closed);
         }
         listeners.clear();
-        for (Path file : socketFiles) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                log.warn("could not remove Unix socket file {}: {}", file, e.toString());
-            }
-        }
+        List<Path> files = List.copyOf(socketFiles);
         socketFiles.clear();
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            for (Path file : files) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    log.warn("could not remove Unix socket file {}: {}", file, e.toString());
+                }
+            }
+        });
     }
 
     private CompletableFuture<Void> shutdownLoops() {

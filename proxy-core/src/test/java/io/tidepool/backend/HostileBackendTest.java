@@ -168,6 +168,17 @@ class HostileBackendTest {
     }
 
     @Test
+    void aBackendGivenByHostNameIsResolvedAndServed() throws Exception {
+        FakeBackend fake = FakeScripts.servingBackend();
+        backends.add(fake);
+        BackendNode byName = new BackendNode(0, "localhost", fake.node(0).port());
+        try (PeerSocket client = connectThroughProxy(List.of(byName))) {
+            client.sendStartup("alice");
+            assertThat(client.readUntilReady()).extracting(PeerSocket.Message::type).containsExactly('R', 'S', 'K', 'Z');
+        }
+    }
+
+    @Test
     void aFatalErrorFromTheServerIsRelayedAlone() throws Exception {
         FakeBackend fake = backend(connection -> {
             connection.readStartupPacket();
@@ -234,7 +245,10 @@ class HostileBackendTest {
             client.readUntilReady();
             java.net.InetSocketAddress address = proxy.tcpAddress();
             var stopped = proxy.stop(ShutdownMode.SMART);
-            // New clients are turned away, the running session goes on.
+            // New clients are turned away (once the listener has closed), the running session goes on.
+            for (int i = 0; i < 100 && canConnect(address); i++) {
+                Thread.sleep(20);
+            }
             assertThat(canConnect(address)).isFalse();
             client.send(Bytes.written(new Query("SELECT 1")::encode));
             assertThat(client.readUntilReady()).extracting(PeerSocket.Message::type).containsExactly('C', 'Z');
