@@ -83,6 +83,35 @@ class HostileBackendTest {
     }
 
     @Test
+    void oneServerConnectionDyingLeavesTheOtherSessionsServed() throws Exception {
+        FakeBackend[] self = new FakeBackend[1];
+        self[0] = backend(connection -> {
+            byte[] startup = connection.readStartupPacket();
+            connection.acceptLogin(1, 2);
+            if (new String(startup, java.nio.charset.StandardCharsets.US_ASCII).contains("victim")) {
+                connection.readMessage();
+                connection.send(DATA_ROW, java.util.Arrays.copyOf(DATA_ROW, 3));
+                return;
+            }
+            FakeScripts.answerQueries(connection, self[0]);
+        });
+        try (PeerSocket survivor = connectThroughProxy(List.of(self[0].node(0)));
+                PeerSocket victim = PeerSocket.connect(proxy.tcpAddress())) {
+            survivor.sendStartup("survivor");
+            survivor.readUntilReady();
+            victim.sendStartup("victim");
+            victim.readUntilReady();
+            victim.send(Bytes.written(new Query("SELECT x FROM t")::encode));
+            assertThat(victim.readMessage().type()).isEqualTo('D');
+            assertThat(victim.readMessage().error().code()).isEqualTo("08006");
+            for (int i = 0; i < 3; i++) {
+                survivor.send(Bytes.written(new Query("SELECT 1")::encode));
+                assertThat(survivor.readUntilReady()).extracting(PeerSocket.Message::type).containsExactly('C', 'Z');
+            }
+        }
+    }
+
+    @Test
     void serverAnnouncingAnOversizedMessageIsAProtocolViolation() throws Exception {
         FakeBackend fake = backend(connection -> {
             connection.readStartupPacket();
