@@ -60,6 +60,7 @@ public abstract class FrameInboundHandler extends ChannelInboundHandlerAdapter {
         drain(ctx);
     }
 
+    /** Takes ownership of {@code msg}: it joins the cumulation (or is released when unusable). */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (failed || !(msg instanceof ByteBuf in)) {
