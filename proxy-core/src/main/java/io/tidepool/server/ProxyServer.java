@@ -56,7 +56,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final Transport transport = Transport.best();
+    private final Transport transport;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private volatile ProxySettings settings;
     private final SessionServices services;
@@ -71,6 +71,12 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     public ProxyServer(ProxySettings settings) {
+        this(settings, Transport.best());
+    }
+
+    /** With a given transport: NIO where epoll is unwanted (and to test the fallback). */
+    public ProxyServer(ProxySettings settings, Transport transport) {
+        this.transport = transport;
         this.settings = settings;
         this.services = new SessionServices(settings.session(), new BackendConnector(transport));
     }

@@ -99,6 +99,27 @@ class ProxyServerTest {
     }
 
     @Test
+    void theNioFallbackServesTcpAndUnixSocketClients() throws Exception {
+        ProxySettings settings = ProxySettings.loopback(0, List.of(backend().node(0)))
+                .withUnixSocketDirectories(List.of(directory));
+        ProxyServer server = new ProxyServer(settings, io.tidepool.transport.Transport.NIO);
+        server.start();
+        resources.add(server);
+        try (PeerSocket client = PeerSocket.connect(server.tcpAddress())) {
+            client.sendStartup("alice");
+            client.readUntilReady();
+            client.send(Bytes.written(new Query("SELECT 1")::encode));
+            assertThat(client.readUntilReady()).extracting(PeerSocket.Message::type).containsExactly('C', 'Z');
+        }
+        Path socket = directory.resolve(".s.PGSQL." + server.tcpAddress().getPort());
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(java.nio.ByteBuffer.wrap(Bytes.written(
+                    io.tidepool.protocol.frontend.StartupMessage.of(java.util.Map.of("user", "alice"))::encode)));
+            assertThat(readMessage(channel).type()).isEqualTo('R');
+        }
+    }
+
+    @Test
     void aStaleSocketFileIsReplacedAndALiveOneIsAnError() throws Exception {
         int port = freePort();
         Path socket = directory.resolve(".s.PGSQL." + port);

@@ -91,6 +91,19 @@ class RawModeProxyIT {
     }
 
     @Test
+    void aBackendConfiguredByItsSocketDirectoryIsReachedOverTheUnixSocket() throws Exception {
+        BackendNode overSocket = new BackendNode(0, pg.primary().socketDirectory().toString(), pg.primary().port());
+        try (ProxyServer socketProxy = new ProxyServer(ProxySettings.loopback(0, List.of(overSocket)))) {
+            socketProxy.start();
+            PgEndpoint endpoint = viaProxy.withAddress("127.0.0.1", socketProxy.tcpAddress().getPort());
+            CommandResult result = PgClients.psql(endpoint,
+                    "select coalesce(inet_client_addr()::text, 'unix socket')");
+            assertThat(result.exitCode()).as(result.describe()).isZero();
+            assertThat(result.stdout().trim()).isEqualTo("unix socket");
+        }
+    }
+
+    @Test
     void psqlReportsAnSqlErrorAndTheSessionGoesOn() {
         CommandResult result = PgClients.psqlWithArgs(viaProxy, List.of("-At"), "select 1/0;\nselect 'still here';\n");
         assertThat(result.stderr()).contains("division by zero");
