@@ -34,19 +34,22 @@ public final class Frames {
         return frames.slice(start + HEADER_LENGTH, length - HEADER_LENGTH);
     }
 
-    /** Writes a body-less frame such as Sync or Terminate. */
+    /** Writes a body-less frame such as Sync or Terminate. Ownership: {@code out} stays the caller's. */
     public static void writeEmpty(ByteBuf out, byte type) {
         out.writeByte(type).writeInt(4);
     }
 
-    /** Throws 08P01 when a decoder left bytes unread: the frame was longer than its content. */
+    /**
+     * Throws 08P01 when a decoder left bytes unread: the frame was longer than its content.
+     * Ownership: {@code body} stays the caller's.
+     */
     public static void expectEnd(ByteBuf body, String message) {
         if (body.isReadable()) {
             throw PgException.protocolViolation(message + " has " + body.readableBytes() + " unexpected trailing bytes");
         }
     }
 
-    /** Throws 08P01 unless at least {@code count} bytes are readable. */
+    /** Throws 08P01 unless at least {@code count} bytes are readable. Ownership: {@code body} stays the caller's. */
     public static void need(ByteBuf body, int count, String message) {
         if (body.readableBytes() < count) {
             throw PgException.protocolViolation(message + " is truncated: " + count + " more bytes expected, "

@@ -35,8 +35,13 @@ public final class FakeScripts {
                 self[0].report(cancel);
                 return;
             }
-            connection.acceptLogin(BACKEND_PID, BACKEND_SECRET);
-            answerQueries(connection, self[0]);
+            try {
+                connection.acceptLogin(BACKEND_PID, BACKEND_SECRET);
+                answerQueries(connection, self[0]);
+            } catch (java.net.SocketException goneWhileWriting) {
+                // A real server, too, just ends the session when its client has gone.
+                self[0].report(END_OF_STREAM);
+            }
         };
     }
 

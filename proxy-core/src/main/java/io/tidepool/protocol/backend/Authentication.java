@@ -40,7 +40,7 @@ public sealed interface Authentication {
         Frames.end(out, length);
     }
 
-    /** Writes what follows the code. */
+    /** Writes what follows the code. Ownership: {@code out} stays the caller's. */
     void encodeBody(ByteBuf out);
 
     /** Decodes a body (the bytes after the length field). Ownership: {@code body} stays the caller's. */

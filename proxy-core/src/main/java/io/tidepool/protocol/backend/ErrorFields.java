@@ -67,7 +67,10 @@ public record ErrorFields(Map<Character, String> fields) {
         return get(MESSAGE).orElse("");
     }
 
-    /** Reads the severity of an error frame in place, without decoding the rest. */
+    /**
+     * Whether the whole error frame {@code frames[start, start + length)} has severity FATAL or
+     * PANIC; a malformed frame counts as not fatal. Ownership: {@code frames} stays the caller's.
+     */
     static boolean isFatalAt(ByteBuf frames, int start, int length) {
         try {
             ErrorFields fields = decode(Frames.body(frames, start, length), "ErrorResponse");
