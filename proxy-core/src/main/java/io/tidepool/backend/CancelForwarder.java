@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.tidepool.protocol.backend.BackendKeyData;
 import io.tidepool.protocol.frontend.CancelRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,8 @@ public final class CancelForwarder {
                         future.cause().toString());
                 return;
             }
-            ByteBuf packet = alloc.buffer(16);
-            new CancelRequest(target.backendKey().processId(), target.backendKey().secretKey()).encode(packet);
+            ByteBuf packet = alloc.buffer(12 + BackendKeyData.MAX_SECRET_LENGTH);
+            CancelRequest.of(target.backendKey()).encode(packet);
             future.channel().writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
         });
     }

@@ -2,6 +2,7 @@ package io.tidepool.backend;
 
 import io.tidepool.protocol.backend.BackendKeyData;
 
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -53,10 +54,14 @@ public final class CancelRegistry {
                 (id, entry) -> entry.secret() == proxyKey.secretKey() ? null : entry);
     }
 
-    /** The session owning this key, when the secret matches too. */
-    public Optional<Cancellable> find(int processId, int secretKey) {
+    /** The session owning this key, when the secret matches too (compared in constant time). */
+    public Optional<Cancellable> find(int processId, byte[] secret) {
         Entry entry = sessions.get(processId);
-        return entry != null && entry.secret() == secretKey ? Optional.of(entry.session()) : Optional.empty();
+        if (entry == null) {
+            return Optional.empty();
+        }
+        byte[] expected = new BackendKeyData(processId, entry.secret()).secret();
+        return MessageDigest.isEqual(expected, secret) ? Optional.of(entry.session()) : Optional.empty();
     }
 
     public int size() {

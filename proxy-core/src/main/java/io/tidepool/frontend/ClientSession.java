@@ -148,6 +148,9 @@ public final class ClientSession extends FrameInboundHandler
             case READY -> onClientMessage(type, frames, start, length);
             case STARTUP -> onStartupPacket(ctx, frames, start, length);
             case AUTHENTICATING -> onClientAuthenticationMessage(type, frames, start, length);
+            case CLOSED -> {
+                // The session is ending (its error is on the way); late frames are dropped.
+            }
             default -> throw new IllegalStateException("client frame in phase " + phase);
         }
     }
@@ -205,7 +208,7 @@ public final class ClientSession extends FrameInboundHandler
     private void onCancelRequest(CancelRequest request) {
         phase = Phase.CLOSED;
         pause();
-        services.cancelRegistry().find(request.processId(), request.secretKey()).ifPresentOrElse(session -> {
+        services.cancelRegistry().find(request.processId(), request.secret()).ifPresentOrElse(session -> {
             for (CancelRegistry.CancelTarget target : session.cancelTargets()) {
                 services.cancelForwarder().forward(client.eventLoop(), client.alloc(), target,
                         services.settings().connectTimeout());

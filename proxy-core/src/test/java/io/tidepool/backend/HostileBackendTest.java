@@ -249,6 +249,35 @@ class HostileBackendTest {
     }
 
     @Test
+    void aLongProtocol32ServerKeyStaysBehindTheProxysShortKey() throws Exception {
+        byte[] longSecret = new byte[32];
+        java.util.Arrays.fill(longSecret, (byte) 0x33);
+        FakeBackend[] self = new FakeBackend[1];
+        self[0] = backend(connection -> {
+            var first = FakeScripts.decodeStartup(connection.readStartupPacket());
+            if (first instanceof CancelRequest cancel) {
+                self[0].report(cancel);
+                return;
+            }
+            connection.send(hex("52 00000008 00000000"),
+                    Bytes.written(new io.tidepool.protocol.backend.BackendKeyData(99, longSecret)::encode),
+                    Bytes.written(io.tidepool.protocol.backend.ReadyForQuery.IDLE::encode));
+            connection.closedByPeer();
+        });
+        try (PeerSocket client = connectThroughProxy(List.of(self[0].node(0)))) {
+            client.sendStartup("alice");
+            var proxyKey = client.readUntilReady().stream().filter(m -> m.type() == 'K').findFirst().orElseThrow()
+                    .backendKey();
+            assertThat(proxyKey.secret()).hasSize(4);
+            try (PeerSocket cancel = PeerSocket.connect(proxy.tcpAddress())) {
+                cancel.send(Bytes.written(CancelRequest.of(proxyKey)::encode));
+                assertThat(cancel.closedByPeer()).isTrue();
+            }
+            assertThat(self[0].nextEvent(5)).isEqualTo(new CancelRequest(99, longSecret));
+        }
+    }
+
+    @Test
     void fastStopSendsAdminShutdownToEverySession() throws Exception {
         FakeBackend fake = FakeScripts.servingBackend();
         backends.add(fake);

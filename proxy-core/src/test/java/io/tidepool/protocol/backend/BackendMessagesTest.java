@@ -83,6 +83,25 @@ class BackendMessagesTest {
         assertThat(written(key::encode)).isEqualTo(expected);
         assertThat(decode(expected, BackendKeyData::decode)).isEqualTo(key);
         assertThat(key.toString()).doesNotContain("5678");
+        assertThat(key.secretKey()).isEqualTo(5678);
+    }
+
+    @Test
+    void backendKeyDataOfProtocol32CarriesALongSecret() {
+        byte[] secret = new byte[32];
+        java.util.Arrays.fill(secret, (byte) 0x5a);
+        byte[] expected = concat(hex("4b 00000028 000004d2"), secret);
+        BackendKeyData key = new BackendKeyData(1234, secret);
+        assertThat(written(key::encode)).isEqualTo(expected);
+        assertThat(decode(expected, BackendKeyData::decode)).isEqualTo(key);
+        assertThatThrownBy(key::secretKey).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void backendKeyDataWithASecretOverTheLimitIsAProtocolViolation() {
+        byte[] frame = concat(hex("4b 00000109 000004d2"), new byte[257]);
+        assertThatThrownBy(() -> decode(frame, BackendKeyData::decode)).isInstanceOf(PgException.class)
+                .hasMessage("BackendKeyData secret of 257 bytes exceeds limit 256");
     }
 
     @Test

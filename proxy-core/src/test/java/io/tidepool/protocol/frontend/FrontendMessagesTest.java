@@ -84,9 +84,19 @@ class FrontendMessagesTest {
     }
 
     @Test
+    void cancelRequestOfProtocol32CarriesALongSecret() {
+        byte[] secret = new byte[32];
+        java.util.Arrays.fill(secret, (byte) 7);
+        byte[] expected = concat(hex("0000002c 04d2162e 000004d2"), secret);
+        CancelRequest request = new CancelRequest(1234, secret);
+        assertThat(written(request::encode)).isEqualTo(expected);
+        assertThat(decodeStartup(expected)).isEqualTo(request);
+    }
+
+    @Test
     void cancelRequestOfTheWrongSizeIsAProtocolViolation() {
         assertThatThrownBy(() -> decodeStartup(hex("0000000c 04d2162e 000004d2"))).isInstanceOf(PgException.class)
-                .hasMessageContaining("CancelRequest body has 4 bytes, 8 expected");
+                .hasMessageContaining("CancelRequest body has 4 bytes, 8 to 260 expected");
     }
 
     @Test
