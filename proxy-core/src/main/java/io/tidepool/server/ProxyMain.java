@@ -143,7 +143,7 @@ public final class ProxyMain implements Callable<Integer> {
             return EXIT_CONFIG;
         }
         PgpoolConfig config = loaded.get();
-        PidFile pidFile = PidFile.at(files.relativeToConfig(config.getString("pid_file_name")));
+        PidFile pidFile = PidFile.at(config.resolvePath(config.getString("pid_file_name")));
         if (action == Action.STOP) {
             return stop(pidFile);
         }
@@ -158,7 +158,12 @@ public final class ProxyMain implements Callable<Integer> {
 
     private Optional<PgpoolConfig> loadConfig(Path file) {
         try {
-            return Optional.of(PgpoolConfig.load(file));
+            PgpoolConfig config = PgpoolConfig.load(file);
+            if (action == null) {
+                config.requireBackends(); // stop and reload work with any file that names the pid file
+            }
+            config.warnings().forEach(warning -> err.println("tidepool: warning: " + warning));
+            return Optional.of(config);
         } catch (ConfigException e) {
             List<ConfigProblem> problems = e.problems();
             err.println("tidepool: " + file + " has " + problems.size()
@@ -267,7 +272,7 @@ public final class ProxyMain implements Callable<Integer> {
                     + " (pid file " + pidFile.path() + ")");
             return EXIT_FAILED;
         }
-        Path output = Path.of(config.getString("log_directory")).resolve("tidepool-stderr.log");
+        Path output = config.resolvePath(config.getString("log_directory")).resolve("tidepool-stderr.log");
         try {
             return new Detacher(out, err).launch(arguments, output, Duration.ofSeconds(timeoutSeconds));
         } catch (IOException e) {
@@ -296,7 +301,7 @@ public final class ProxyMain implements Callable<Integer> {
         ProxyServer server = null;
         try {
             if (discardStatus) {
-                discardStatusFile(files, config, log);
+                discardStatusFile(config, log);
             }
             server = new ProxyServer(config);
             server.start();
@@ -329,8 +334,8 @@ public final class ProxyMain implements Callable<Integer> {
     }
 
     /** -D: pgpool-II deletes the status file so that every node starts as up ("waiting"). */
-    private static void discardStatusFile(ServerFiles files, PgpoolConfig config, Logger log) throws IOException {
-        Path status = files.relativeToConfig(config.getString("work_dir")).resolve("pgpool_status");
+    private static void discardStatusFile(PgpoolConfig config, Logger log) throws IOException {
+        Path status = config.resolvePath(config.getString("work_dir")).resolve("pgpool_status");
         if (Files.deleteIfExists(status)) {
             log.info("discarded node status file {} (-D)", status);
         }

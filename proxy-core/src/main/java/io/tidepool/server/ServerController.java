@@ -96,8 +96,11 @@ final class ServerController {
         boolean ok = false;
         try {
             PgpoolConfig next = PgpoolConfig.load(configFile);
-            changed = ConfigChanges.between(config, next);
-            restart = server.reload(next);
+            next.requireBackends();
+            next.warnings().forEach(warning -> log.warn("{}", warning));
+            ConfigChanges changes = ConfigChanges.between(config, next, server.reload(next));
+            changed = changes.changed();
+            restart = changes.needRestart();
             try {
                 logging.apply(LogSettings.from(next, debug));
             } catch (IOException e) {

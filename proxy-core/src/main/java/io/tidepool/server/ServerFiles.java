@@ -64,12 +64,4 @@ public record ServerFiles(Path configFile, Path pcpFile, Path hbaFile, Path keyF
     private static Path absolute(Path path) {
         return path.toAbsolutePath().normalize();
     }
-
-    /**
-     * A path from pgpool.conf ({@code pid_file_name}, ...): relative paths are relative to the
-     * directory of pgpool.conf, as in pgpool-II, not to the directory the server was started from.
-     */
-    public Path relativeToConfig(String value) {
-        return configFile.getParent().resolve(value).normalize();
-    }
 }

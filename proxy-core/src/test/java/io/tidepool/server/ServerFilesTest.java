@@ -28,13 +28,6 @@ class ServerFilesTest {
     }
 
     @Test
-    void configRelativePathsResolveAgainstTheConfigDirectory() {
-        ServerFiles files = ServerFiles.resolve(dir.resolve("etc/pgpool.conf"), null, null, null);
-        assertThat(files.relativeToConfig("run/pgpool.pid")).isEqualTo(dir.resolve("etc/run/pgpool.pid"));
-        assertThat(files.relativeToConfig("/var/run/pgpool/pgpool.pid")).isEqualTo(Path.of("/var/run/pgpool/pgpool.pid"));
-    }
-
-    @Test
     void takesTheFirstConfigOfTheSearchPath() throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("b"));
         java.nio.file.Files.writeString(dir.resolve("b/pgpool.conf"), "");

@@ -4,7 +4,6 @@ import io.tidepool.config.PgpoolConfig;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -56,12 +55,12 @@ public record LogSettings(
         Optional<CollectorSettings> collector = Optional.empty();
         if (config.getBoolean("logging_collector")) {
             collector = Optional.of(new CollectorSettings(
-                    Path.of(config.getString("log_directory")),
+                    config.resolvePath(config.getString("log_directory")),
                     StrftimeFormat.of(config.getString("log_filename")),
-                    parseMinutes(config.getString("log_rotation_age")),
-                    parseKilobytes(config.getString("log_rotation_size")),
+                    config.getDuration("log_rotation_age"),
+                    config.getLong("log_rotation_size") * 1024L, // the catalog's unit is kB
                     config.getBoolean("log_truncate_on_rotation"),
-                    parseFileMode(config.getString("log_file_mode"))));
+                    fileMode(config.getInt("log_file_mode"))));
         }
         return new LogSettings(stderr || !syslog, syslog,
                 config.getString("log_line_prefix"), min,
@@ -69,35 +68,8 @@ public record LogSettings(
                 config.getString("syslog_facility"), config.getString("syslog_ident"), collector);
     }
 
-    /** A time in PostgreSQL's notation: a bare number is minutes; {@code s min h d} units. */
-    static Duration parseMinutes(String text) {
-        UnitValue v = UnitValue.parse(text);
-        return switch (v.unit) {
-            case "", "min" -> Duration.ofMinutes(v.amount);
-            case "s" -> Duration.ofSeconds(v.amount);
-            case "ms" -> Duration.ofMillis(v.amount);
-            case "h" -> Duration.ofHours(v.amount);
-            case "d" -> Duration.ofDays(v.amount);
-            default -> throw new IllegalArgumentException("invalid time '" + text + "' (units: ms, s, min, h, d)");
-        };
-    }
-
-    /** A size in PostgreSQL's notation: a bare number is kilobytes; {@code B kB MB GB} units. Returns bytes. */
-    static long parseKilobytes(String text) {
-        UnitValue v = UnitValue.parse(text);
-        return switch (v.unit.toLowerCase(Locale.ROOT)) {
-            case "", "kb" -> v.amount * 1024L;
-            case "b" -> v.amount;
-            case "mb" -> v.amount * 1024L * 1024L;
-            case "gb" -> v.amount * 1024L * 1024L * 1024L;
-            default -> throw new IllegalArgumentException("invalid size '" + text + "' (units: B, kB, MB, GB)");
-        };
-    }
-
-    /** {@code 0600} (octal, as in pgpool.conf) or its decimal value {@code 384}. */
-    static Set<PosixFilePermission> parseFileMode(String text) {
-        String t = text.trim();
-        int mode = t.length() > 1 && t.startsWith("0") ? Integer.parseInt(t.substring(1), 8) : Integer.parseInt(t);
+    /** A Unix mode ({@code 0600} in pgpool.conf) as permissions; bits above 0777 are ignored. */
+    static Set<PosixFilePermission> fileMode(int mode) {
         Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] bits = {
             PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
@@ -110,19 +82,5 @@ public record LogSettings(
             }
         }
         return permissions;
-    }
-
-    private record UnitValue(long amount, String unit) {
-        static UnitValue parse(String text) {
-            String t = text.trim();
-            int end = 0;
-            while (end < t.length() && (Character.isDigit(t.charAt(end)) || (end == 0 && t.charAt(0) == '-'))) {
-                end++;
-            }
-            if (end == 0 || (end == 1 && t.charAt(0) == '-')) {
-                throw new IllegalArgumentException("invalid value '" + text + "'");
-            }
-            return new UnitValue(Long.parseLong(t.substring(0, end)), t.substring(end).trim());
-        }
     }
 }
