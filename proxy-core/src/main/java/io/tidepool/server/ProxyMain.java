@@ -286,6 +286,10 @@ public final class ProxyMain implements Callable<Integer> {
     }
 
     private int runInForeground(ServerFiles files, PgpoolConfig config, PidFile pidFile) {
+        // Signals first: until now SIGUSR1 would kill the JVM outright and SIGHUP end it. Requests
+        // that arrive before the server is up are kept and carried out once it is.
+        SignalRelay signals = new SignalRelay();
+        List<String> signalWarnings = ControlSignal.install(signals);
         LoggingSetup logging = LoggingSetup.forProcess();
         try {
             logging.apply(LogSettings.from(config, debug));
@@ -308,9 +312,8 @@ public final class ProxyMain implements Callable<Integer> {
             List<String> addresses = server.boundAddresses().stream().map(ProxyMain::describe).toList();
             ServerController controller = new ServerController(server, config, files.configFile(), logging, debug,
                     ReloadReport.pathFor(pidFile), Clock.systemUTC());
-            for (String warning : ControlSignal.install(controller::request)) {
-                log.warn(warning);
-            }
+            signalWarnings.forEach(log::warn);
+            signals.deliverTo(controller);
             log.info("Tidepool {} started (pid {}), listening on {}", Version.text(), ProcessHandle.current().pid(),
                     String.join(", ", addresses));
             StartupReport.ready(readyFile, addresses);
@@ -353,6 +356,27 @@ public final class ProxyMain implements Callable<Integer> {
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         return address.toString();
+    }
+
+    /** Holds control signals until the controller exists, then forwards them. */
+    private static final class SignalRelay implements java.util.function.Consumer<ControlSignal> {
+        private final List<ControlSignal> pending = new java.util.ArrayList<>();
+        private ServerController controller;
+
+        @Override
+        public synchronized void accept(ControlSignal signal) {
+            if (controller != null) {
+                controller.request(signal);
+            } else {
+                pending.add(signal);
+            }
+        }
+
+        synchronized void deliverTo(ServerController target) {
+            controller = target;
+            pending.forEach(target::request);
+            pending.clear();
+        }
     }
 
     static final class ModeConverter implements CommandLine.ITypeConverter<ShutdownMode> {
