@@ -77,9 +77,9 @@ public enum ControlSignal {
             try {
                 SignalHandler previous = Signal.handle(signal, s -> receiver.accept(control));
                 if (previous == SignalHandler.SIG_IGN) {
-                    warnings.add("SIG" + control.signalName + " was ignored when Tidepool started (nohup?),"
+                    warnings.add("SIG" + control.signalName + " was ignored when Tidepool started (nohup, or a background job of a script?),"
                             + " so it cannot be used for " + control.describe()
-                            + "; start Tidepool without nohup (it detaches by itself) or under systemd");
+                            + "; start it in the foreground, under systemd, or (the proxy) without -n: it detaches by itself");
                 }
             } catch (IllegalArgumentException e) {
                 warnings.add("cannot handle SIG" + control.signalName + ": " + e.getMessage());

@@ -71,12 +71,20 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int runDemo(Path folder, PrintWriter out, PrintWriter err) {
         PidFile demoPid = PidFile.at(folder.resolve("run/demo.pid"));
+        Optional<ProcessHandle> running = demoPid.runningProcess();
+        if (running.isPresent()) {
+            err.println("tidepool demo: a demo is already running in " + folder + " (pid " + running.get().pid()
+                    + "); stop it with Ctrl-C in its terminal, or run './tidepool demo --down' to remove it");
+            return 1;
+        }
         try {
             Files.createDirectories(folder.resolve("run"));
             demoPid.acquire();
-        } catch (IOException | PidFile.PidFileException e) {
-            err.println("tidepool demo: " + (e instanceof PidFile.PidFileException
-                    ? e.getMessage().replace("another Tidepool", "a demo") : "cannot create " + folder + ": " + e.getMessage()));
+        } catch (IOException e) {
+            err.println("tidepool demo: cannot create " + folder + ": " + e.getMessage());
+            return 1;
+        } catch (PidFile.PidFileException e) {
+            err.println("tidepool demo: " + e.getMessage());
             return 1;
         }
         LocalCluster cluster = null;
@@ -185,7 +193,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (running.isPresent()) {
             out.println("Stopping the running demo (pid " + running.get().pid() + ") ...");
             out.flush();
-            ControlSignal.FAST_STOP.sendTo(running.get().pid());
+            // SIGTERM: the demo stops the same way on any stop signal, and unlike SIGINT it is
+            // never ignored by a demo started as a background job.
+            ControlSignal.SMART_STOP.sendTo(running.get().pid());
             try {
                 running.get().onExit().get(60, TimeUnit.SECONDS);
             } catch (Exception e) {

@@ -37,6 +37,7 @@ final class DemoConfig {
             conf.append("backend_flag").append(i).append(" = 'ALLOW_TO_FAILOVER'\n");
             conf.append("backend_application_name").append(i).append(" = '").append(node.name()).append("'\n\n");
         }
+        conf.append("unix_socket_directories = '").append(folder.resolve("run")).append("'\n");
         conf.append("pid_file_name = '").append(folder.resolve("run/tidepool.pid")).append("'\n");
         conf.append("work_dir = '").append(folder.resolve("run")).append("'\n");
         conf.append("logging_collector = on\n");

@@ -38,6 +38,7 @@ class DemoConfigTest {
         assertThat(render()).contains(
                 "pid_file_name = '" + FOLDER.resolve("run/tidepool.pid") + "'\n",
                 "work_dir = '" + FOLDER.resolve("run") + "'\n",
+                "unix_socket_directories = '" + FOLDER.resolve("run") + "'\n",
                 "logging_collector = on\n",
                 "log_directory = '" + FOLDER.resolve("log") + "'\n");
     }
