@@ -67,6 +67,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "pgbench threads (default: the number of CPUs)")
     Integer threads;
 
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
+            description = "unreported run per target before measuring, so that no target is measured cold"
+                    + " (JIT, caches, pools); 0 skips it (default ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
     @Option(names = "--no-pgbouncer", description = "leave PgBouncer out")
     boolean noPgBouncer;
 
@@ -114,6 +119,18 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "pgbench -S, %d s per run, %d round(s), %d pgbench thread(s), %d CPU(s) shared by all%n",
                     durationSeconds, rounds, pgbenchThreads, Runtime.getRuntime().availableProcessors());
             out.flush();
+            if (warmupSeconds > 0) {
+                out.printf(Locale.ROOT, "Warming up each target for %d s ...%n", warmupSeconds);
+                out.flush();
+                for (BenchTarget target : targets) {
+                    try {
+                        pgbench.selectOnly(target, protocols.get(0), maxClients, pgbenchThreads,
+                                Duration.ofSeconds(warmupSeconds));
+                    } catch (IllegalStateException e) {
+                        err.println("tidepool bench: warm-up of " + target.name() + " failed: " + e.getMessage());
+                    }
+                }
+            }
             List<BenchTable.Row> rows = new ArrayList<>();
             for (String protocol : protocols) {
                 for (int clients : clientCounts) {
