@@ -41,6 +41,8 @@ class DemoIT {
 
     @BeforeEach
     void choosePort() throws IOException {
+        // The servers may run as another OS user (the tests run as root): @TempDir is 0700.
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         folder = temp.resolve("demo");
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -58,7 +60,7 @@ class DemoIT {
     @Test
     void createsServesStopsRestartsAndRemovesTheDemo() throws Exception {
         Process first = startDemo("first.out");
-        String banner = awaitOutput("first.out", "Press Ctrl-C to stop");
+        String banner = awaitOutput(first, "first.out", "Press Ctrl-C to stop");
         assertThat(banner).contains("Creating a primary and 2 streaming standbys",
                 "psql -h 127.0.0.1 -p " + port + " -U postgres postgres", "node0  primary", "node1  standby",
                 "node2  standby", "Configuration: " + folder.resolve("pgpool.conf"));
@@ -70,8 +72,8 @@ class DemoIT {
         assertThat(Files.readString(folder.resolve("first.out"))).contains("Stopped. The cluster is kept in " + folder);
         assertThat(LocalCluster.exists(folder.resolve("cluster"))).isTrue();
 
-        startDemo("second.out");
-        assertThat(awaitOutput("second.out", "Press Ctrl-C to stop"))
+        Process second = startDemo("second.out");
+        assertThat(awaitOutput(second, "second.out", "Press Ctrl-C to stop"))
                 .contains("Starting the demo cluster in " + folder.resolve("cluster"))
                 .doesNotContain("Creating");
         assertThat(psql("select count(*) from pg_stat_replication").stdout().trim()).isEqualTo("2");
@@ -103,13 +105,17 @@ class DemoIT {
         return process;
     }
 
-    private String awaitOutput(String outputName, String text) throws IOException, InterruptedException {
+    private String awaitOutput(Process demo, String outputName, String text) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         String output = "";
         while (Instant.now().isBefore(deadline)) {
             output = Files.readString(folder.resolve(outputName));
             if (output.contains(text)) {
                 return output;
+            }
+            if (!demo.isAlive()) {
+                throw new AssertionError("the demo exited with " + demo.exitValue() + " before printing '" + text
+                        + "'; it printed:\n" + output);
             }
             Thread.sleep(200);
         }
