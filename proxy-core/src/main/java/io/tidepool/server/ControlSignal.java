@@ -28,6 +28,10 @@ import java.util.function.Consumer;
  * meaning (a thread dump, useful when diagnosing a stuck server) and {@code tidepool stop -m
  * immediate} sends SIGUSR1. SIGUSR2 is taken by HotSpot as well.
  *
+ * <p>{@code sun.misc.Signal} lives in the {@code jdk.unsupported} module, which the JDK keeps
+ * exported for exactly this purpose; javac's "internal proprietary API" warnings about it are
+ * expected.
+ *
  * <p>A handler is never installed for a signal that was ignored when the JVM started
  * ({@code nohup} ignores SIGHUP): the JVM keeps it ignored. {@link #install} reports those.
  */
