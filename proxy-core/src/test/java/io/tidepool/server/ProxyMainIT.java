@@ -175,6 +175,29 @@ class ProxyMainIT {
     }
 
     @Test
+    void loggingCollectorWritesTheLogToItsFilesInsteadOfStderr() throws Exception {
+        Files.writeString(config, Files.readString(config)
+                + "logging_collector = on\nlog_filename = 'tidepool-%Y.log'\nlog_min_messages = info\n");
+        Process server = startForeground();
+        awaitListening(port);
+        Path logFile = dir.resolve("log/tidepool-" + java.time.Year.now() + ".log");
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!(Files.exists(logFile) && Files.readString(logFile).contains("started")) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(logFile)).containsPattern("LOG:  Tidepool .* started \\(pid " + server.pid() + "\\)");
+        assertThat(Files.readString(dir.resolve("server.out"))).doesNotContain("started (pid");
+    }
+
+    @Test
+    void discardStatusRemovesPgpoolStatus() throws Exception {
+        Files.writeString(dir.resolve("run/pgpool_status"), "down\n");
+        startForeground("-D");
+        awaitListening(port);
+        assertThat(dir.resolve("run/pgpool_status")).doesNotExist();
+    }
+
+    @Test
     void brokenConfigIsRefusedWithEveryProblemAndExitCode3() throws Exception {
         Files.writeString(config, "port = abc\nnum_init_children = -5\nlisten_addresses = '127.0.0.1'\n");
         CommandResult start = serverJar("-n", "-f", config.toString());
@@ -210,9 +233,10 @@ class ProxyMainIT {
         return PgClients.psql(endpoint, sql);
     }
 
-    private Process startForeground() throws IOException {
+    private Process startForeground(String... extraOptions) throws IOException {
         List<String> command = new ArrayList<>(javaJar());
         command.addAll(List.of("-n", "-f", config.toString()));
+        command.addAll(List.of(extraOptions));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server.out").toFile())
