@@ -297,6 +297,10 @@ public final class ProxyMain implements Callable<Integer> {
             return failStart("cannot set up logging: " + e.getMessage());
         }
         Logger log = LoggerFactory.getLogger(ProxyMain.class);
+        // pcp.conf and pool_hba.conf are read by the PCP server and client authentication, which
+        // take them from the configuration's directory; -F and -a are resolved here already.
+        log.debug("configuration {}, pcp.conf {}, pool_hba.conf {}, key file {}", files.configFile(), files.pcpFile(),
+                files.hbaFile(), files.keyFile());
         try {
             pidFile.acquire();
         } catch (PidFile.PidFileException e) {
@@ -330,10 +334,20 @@ public final class ProxyMain implements Callable<Integer> {
                     e.addSuppressed(closeFailure);
                 }
             }
-            return failStart("start-up failed: " + e.getMessage());
+            String message = "start-up failed: " + e.getMessage();
+            StartupReport.failed(readyFile, message);
+            if (!logsToStderr(config)) {
+                err.println("tidepool: " + message); // the log line above went to a file or syslog
+            }
+            return EXIT_FAILED;
         } finally {
             pidFile.release();
         }
+    }
+
+    private boolean logsToStderr(PgpoolConfig config) {
+        LogSettings settings = LogSettings.from(config, debug);
+        return settings.toStderr() && settings.collector().isEmpty();
     }
 
     /** -D: pgpool-II deletes the status file so that every node starts as up ("waiting"). */
