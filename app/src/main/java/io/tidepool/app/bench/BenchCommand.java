@@ -89,13 +89,21 @@ public final class BenchCommand implements Callable<Integer> {
 
         out.println("Creating a temporary PostgreSQL primary ...");
         out.flush();
-        List<BenchTarget> targets = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.builder()
                 .standbys(0)
                 .superuser(USER, PASSWORD)
                 // Every target keeps its own server connections open: room for all of them at once.
                 .setting("max_connections", Integer.toString(4 * maxClients + 50))
                 .build()) {
+            return measure(cluster, out, err, maxClients, pgbenchThreads, duration);
+        }
+    }
+
+    /** Runs inside the cluster's lifetime: the targets are stopped before the cluster and its directory go. */
+    private int measure(LocalCluster cluster, PrintWriter out, PrintWriter err, int maxClients, int pgbenchThreads,
+                        Duration duration) throws Exception {
+        List<BenchTarget> targets = new ArrayList<>();
+        try {
             LocalNode primary = cluster.primary();
             PgBench pgbench = new PgBench(cluster.binaries().pgbench(), USER, PASSWORD, "postgres");
             DirectTarget direct = new DirectTarget(primary.host(), primary.port());

@@ -27,6 +27,8 @@ final class PgBouncerTarget implements BenchTarget {
 
     private final Path directory;
     private final int port;
+    private Optional<ProcessHandle> process = Optional.empty();
+    private Thread exitHook;
     private boolean closed;
 
     private PgBouncerTarget(Path directory, int port) {
@@ -71,7 +73,12 @@ final class PgBouncerTarget implements BenchTarget {
             CommandResult started = user.command(List.of(program.toString(), "-d", directory.resolve("pgbouncer.ini").toString()))
                     .timeout(START_TIMEOUT).run();
             PgBouncerTarget target = new PgBouncerTarget(directory, port);
-            if (!started.succeeded() || !awaitListening(port)) {
+            boolean listening = started.succeeded() && awaitListening(port);
+            // Remember the daemon now: its pid file goes away with the cluster directory.
+            target.process = target.readPid().flatMap(ProcessHandle::of);
+            target.exitHook = new Thread(target::close, "pgbouncer-stop");
+            Runtime.getRuntime().addShutdownHook(target.exitHook); // Ctrl-C during a run
+            if (!listening) {
                 target.close();
                 throw new IllegalStateException("PgBouncer did not start: " + started.describe() + "\n" + target.logTail());
             }
@@ -97,19 +104,26 @@ final class PgBouncerTarget implements BenchTarget {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        readPid().flatMap(ProcessHandle::of).ifPresent(process -> {
-            process.destroy(); // SIGTERM: PgBouncer's immediate shutdown
+        process.ifPresent(daemon -> {
+            daemon.destroy(); // SIGTERM: PgBouncer's immediate shutdown
             try {
-                process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                daemon.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
             } catch (Exception e) {
-                process.destroyForcibly();
+                daemon.destroyForcibly();
             }
         });
+        if (exitHook != null && Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or about to; it finds the target closed.
+            }
+        }
     }
 
     private Optional<Long> readPid() {
