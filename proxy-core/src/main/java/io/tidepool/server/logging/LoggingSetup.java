@@ -53,10 +53,18 @@ public final class LoggingSetup {
         this.syslogPort = syslogPort;
     }
 
-    /** Configures the process-wide Logback context (the one SLF4J is bound to). */
+    /**
+     * The one setup of the process-wide Logback context (the one SLF4J is bound to): the server
+     * applies pgpool.conf through it, a reload re-applies, and PCP's log rotation calls
+     * {@link #rotate()} on the same instance.
+     */
     public static LoggingSetup forProcess() {
-        return new LoggingSetup((LoggerContext) LoggerFactory.getILoggerFactory(), Clock.systemDefaultZone(),
-                "127.0.0.1", 514);
+        return ProcessWide.INSTANCE;
+    }
+
+    private static final class ProcessWide {
+        static final LoggingSetup INSTANCE = new LoggingSetup((LoggerContext) LoggerFactory.getILoggerFactory(),
+                Clock.systemDefaultZone(), "127.0.0.1", 514);
     }
 
     /** For tests: a given context, clock and syslog endpoint. */
