@@ -2,6 +2,7 @@ package io.tidepool.app;
 
 import io.tidepool.app.bench.BenchCommand;
 import io.tidepool.app.demo.DemoCommand;
+import io.tidepool.app.pcp.PcpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,8 +24,7 @@ import picocli.CommandLine.Command;
             // Registered by their own issues, next to these two:
             //   console      the desktop console (issue 6)
             //   screenshots  renders the console's main views to PNG files (issue 6)
-            //   pcp          pgpool-II's pcp_* tools (issue 4)
-            //   pg_md5, pg_enc  pool_passwd / pcp.conf entries (issue 4)
+            // pcp, pg_md5 and pg_enc are added in commandLine() (PcpCommand.register).
             CommandLine.HelpCommand.class,
         })
 public final class TidepoolCli implements Runnable {
@@ -35,12 +35,16 @@ public final class TidepoolCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // pcp, pg_md5 and pg_enc run on their own command lines: pgpool-II's tools use -h for the host.
+        PcpCommand.dispatch(args).ifPresent(System::exit);
         System.exit(commandLine().execute(args));
     }
 
     /** The launcher's command tree (tests drive it directly). */
     public static CommandLine commandLine() {
-        return new CommandLine(new TidepoolCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine launcher = new CommandLine(new TidepoolCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        PcpCommand.register(launcher); // listed in the launcher's help
+        return launcher;
     }
 
     @Override
