@@ -36,9 +36,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
-            "pgbench select-only (simple, extended, prepared; 8 and 64 clients) directly, through PgBouncer and",
-            "through Tidepool, interleaved, on a temporary local cluster; prints TPS, latency and ratios.",
-            "All of them share this machine's CPUs: compare the ratios."})
+            "pgbench select-only directly, through PgBouncer and through Tidepool, side by side.",
+            "Simple, extended and prepared protocols, 8 and 64 clients, the targets interleaved, on a temporary",
+            "local cluster; prints TPS, latency and ratios. All share this machine's CPUs: compare the ratios."})
 public final class BenchCommand implements Callable<Integer> {
     private static final String USER = "postgres";
     private static final String PASSWORD = "postgres";
