@@ -110,6 +110,14 @@ public final class ProxyMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // proxy-core ships no logback.xml (it is also a library: the launcher and the console bring
+        // their own, and two on one class path make Logback complain on every start). The server
+        // logs like the defaults of pgpool.conf until the real one has been read.
+        try {
+            LoggingSetup.forProcess().apply(LogSettings.defaults());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // stderr only: no file to fail
+        }
         System.exit(run(System.out, System.err, args));
     }
 

@@ -23,8 +23,8 @@ import java.util.Optional;
 
 /**
  * Configures Logback from {@link LogSettings}, in code rather than XML: the settings come from
- * pgpool.conf and change on reload. The {@code logback.xml} in the server jar only covers the
- * moments before pgpool.conf has been read.
+ * pgpool.conf and change on reload. The server jar has no {@code logback.xml}: its main method
+ * applies {@link LogSettings#defaults()} before anything else, then pgpool.conf's settings.
  *
  * <p>A reload calls {@link #apply} again. The collector's open file is kept when its file
  * settings did not change (only the line format and threshold are swapped), so a reload
