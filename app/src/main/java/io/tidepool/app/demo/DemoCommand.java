@@ -119,6 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + " (is another proxy or demo using it? try --port)", e);
             }
             printWelcome(out, folder, cluster);
+            // The console (issue 6) opens here, on the same ProxyServer, when a display is available.
 
             CompletableFuture<ControlSignal> stop = new CompletableFuture<>();
             for (String warning : ControlSignal.install(signal -> {
