@@ -191,14 +191,10 @@ public final class PgpoolClient implements ClusterClient {
             closeConnection();
             setStatus(ConnectionStatus.of(ConnectionState.CLOSED, "closed by the console"));
         });
+        // No waiting here: close() may be called on the FX thread. The SQL thread finishes the
+        // read in hand (bounded by the socket timeout), closes the connection and ends.
         sql.shutdown();
         pcpThread.shutdownNow();
-        try {
-            sql.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        sql.shutdownNow();
     }
 
     // ---- sql thread ----
