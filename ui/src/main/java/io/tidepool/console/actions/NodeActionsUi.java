@@ -48,6 +48,11 @@ public final class NodeActionsUi {
         }).toList();
     }
 
+    /** The plan the confirmation dialog shows for {@code action} on {@code node}. */
+    public ActionPlan plan(NodeAction action, PoolNode node) {
+        return viewModel.plan(action, node);
+    }
+
     /** Builds (does not show) the confirmation dialog for the plan. */
     public Alert confirmation(ActionPlan plan) {
         ButtonType go = new ButtonType(plan.confirmLabel(), ButtonBar.ButtonData.OK_DONE);
