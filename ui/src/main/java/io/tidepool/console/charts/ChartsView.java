@@ -38,11 +38,29 @@ public final class ChartsView {
             axis.setUpperBound(0);
         }
         delayAxis.labelProperty().bind(viewModel.delayUnitProperty());
-        bind(viewModel.readRates(), readsChart);
-        bind(viewModel.delays(), delayChart);
+        bind(viewModel.readRates(), readsChart, readsTime, span);
+        bind(viewModel.delays(), delayChart, delayTime, span);
     }
 
-    private static void bind(ObservableList<SeriesModel> models, LineChart<Number, Number> chart) {
+    /**
+     * Shows as much time as there is data, at least 30 s and at most the window, so a console
+     * that has just connected does not draw a few pixels at the right edge of five minutes.
+     */
+    private static void fitTimeAxis(ObservableList<SeriesModel> models, NumberAxis axis, double window) {
+        double oldest = 0;
+        for (SeriesModel m : models) {
+            if (m.samples().size() > 1) {
+                Instant newest = m.samples().get(m.samples().size() - 1).at();
+                oldest = Math.max(oldest, Duration.between(m.samples().get(0).at(), newest).toMillis() / 1000.0);
+            }
+        }
+        double span = Math.min(window, Math.max(30, Math.ceil(oldest / 30) * 30));
+        axis.setLowerBound(-span);
+        axis.setTickUnit(span <= 60 ? 10 : 30);
+    }
+
+    private static void bind(ObservableList<SeriesModel> models, LineChart<Number, Number> chart, NumberAxis time,
+                             double window) {
         Map<SeriesModel, XYChart.Series<Number, Number>> shown = new HashMap<>();
         Runnable sync = () -> {
             chart.getData().removeIf(s -> shown.entrySet().stream()
@@ -53,7 +71,10 @@ public final class ChartsView {
                     XYChart.Series<Number, Number> s = new XYChart.Series<>();
                     s.setName(key.name());
                     chart.getData().add(s);
-                    key.samples().addListener((ListChangeListener<Sample>) c -> redraw(key, s));
+                    key.samples().addListener((ListChangeListener<Sample>) c -> {
+                        redraw(key, s);
+                        fitTimeAxis(models, time, window);
+                    });
                     redraw(key, s);
                     return s;
                 });

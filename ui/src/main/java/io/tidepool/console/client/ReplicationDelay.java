@@ -52,6 +52,14 @@ public record ReplicationDelay(double value, Unit unit) {
         return value == 0;
     }
 
+    /** As SHOW pool_nodes prints it: bytes as an integer, time as {@code 0.250000 second(s)}. */
+    public String pgpoolText() {
+        if (unit == Unit.SECONDS) {
+            return String.format(Locale.ROOT, "%.6f %s", value, value >= 2 ? "seconds" : "second");
+        }
+        return String.format(Locale.ROOT, "%.0f", value);
+    }
+
     /** Short human form: {@code 0}, {@code 12.3 kB}, {@code 4.0 MB}, {@code 0.25 s}. */
     public String display() {
         if (unit == Unit.SECONDS) {

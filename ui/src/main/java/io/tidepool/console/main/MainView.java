@@ -76,8 +76,17 @@ public final class MainView {
         noticeLabel.managedProperty().bind(noticeLabel.visibleProperty());
         statusLine.textProperty().bind(Bindings.createStringBinding(() -> {
             String error = viewModel.session().lastErrorProperty().get();
-            return error.isEmpty() ? viewModel.connectionTextBinding().get() : "last refresh failed: " + error;
-        }, viewModel.session().lastErrorProperty(), viewModel.connectionTextBinding()));
+            if (!error.isEmpty()) {
+                return "last refresh failed: " + error;
+            }
+            return viewModel.connectionTextBinding().get() + viewModel.session().snapshotProperty().get()
+                    .map(s -> " \u00b7 " + s.nodes().size() + " nodes \u00b7 refreshed "
+                            + java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                            .withZone(java.time.ZoneId.systemDefault()).format(s.takenAt())
+                            + " \u00b7 every " + viewModel.session().refreshIntervalSecondsProperty().get() + " s")
+                    .orElse("");
+        }, viewModel.session().lastErrorProperty(), viewModel.connectionTextBinding(),
+                viewModel.session().snapshotProperty(), viewModel.session().refreshIntervalSecondsProperty()));
 
         taskBar.setVisible(false);
         taskBar.setManaged(false);

@@ -103,6 +103,8 @@ public final class NodesTableView {
     private static TableColumn<PoolNode, String> column(NodesTableViewModel.Column c) {
         TableColumn<PoolNode, String> col = new TableColumn<>(c.header());
         col.setId("col-" + c.header());
+        // Wide enough for pgpool-II's header names and typical values; the table scrolls sideways.
+        col.setPrefWidth(Math.max(64, c.header().length() * 7.5 + 26));
         col.setCellValueFactory(cd -> new ReadOnlyStringWrapper(c.text().apply(cd.getValue())));
         if (NUMERIC.contains(c.header())) {
             col.setComparator(Comparator.comparingDouble(NodesTableView::number));

@@ -37,7 +37,7 @@ public final class NodesTableViewModel {
             new Column("pg_role", n -> n.pgRole().map(r -> r.text()).orElse("unknown")),
             new Column("select_cnt", n -> Long.toUnsignedString(n.selectCount())),
             new Column("load_balance_node", n -> Boolean.toString(n.loadBalanceNode())),
-            new Column("replication_delay", n -> n.replicationDelay().display()),
+            new Column("replication_delay", n -> n.replicationDelay().pgpoolText()),
             new Column("replication_state", PoolNode::replicationState),
             new Column("replication_sync_state", PoolNode::replicationSyncState),
             new Column("last_status_change", PoolNode::lastStatusChange));

@@ -39,8 +39,8 @@ public final class ScreenshotRenderer {
     public record Shot(String name, Path file, int width, int height) {
     }
 
-    /** Refreshes to wait for before taking pictures: three give the charts two rates. */
-    private static final int SNAPSHOTS_BEFORE_PICTURES = 4;
+    /** Refreshes (every 0.5 s) to wait for before taking pictures, so the charts have lines. */
+    private static final int SNAPSHOTS_BEFORE_PICTURES = 12;
 
     private ScreenshotRenderer() {
     }

@@ -56,18 +56,20 @@ public final class TopologyView {
     }
 
     private Node cardNode(NodeCard card) {
-        Label title = new Label("node " + card.nodeId() + " \u00b7 " + card.title());
+        Label title = new Label(card.title());
         title.getStyleClass().add("card-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         MenuButton menu = new MenuButton("Actions");
         menu.setId("card-actions-" + card.nodeId());
+        menu.setMinWidth(Region.USE_PREF_SIZE);
         menu.setOnShowing(e -> menu.getItems().setAll(actions.menuItems(card.node())));
         menu.getItems().setAll(actions.menuItems(card.node()));
         HBox header = new HBox(8, title, spacer, menu);
         header.setAlignment(Pos.CENTER_LEFT);
 
-        Label role = new Label(card.roleText().toUpperCase(java.util.Locale.ROOT));
+        Label role = new Label("node " + card.nodeId() + " \u00b7 " + card.roleText().toUpperCase(java.util.Locale.ROOT));
         role.getStyleClass().add("card-role");
         role.setId("card-role-" + card.nodeId());
         Label status = new Label(card.statusText());
@@ -93,7 +95,7 @@ public final class TopologyView {
         }
         box.getStyleClass().addAll("node-card", card.statusStyle());
         box.setId("node-card-" + card.nodeId());
-        box.setPrefWidth(300);
+        box.setPrefWidth(340);
         ContextMenu context = new ContextMenu();
         box.setOnContextMenuRequested(e -> {
             context.getItems().setAll(actions.menuItems(card.node()));

@@ -30,6 +30,13 @@ class ReplicationDelayTest {
     }
 
     @Test
+    void pgpoolTextMatchesShowPoolNodes() {
+        assertThat(ReplicationDelay.bytes(1234).pgpoolText()).isEqualTo("1234");
+        assertThat(ReplicationDelay.seconds(0.25).pgpoolText()).isEqualTo("0.250000 second");
+        assertThat(ReplicationDelay.seconds(2.5).pgpoolText()).isEqualTo("2.500000 seconds");
+    }
+
+    @Test
     void displayScalesBytes() {
         assertThat(ReplicationDelay.bytes(512).display()).isEqualTo("512 B");
         assertThat(ReplicationDelay.bytes(2048).display()).isEqualTo("2.0 kB");

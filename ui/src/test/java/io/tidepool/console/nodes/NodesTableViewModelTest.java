@@ -27,8 +27,8 @@ class NodesTableViewModelTest {
         assertThat(text.split("\n")).containsExactly(
                 "node_id\thostname\tport\tstatus\tpg_status\tlb_weight\trole\tpg_role\tselect_cnt\tload_balance_node"
                         + "\treplication_delay\treplication_state\treplication_sync_state\tlast_status_change",
-                "0\t127.0.0.1\t5432\tup\tup\t0.333333\tprimary\tprimary\t10\tfalse\t0 B\t\t\t2026-11-21 07:00:00",
-                "1\t127.0.0.1\t5433\tup\tup\t0.333333\tstandby\tstandby\t20\ttrue\t0 B\tstreaming\tasync\t2026-11-21 07:00:00");
+                "0\t127.0.0.1\t5432\tup\tup\t0.333333\tprimary\tprimary\t10\tfalse\t0\t\t\t2026-11-21 07:00:00",
+                "1\t127.0.0.1\t5433\tup\tup\t0.333333\tstandby\tstandby\t20\ttrue\t0\tstreaming\tasync\t2026-11-21 07:00:00");
     }
 
     @Test

@@ -39,8 +39,12 @@ public final class DebianPgpool implements AutoCloseable {
     public static final String PCP_PASSWORD = "pcp-secret";
     private static final String RUN_AS = "postgres";
 
-    /** A PostgreSQL server pgpool-II should front. */
-    public record Backend(String host, int port) {
+    /**
+     * A PostgreSQL server pgpool-II should front. {@code applicationName} is the standby's
+     * {@code application_name} in {@code primary_conninfo}: pgpool-II finds the standby's row of
+     * {@code pg_stat_replication} by it (replication_state, replication_sync_state).
+     */
+    public record Backend(String host, int port, String applicationName) {
     }
 
     private final Path dir;
@@ -140,6 +144,7 @@ public final class DebianPgpool implements AutoCloseable {
             c.append("backend_port").append(i).append(" = ").append(b.port()).append('\n');
             c.append("backend_weight").append(i).append(" = 1\n");
             c.append("backend_flag").append(i).append(" = 'ALLOW_TO_FAILOVER'\n");
+            c.append("backend_application_name").append(i).append(" = '").append(b.applicationName()).append("'\n");
         }
         return c.toString();
     }

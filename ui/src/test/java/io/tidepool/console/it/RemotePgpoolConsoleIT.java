@@ -1,0 +1,133 @@
+package io.tidepool.console.it;
+
+import io.tidepool.console.PcpChannels;
+import io.tidepool.console.client.PoolNode;
+import io.tidepool.console.client.PoolNodeStatus;
+import io.tidepool.console.connect.ClusterClients;
+import io.tidepool.console.connections.ConnectionProfile;
+import io.tidepool.console.peer.DebianPgpool;
+import io.tidepool.harness.TestClusters;
+import io.tidepool.ops.local.LocalCluster;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.tidepool.console.it.ConsoleFixture.fx;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console against Debian's pgpool-II in front of a real primary + 2 standbys, in a real
+ * window: it shows what SHOW pool_nodes says, detaches a standby over PCP from the table's
+ * context menu, and sees a node killed behind its back go down.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RemotePgpoolConsoleIT {
+
+    private static LocalCluster cluster;
+    private static DebianPgpool pgpool;
+    private static ConsoleFixture console;
+    private final FxRobot robot = new FxRobot();
+
+    @BeforeAll
+    static void start(@TempDir Path scratch) throws Exception {
+        DebianPgpool.requireInstalled();
+        cluster = TestClusters.fresh(2);
+        pgpool = DebianPgpool.start(cluster.nodes().stream()
+                .map(n -> new DebianPgpool.Backend(n.host(), n.port(), n.name())).toList(), cluster.superuser());
+        console = ConsoleFixture.open(new ClusterClients(PcpChannels.factory()), scratch);
+        console.connect(ConnectionProfile.pgpool("harness pgpool", "127.0.0.1", pgpool.port(), cluster.superuser(),
+                pgpool.pcpPort(), DebianPgpool.PCP_USER), Optional.empty(), Optional.of(DebianPgpool.PCP_PASSWORD));
+        console.await("3 nodes in the table", Duration.ofSeconds(20), () -> console.window().session().nodes().size() == 3);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (console != null) {
+            console.close();
+        }
+        if (pgpool != null) {
+            pgpool.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void showsTheSameNodesAsShowPoolNodes() throws Exception {
+        List<Map<String, String>> truth = pgpool.showPoolNodes(cluster.superuser());
+        TableView<PoolNode> table = robot.lookup("#nodesTable").queryTableView();
+
+        List<PoolNode> shown = fx(() -> List.copyOf(table.getItems()));
+
+        assertThat(shown).hasSize(truth.size());
+        for (int i = 0; i < truth.size(); i++) {
+            Map<String, String> row = truth.get(i);
+            PoolNode node = shown.stream().filter(n -> n.nodeId() == Integer.parseInt(row.get("node_id"))).findFirst().orElseThrow();
+            assertThat(node.address()).isEqualTo(row.get("hostname") + ":" + row.get("port"));
+            assertThat(node.role().text()).isEqualTo(row.get("role"));
+        }
+        assertThat(shown).extracting(n -> n.role().text()).containsExactlyInAnyOrder("primary", "standby", "standby");
+        for (PoolNode n : shown) {
+            Label role = robot.lookup("#card-role-" + n.nodeId()).queryAs(Label.class);
+            assertThat(fx(role::getText)).startsWith(n.role().text().toUpperCase());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void detachingAStandbyFromTheTableChangesItsCardAndRowWithinTwoRefreshes() {
+        robot.clickOn("#nodesTab");
+        Node row = fx(() -> robot.lookup(".table-row-cell").queryAll().stream()
+                .filter(r -> r instanceof TableRow<?> tr && tr.getItem() instanceof PoolNode p && p.nodeId() == 1)
+                .findFirst().orElseThrow());
+        robot.rightClickOn(row);
+        robot.clickOn("#action-detach-1");
+        robot.clickOn("#confirm-action");
+
+        console.await("the detach request to finish", Duration.ofSeconds(15), () -> console.window().actions()
+                .currentTaskProperty().get().map(t -> t.stateProperty().get() != io.tidepool.console.session.ConsoleTask.State.RUNNING)
+                .orElse(false));
+        assertThat(fx(() -> console.window().actions().currentTaskProperty().get().orElseThrow().messageProperty().get()))
+                .doesNotContain("could not");
+        int after = console.snapshots();
+        console.await("node 1 down in the table within 2 refreshes", Duration.ofSeconds(10),
+                () -> console.window().session().nodes().stream().anyMatch(n -> n.nodeId() == 1 && n.status() == PoolNodeStatus.DOWN));
+        assertThat(console.snapshots() - after).isLessThanOrEqualTo(2);
+
+        robot.clickOn("#topologyTab");
+        Label status = robot.lookup("#card-status-1").queryAs(Label.class);
+        assertThat(fx(status::getText)).startsWith("down");
+        assertThat(fx(() -> robot.lookup("#node-card-1").query().getStyleClass())).contains("status-down");
+    }
+
+    @Test
+    @Order(3)
+    void aNodeKilledOutsideTheConsoleTurnsDownInTheView() {
+        cluster.standby(2).kill();
+
+        console.await("node 2 down after pgpool-II's health check", Duration.ofSeconds(30),
+                () -> console.window().session().nodes().stream().anyMatch(n -> n.nodeId() == 2 && n.status() == PoolNodeStatus.DOWN));
+        Label status = robot.lookup("#card-status-2").queryAs(Label.class);
+        assertThat(fx(status::getText)).startsWith("down");
+        assertThat(fx(() -> console.window().session().events().stream()
+                .anyMatch(e -> e.kind() == io.tidepool.console.client.ClusterEvent.Kind.NODE_DOWN
+                        && e.nodeId().orElse(-1) == 2))).isTrue();
+    }
+}
