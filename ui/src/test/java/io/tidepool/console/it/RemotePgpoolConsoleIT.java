@@ -86,7 +86,7 @@ class RemotePgpoolConsoleIT {
         assertThat(shown).extracting(n -> n.role().text()).containsExactlyInAnyOrder("primary", "standby", "standby");
         for (PoolNode n : shown) {
             Label role = robot.lookup("#card-role-" + n.nodeId()).queryAs(Label.class);
-            assertThat(fx(role::getText)).startsWith(n.role().text().toUpperCase());
+            assertThat(fx(role::getText)).isEqualTo("node " + n.nodeId() + " \u00b7 " + n.role().text().toUpperCase());
         }
     }
 
@@ -98,7 +98,14 @@ class RemotePgpoolConsoleIT {
                 .filter(r -> r instanceof TableRow<?> tr && tr.getItem() instanceof PoolNode p && p.nodeId() == 1)
                 .findFirst().orElseThrow());
         robot.rightClickOn(row);
-        robot.clickOn("#action-detach-1");
+        Node detach = robot.lookup(".context-menu .menu-item").match((Node n) -> "action-detach-1".equals(n.getId()))
+                .tryQuery().orElseThrow(() -> new AssertionError("the table row's context menu has no detach item; menus: "
+                        + robot.lookup(".context-menu .menu-item").queryAll().stream()
+                        .map(Node::getId).toList()));
+        assertThat(detach.getPseudoClassStates()).as("detach must be enabled (it needs PCP): '%s'",
+                ((javafx.scene.control.Labeled) detach.lookup(".label")).getText())
+                .doesNotContain(javafx.css.PseudoClass.getPseudoClass("disabled"));
+        robot.clickOn(detach);
         robot.clickOn("#confirm-action");
 
         console.await("the detach request to finish", Duration.ofSeconds(15), () -> console.window().actions()
