@@ -16,7 +16,12 @@ public final class ConsoleApp extends Application {
     public void start(Stage stage) {
         ConsoleOptions options = ConsoleOptions.fromNamed(getParameters().getNamed());
         window = new ConsoleWindow(stage, new ClusterClients(PcpChannels.factory()), ConnectionStore.atDefaultLocation());
-        StartupClock.reportFirstPaint(ms -> System.out.println(StartupClock.describe(ms)));
+        StartupClock.reportFirstPaint(ms -> {
+            System.out.println(StartupClock.describe(ms));
+            if (options.measureStartup()) {
+                javafx.application.Platform.exit();
+            }
+        });
         stage.show();
         options.connectTo().ifPresent(p -> window.mainViewModel().connect(p, Optional.empty(), Optional.empty()));
         options.savedName().ifPresent(name -> window.mainViewModel().profiles().stream()

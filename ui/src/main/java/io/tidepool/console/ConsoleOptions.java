@@ -11,12 +11,14 @@ import java.util.Optional;
  * or a saved connection by name ({@code --connect=name}). Passwords are never options:
  * {@code ~/.pgpass} and {@code ~/.pcppass} supply them.
  */
-public record ConsoleOptions(Optional<ConnectionProfile> connectTo, Optional<String> savedName) {
+public record ConsoleOptions(Optional<ConnectionProfile> connectTo, Optional<String> savedName, boolean measureStartup) {
 
+    /** {@code --measure-startup=true}: print the time to first paint and exit (for the startup test). */
     public static ConsoleOptions fromNamed(Map<String, String> named) {
         Optional<String> saved = Optional.ofNullable(named.get("connect"));
+        boolean measure = Boolean.parseBoolean(named.getOrDefault("measure-startup", "false"));
         if (!named.containsKey("host")) {
-            return new ConsoleOptions(Optional.empty(), saved);
+            return new ConsoleOptions(Optional.empty(), saved, measure);
         }
         String user = named.getOrDefault("user", System.getProperty("user.name", "postgres"));
         String host = named.get("host");
@@ -29,6 +31,6 @@ public record ConsoleOptions(Optional<ConnectionProfile> connectTo, Optional<Str
                 user,
                 Integer.parseInt(named.getOrDefault("pcp-port", "0")),
                 named.getOrDefault("pcp-user", user));
-        return new ConsoleOptions(Optional.of(p), saved);
+        return new ConsoleOptions(Optional.of(p), saved, measure);
     }
 }

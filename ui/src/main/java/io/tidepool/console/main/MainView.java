@@ -2,6 +2,10 @@ package io.tidepool.console.main;
 
 import io.tidepool.console.ViewLoader;
 import io.tidepool.console.actions.NodeActionsUi;
+import io.tidepool.console.charts.ChartsView;
+import io.tidepool.console.events.EventsView;
+import io.tidepool.console.nodes.NodesTableView;
+import io.tidepool.console.watchdog.WatchdogView;
 import io.tidepool.console.client.ActionResult;
 import io.tidepool.console.connect.ConnectionFormView;
 import io.tidepool.console.connect.ConnectionFormViewModel;
@@ -88,9 +92,27 @@ public final class MainView {
         }, viewModel.session().lastErrorProperty(), viewModel.connectionTextBinding(),
                 viewModel.session().snapshotProperty(), viewModel.session().refreshIntervalSecondsProperty()));
 
+        // Only the first tab is built before the window shows; the others on first selection.
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> ensureContent(now));
+        ensureContent(tabs.getSelectionModel().getSelectedItem());
+
         taskBar.setVisible(false);
         taskBar.setManaged(false);
         actions.currentTaskProperty().addListener((o, was, now) -> now.ifPresent(this::showTask));
+    }
+
+    private void ensureContent(Tab tab) {
+        if (tab == null || tab.getContent() != null) {
+            return;
+        }
+        Class<?> view = switch (tab.getId()) {
+            case "nodesTab" -> NodesTableView.class;
+            case "chartsTab" -> ChartsView.class;
+            case "eventsTab" -> EventsView.class;
+            case "watchdogTab" -> WatchdogView.class;
+            default -> throw new IllegalStateException("no view for tab " + tab.getId());
+        };
+        tab.setContent(loader.load(view).root());
     }
 
     private void applyBadgeStyle(String style) {

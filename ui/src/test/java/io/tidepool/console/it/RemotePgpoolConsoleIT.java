@@ -72,6 +72,7 @@ class RemotePgpoolConsoleIT {
     @Order(1)
     void showsTheSameNodesAsShowPoolNodes() throws Exception {
         List<Map<String, String>> truth = pgpool.showPoolNodes(cluster.superuser());
+        robot.clickOn("#nodesTab");
         TableView<PoolNode> table = robot.lookup("#nodesTable").queryTableView();
 
         List<PoolNode> shown = fx(() -> List.copyOf(table.getItems()));
