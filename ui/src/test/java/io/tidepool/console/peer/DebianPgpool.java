@@ -50,14 +50,15 @@ public final class DebianPgpool implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int pcpPort;
-    private final Process process;
+    private final String user;
     private final boolean switchUser;
+    private Process process;
 
-    private DebianPgpool(Path dir, int port, int pcpPort, Process process, boolean switchUser) {
+    private DebianPgpool(Path dir, int port, int pcpPort, String user, boolean switchUser) {
         this.dir = dir;
         this.port = port;
         this.pcpPort = pcpPort;
-        this.process = process;
+        this.user = user;
         this.switchUser = switchUser;
     }
 
@@ -90,19 +91,57 @@ public final class DebianPgpool implements AutoCloseable {
                 run(List.of("chown", "-R", RUN_AS + ":" + RUN_AS, dir.toString()));
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
-            List<String> argv = new ArrayList<>(List.of(BINARY.toString(), "-n", "-D",
-                    "-f", dir.resolve("pgpool.conf").toString(),
-                    "-F", dir.resolve("pcp.conf").toString(),
-                    "-a", dir.resolve("pool_hba.conf").toString()));
-            Process p = new ProcessBuilder(asServerUser(argv, root))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("pgpool.log").toFile())
-                    .start();
-            DebianPgpool pgpool = new DebianPgpool(dir, port, pcpPort, p, root);
-            pgpool.awaitReady(user, Duration.ofSeconds(30));
+            DebianPgpool pgpool = new DebianPgpool(dir, port, pcpPort, user, root);
+            try {
+                pgpool.launch();
+            } catch (IOException | RuntimeException | AssertionError e) {
+                pgpool.close();
+                throw e;
+            }
             return pgpool;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start Debian's pgpool-II: " + e.getMessage(), e);
+        }
+    }
+
+    private void launch() throws IOException {
+        List<String> argv = new ArrayList<>(List.of(BINARY.toString(), "-n", "-D",
+                "-f", dir.resolve("pgpool.conf").toString(),
+                "-F", dir.resolve("pcp.conf").toString(),
+                "-a", dir.resolve("pool_hba.conf").toString()));
+        process = new ProcessBuilder(asServerUser(argv, switchUser))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pgpool.log").toFile()))
+                .start();
+        awaitReady(user, Duration.ofSeconds(30));
+    }
+
+    /** Stops pgpool-II (fast) and leaves it stopped; {@link #start()} brings it back on the same ports. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            try {
+                run(asServerUser(List.of(BINARY.toString(), "-f", dir.resolve("pgpool.conf").toString(),
+                        "-m", "fast", "stop"), switchUser));
+            } catch (IOException | RuntimeException e) {
+                // Fall through to killing the process.
+            }
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts pgpool-II again after {@link #stop()}, with the same configuration and ports. */
+    public void start() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart pgpool-II: " + e.getMessage(), e);
         }
     }
 
@@ -166,9 +205,10 @@ public final class DebianPgpool implements AutoCloseable {
             }
             sleep(200);
         }
-        close();
+        String tail = logTail();
+        stop();
         throw new AssertionError("pgpool-II did not answer SHOW pool_nodes within " + timeout.toSeconds() + " s"
-                + (last == null ? "" : " (" + last.getMessage() + ")") + ":\n" + logTail());
+                + (last == null ? "" : " (" + last.getMessage() + ")") + ":\n" + tail);
     }
 
     /** A simple-protocol connection through pgpool-II (SHOW pool_* needs it). */
@@ -226,22 +266,7 @@ public final class DebianPgpool implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            try {
-                run(asServerUser(List.of(BINARY.toString(), "-f", dir.resolve("pgpool.conf").toString(),
-                        "-m", "fast", "stop"), switchUser));
-            } catch (IOException | RuntimeException e) {
-                // Fall through to killing the process.
-            }
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stop();
         try {
             run(List.of("rm", "-rf", dir.toString()));
         } catch (IOException e) {
