@@ -73,6 +73,9 @@ public final class MainView {
         disconnectButton.disableProperty().bind(Bindings.createBooleanBinding(
                 () -> viewModel.session().clientProperty().get().isEmpty(), viewModel.session().clientProperty()));
         connectionBadge.textProperty().bind(viewModel.connectionTextBinding());
+        javafx.scene.control.Tooltip why = new javafx.scene.control.Tooltip();
+        why.textProperty().bind(viewModel.connectionDetailBinding());
+        connectionBadge.setTooltip(why);
         applyBadgeStyle(viewModel.connectionStyleBinding().get());
         viewModel.connectionStyleBinding().addListener((o, was, now) -> applyBadgeStyle(now));
         noticeLabel.textProperty().bind(viewModel.noticeProperty());
@@ -83,13 +86,13 @@ public final class MainView {
             if (!error.isEmpty()) {
                 return "last refresh failed: " + error;
             }
-            return viewModel.connectionTextBinding().get() + viewModel.session().snapshotProperty().get()
+            return viewModel.connectionDetailBinding().get() + viewModel.session().snapshotProperty().get()
                     .map(s -> " \u00b7 " + s.nodes().size() + " nodes \u00b7 refreshed "
                             + java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
                             .withZone(java.time.ZoneId.systemDefault()).format(s.takenAt())
                             + " \u00b7 every " + viewModel.session().refreshIntervalSecondsProperty().get() + " s")
                     .orElse("");
-        }, viewModel.session().lastErrorProperty(), viewModel.connectionTextBinding(),
+        }, viewModel.session().lastErrorProperty(), viewModel.connectionDetailBinding(),
                 viewModel.session().snapshotProperty(), viewModel.session().refreshIntervalSecondsProperty()));
 
         // Only the first tab is built before the window shows; the others on first selection.

@@ -37,6 +37,7 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
     private final StringBinding title;
     private final StringBinding connectionText;
+    private final StringBinding connectionDetail;
     private final StringBinding connectionStyle;
 
     public MainViewModel(ClusterSession session, ClusterClients clients, ConnectionStore store) {
@@ -45,7 +46,9 @@ public final class MainViewModel {
         this.store = store;
         title = Bindings.createStringBinding(() -> session.clientProperty().get()
                 .map(c -> "Tidepool \u2014 " + c.displayName()).orElse("Tidepool"), session.clientProperty());
-        connectionText = Bindings.createStringBinding(() -> describe(session.connectionProperty().get(), Instant.now()),
+        connectionText = Bindings.createStringBinding(() -> badge(session.connectionProperty().get(), Instant.now()),
+                session.connectionProperty());
+        connectionDetail = Bindings.createStringBinding(() -> describe(session.connectionProperty().get(), Instant.now()),
                 session.connectionProperty());
         connectionStyle = Bindings.createStringBinding(() -> "connection-"
                 + session.connectionProperty().get().state().name().toLowerCase(Locale.ROOT), session.connectionProperty());
@@ -102,6 +105,19 @@ public final class MainViewModel {
         session.disconnect();
     }
 
+    /** Short badge text: the state, and for a lost connection when the next attempt starts. */
+    static String badge(ConnectionStatus s, Instant now) {
+        return switch (s.state()) {
+            case CONNECTING -> "connecting";
+            case CONNECTED -> "connected";
+            case LOST -> "connection lost" + s.nextAttempt().map(t -> String.format(Locale.ROOT, " \u00b7 retrying in %.1f s",
+                    Math.max(0, Duration.between(now, t).toMillis()) / 1000.0)).orElse("");
+            case RETRYING -> "retrying (attempt " + (s.failures() + 1) + ")";
+            case CLOSED -> "not connected";
+        };
+    }
+
+    /** The state with its reason, for the status line and the badge's tooltip. */
     static String describe(ConnectionStatus s, Instant now) {
         String base = switch (s.state()) {
             case CONNECTING -> "connecting";
@@ -141,8 +157,14 @@ public final class MainViewModel {
         return title;
     }
 
+    /** Short text for the connection badge. */
     public StringBinding connectionTextBinding() {
         return connectionText;
+    }
+
+    /** The connection state with its reason. */
+    public StringBinding connectionDetailBinding() {
+        return connectionDetail;
     }
 
     /** CSS class of the connection badge: {@code connection-connected}, {@code connection-lost}, ... */

@@ -70,7 +70,7 @@ public final class ScreenshotRenderer {
             while (snapshots.get() < SNAPSHOTS_BEFORE_PICTURES) {
                 if (System.nanoTime() > deadline) {
                     String why = fx(() -> window.session().lastErrorProperty().get() + " "
-                            + window.mainViewModel().connectionTextBinding().get());
+                            + window.mainViewModel().connectionDetailBinding().get());
                     throw new IllegalStateException("no cluster state from " + profile.label() + " within "
                             + timeout.toSeconds() + " s: " + why.strip());
                 }

@@ -74,7 +74,7 @@ public final class ConsoleFixture implements AutoCloseable {
             sleep(100);
         }
         throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what
-                + " (connection: " + fx(() -> window.mainViewModel().connectionTextBinding().get())
+                + " (connection: " + fx(() -> window.mainViewModel().connectionDetailBinding().get())
                 + ", last error: " + fx(() -> window.session().lastErrorProperty().get()) + ")");
     }
 

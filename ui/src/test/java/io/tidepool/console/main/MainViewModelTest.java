@@ -33,6 +33,7 @@ class MainViewModelTest {
                 Optional.of(now.plusMillis(1500)));
 
         assertThat(MainViewModel.describe(lost, now)).isEqualTo("connection lost: Connection refused; retrying in 1.5 s");
+        assertThat(MainViewModel.badge(lost, now)).isEqualTo("connection lost \u00b7 retrying in 1.5 s");
         assertThat(MainViewModel.describe(new ConnectionStatus(ConnectionState.RETRYING, "", 2, Optional.empty()), now))
                 .isEqualTo("retrying (attempt 3)");
     }
