@@ -70,6 +70,8 @@ class ScreenshotsIT {
         if (System.getenv("DISPLAY") == null) {
             throw new AssertionError("screenshots need a display: run under ./tidepool test or xvfb-run");
         }
+        // TestFX owns the FX toolkit in this JVM (other window tests share it); the renderer reuses it.
+        org.testfx.api.FxToolkit.registerPrimaryStage();
         LocalCluster cluster = TestClusters.primaryWithStandbys(2);
         Path out = Path.of("target", "screenshots");
         try (DebianPgpool pgpool = DebianPgpool.start(cluster.nodes().stream()
