@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,14 +99,7 @@ class RemotePgpoolConsoleIT {
     @Order(2)
     void detachingAStandbyFromTheTableChangesItsCardAndRowWithinTwoRefreshes() {
         robot.clickOn("#nodesTab");
-        Node row = fx(() -> robot.lookup(".table-row-cell").queryAll().stream()
-                .filter(r -> r instanceof TableRow<?> tr && tr.getItem() instanceof PoolNode p && p.nodeId() == 1)
-                .findFirst().orElseThrow());
-        robot.rightClickOn(row);
-        Node detach = robot.lookup(".context-menu .menu-item").match((Node n) -> "action-detach-1".equals(n.getId()))
-                .tryQuery().orElseThrow(() -> new AssertionError("the table row's context menu has no detach item; menus: "
-                        + robot.lookup(".context-menu .menu-item").queryAll().stream()
-                        .map(Node::getId).toList()));
+        Node detach = openRowMenuItem(1, "action-detach-1");
         assertThat(detach.getPseudoClassStates()).as("detach must be enabled (it needs PCP): '%s'",
                 ((javafx.scene.control.Labeled) detach.lookup(".label")).getText())
                 .doesNotContain(javafx.css.PseudoClass.getPseudoClass("disabled"));
@@ -123,6 +120,28 @@ class RemotePgpoolConsoleIT {
         Label status = robot.lookup("#card-status-1").queryAs(Label.class);
         assertThat(fx(status::getText)).startsWith("down");
         assertThat(fx(() -> robot.lookup("#node-card-1").query().getStyleClass())).contains("status-down");
+    }
+
+    /** Right-clicks node {@code nodeId}'s table row and returns the menu item {@code itemId} (a second try if no menu shows). */
+    private Node openRowMenuItem(int nodeId, String itemId) {
+        for (int attempt = 1; ; attempt++) {
+            WaitForAsyncUtils.waitForFxEvents();
+            Node row = fx(() -> robot.lookup(".table-row-cell").queryAll().stream()
+                    .filter(r -> r instanceof TableRow<?> tr && tr.getItem() instanceof PoolNode p && p.nodeId() == nodeId)
+                    .findFirst().orElseThrow(() -> new AssertionError("no table row for node " + nodeId)));
+            robot.rightClickOn(row);
+            try {
+                WaitForAsyncUtils.waitFor(3, TimeUnit.SECONDS,
+                        () -> robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).tryQuery().isPresent());
+                return robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).query();
+            } catch (TimeoutException e) {
+                if (attempt == 2) {
+                    throw new AssertionError("right-clicking node " + nodeId + "'s row showed no '" + itemId + "' item; menu items: "
+                            + robot.lookup(".context-menu .menu-item").queryAll().stream().map(Node::getId).toList());
+                }
+                robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
+            }
+        }
     }
 
     @Test
