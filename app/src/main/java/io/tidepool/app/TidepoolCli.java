@@ -6,6 +6,7 @@ public final class TidepoolCli {
     }
 
     public static void main(String[] args) {
+        io.tidepool.app.pcp.PcpCommand.dispatch(args).ifPresent(System::exit);
         System.out.println("tidepool");
     }
 }

@@ -47,7 +47,7 @@ final class ClusterParameters {
     static List<Parameter.Builder> failover() {
         return List.of(
                 string("failover_command", "", RELOAD,
-                        "command run when a node is detached; % placeholders as in spec 3.1"),
+                        "command run when a node is detached; %d, %h, %p, %m ... name the nodes"),
                 string("failback_command", "", RELOAD, "command run when a node is attached again"),
                 string("follow_primary_command", "", RELOAD,
                         "command run for each standby after a new primary was promoted"),

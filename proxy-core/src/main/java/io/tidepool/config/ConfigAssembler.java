@@ -55,15 +55,26 @@ final class ConfigAssembler {
             if (old.name().carriedOver()) {
                 store(entry, catalog.resolveKnown(replacementKey));
             }
-        } else if (resolution instanceof ParameterCatalog.MissingIndex missing) {
-            fail(entry, "parameter '" + entry.name() + "' needs a node index, e.g. " + entry.name() + "0");
+        } else if (resolution instanceof ParameterCatalog.MissingIndex) {
+            fail(entry, missingIndex(entry.name()));
         } else if (resolution instanceof ParameterCatalog.IndexOutOfRange out) {
-            fail(entry, "node index of '" + entry.name() + "' is out of range 0.."
-                    + (out.parameter().indexLimit() - 1));
+            fail(entry, indexOutOfRange(entry.name(), out.parameter()));
         } else if (resolution instanceof ParameterCatalog.Unknown unknown) {
-            warn(entry, "unknown parameter '" + entry.name() + "' ignored"
-                    + unknown.suggestion().map(s -> " (did you mean '" + s + "'?)").orElse(""));
+            warn(entry, unknown(entry.name(), unknown));
         }
+    }
+
+    static String missingIndex(String name) {
+        return "parameter '" + name + "' needs a node index, e.g. " + name + "0";
+    }
+
+    static String indexOutOfRange(String name, Parameter parameter) {
+        return "node index of '" + name + "' is out of range 0.." + (parameter.indexLimit() - 1);
+    }
+
+    static String unknown(String name, ParameterCatalog.Unknown unknown) {
+        return "unknown parameter '" + name + "' ignored"
+                + unknown.suggestion().map(s -> " (did you mean '" + s + "'?)").orElse("");
     }
 
     private void store(ConfigEntry entry, ParameterCatalog.Known known) {

@@ -148,7 +148,7 @@ final class ConfigFileParser {
 
     /** Handles the include directives; false when the line is an ordinary setting. */
     private boolean include(ConfigEntry entry, Path file, Path directory) {
-        int depth = includeStack.size() + 1;
+        int depth = includeStack.size(); // the top-level file is depth 0, as in PostgreSQL
         switch (entry.name()) {
             case "include" -> readFile(resolve(directory, entry.value()), entry, depth, false);
             case "include_if_exists" -> readFile(resolve(directory, entry.value()), entry, depth, true);

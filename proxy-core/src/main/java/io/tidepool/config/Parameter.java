@@ -51,6 +51,7 @@ public final class Parameter {
     private final boolean secret;
     private final ValueCheck check;
     private final String exampleText;
+    private final boolean fileMode;
 
     private Parameter(Builder b, ParameterGroup group, boolean tidepoolOnly) {
         this.name = b.name;
@@ -72,6 +73,7 @@ public final class Parameter {
         this.secret = b.secret;
         this.check = b.check;
         this.exampleText = b.exampleText == null ? b.defaultText : b.exampleText;
+        this.fileMode = b.fileMode;
     }
 
     /** The name as written in the file, without index for indexed parameters. */
@@ -162,6 +164,11 @@ public final class Parameter {
         return tidepoolOnly;
     }
 
+    /** An access mode written and shown in octal ({@code 0600}). */
+    public boolean isFileMode() {
+        return fileMode;
+    }
+
     /** A password: {@code PGPOOL SHOW} and the console print {@code *****} instead of the value. */
     public boolean isSecret() {
         return secret;
@@ -247,6 +254,7 @@ public final class Parameter {
         Builder b = new Builder(name, ParameterType.INT, defaultText, context, description);
         b.min = 0;
         b.max = 0777;
+        b.fileMode = true;
         return b;
     }
 
@@ -305,6 +313,7 @@ public final class Parameter {
         private boolean secret;
         private ValueCheck check = value -> Optional.empty();
         private String exampleText;
+        private boolean fileMode;
 
         private Builder(String name, ParameterType type, String defaultText, ParameterContext context,
                         String description) {

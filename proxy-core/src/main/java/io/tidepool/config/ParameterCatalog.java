@@ -114,6 +114,34 @@ public final class ParameterCatalog {
         return List.copyOf(deprecated.values());
     }
 
+    /**
+     * Checks one value as the file loader would, for editors: empty when {@code text} is a valid value
+     * of {@code name} ({@code backend_port1}); otherwise the message a file would get, without file
+     * and line. Old names report their deprecation; cross-parameter checks need a whole file.
+     */
+    public Optional<String> validate(String name, String text) {
+        Resolution r = resolve(name);
+        if (r instanceof Deprecated old) {
+            if (!old.name().carriedOver()) {
+                return Optional.of(old.name().warning(name, old.replacementKey()));
+            }
+            r = resolve(old.replacementKey());
+        }
+        if (r instanceof Known known) {
+            ValueParser.Result result = ValueParser.parse(known.parameter(), text);
+            return result instanceof ValueParser.Invalid invalid
+                    ? Optional.of(ValueParser.message(known.key(), text, known.parameter(), invalid))
+                    : Optional.empty();
+        }
+        if (r instanceof MissingIndex) {
+            return Optional.of(ConfigAssembler.missingIndex(name));
+        }
+        if (r instanceof IndexOutOfRange out) {
+            return Optional.of(ConfigAssembler.indexOutOfRange(name, out.parameter()));
+        }
+        return Optional.of(ConfigAssembler.unknown(name, (Unknown) r));
+    }
+
     // ---------------------------------------------------------------- name resolution
 
     /** What a name written in a file means. */

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -125,6 +126,28 @@ public final class PgpoolConfig {
             case SECONDS -> Duration.ofSeconds(amount);
             case MINUTES -> Duration.of(amount, ChronoUnit.MINUTES);
             default -> throw new IllegalArgumentException(name + " is not a time parameter");
+        };
+    }
+
+    /**
+     * The value as {@code PGPOOL SHOW} prints it (spec 2.3): booleans {@code on/off}, enums by name,
+     * integers with the largest unit that divides them ({@code 30s}, {@code 5min}, {@code 64MB}),
+     * file modes in octal, decimals as C's {@code %g}, lists as configured, passwords {@code *****}.
+     */
+    public String showValue(String name) {
+        ParameterCatalog.Known known = catalog.resolveKnown(name);
+        Parameter p = known.parameter();
+        if (p.isSecret()) {
+            return "*****";
+        }
+        Object value = value(known);
+        return switch (p.type()) {
+            case INT -> p.isFileMode()
+                    ? String.format(Locale.ROOT, "%04o", (Long) value)
+                    : p.unit().format((Long) value);
+            case REAL -> ValueParser.formatLikeCG((Double) value);
+            case LIST -> setting(name).map(ConfigSetting::text).orElse(p.defaultText());
+            default -> ValueParser.format(p, value);
         };
     }
 

@@ -100,7 +100,7 @@ public final class PoolStatusReport {
         }
         return switch (parameter.type()) {
             case BOOL -> (Boolean) value ? "1" : "0";
-            case INT -> isFileMode(parameter) ? String.format(Locale.ROOT, "%04o", (Long) value) : value.toString();
+            case INT -> parameter.isFileMode() ? String.format(Locale.ROOT, "%04o", (Long) value) : value.toString();
             case REAL -> String.format(Locale.ROOT, "%f", (Double) value);
             case STRING -> (String) value;
             case ENUM -> parameter.name().equals("syslog_facility")
@@ -108,10 +108,6 @@ public final class PoolStatusReport {
                     : Integer.toString(((EnumOption) value).code());
             case LIST -> String.join(String.valueOf(parameter.listSeparator()), ValueParser.castList(value));
         };
-    }
-
-    private static boolean isFileMode(Parameter parameter) {
-        return parameter.name().equals("unix_socket_permissions") || parameter.name().equals("log_file_mode");
     }
 
     private void parameter(String name) {

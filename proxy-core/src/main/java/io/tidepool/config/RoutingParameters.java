@@ -47,9 +47,9 @@ final class RoutingParameters {
                         "functions (regular expressions) that write; they go to the primary"),
                 list("primary_routing_query_pattern_list", "", ';', RELOAD,
                         "statements (regular expressions) always sent to the primary"),
-                redirect("user_redirect_preference_list", "user names"),
-                redirect("database_redirect_preference_list", "database names"),
-                redirect("app_name_redirect_preference_list", "application names"),
+                redirect("user_redirect_preference_list", "user name"),
+                redirect("database_redirect_preference_list", "database"),
+                redirect("app_name_redirect_preference_list", "application name"),
                 bool("allow_sql_comments", "off", SESSION,
                         "ignore SQL comments when deciding on load balancing and caching"),
                 choice("disable_load_balance_on_write", "transaction", RELOAD,
@@ -78,7 +78,7 @@ final class RoutingParameters {
     }
 
     private static Parameter.Builder redirect(String name, String what) {
-        return string(name, "", RELOAD, "route " + what + " to nodes: 'pattern:primary|standby|id[(weight)]', ...")
+        return string(name, "", RELOAD, "regex:node pairs routing by " + what + " (node: primary, standby or id)")
                 .check(RoutingParameters::checkRedirectList);
     }
 

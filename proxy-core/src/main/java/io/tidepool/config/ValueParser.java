@@ -34,8 +34,11 @@ final class ValueParser {
     record Ok(Object value) implements Result {
     }
 
-    /** {@code reason} is the part after "expected ...", or a specific explanation. */
-    record Invalid(String reason) implements Result {
+    /** {@code reason} explains a specific problem; empty means "not what the parameter expects". */
+    record Invalid(Optional<String> reason) implements Result {
+        static Invalid because(String reason) {
+            return new Invalid(Optional.of(reason));
+        }
     }
 
     static Result parse(Parameter parameter, String text) {
@@ -43,7 +46,7 @@ final class ValueParser {
         if (result instanceof Ok ok) {
             Optional<String> problem = parameter.check().problem(ok.value());
             if (problem.isPresent()) {
-                return new Invalid(problem.get());
+                return Invalid.because(problem.get());
             }
         }
         return result;
@@ -51,7 +54,7 @@ final class ValueParser {
 
     /** The message of an invalid value: {@code invalid value 'abc' for port (expected an integer 0..65535)}. */
     static String message(String key, String text, Parameter parameter, Invalid invalid) {
-        String reason = invalid.reason() == null ? "expected " + parameter.expectation() : invalid.reason();
+        String reason = invalid.reason().orElse("expected " + parameter.expectation());
         return "invalid value '" + text + "' for " + key + " (" + reason + ")";
     }
 
@@ -67,7 +70,7 @@ final class ValueParser {
     }
 
     private static Invalid expected() {
-        return new Invalid(null);
+        return new Invalid(Optional.empty());
     }
 
     static Optional<Boolean> parseBool(String text) {
@@ -78,9 +81,14 @@ final class ValueParser {
         };
     }
 
-    /** Items of a list, trimmed, empty items dropped. */
+    /**
+     * Items of a list, trimmed, empty items dropped. A {@code ;} preceded by a backslash does not split
+     * (pgpool-II lets regular expressions in primary_routing_query_pattern_list contain {@code \;}); the
+     * backslash stays so the item is still the regular expression the user wrote.
+     */
     static List<String> splitList(String text, char separator) {
-        return Arrays.stream(text.split(Pattern.quote(String.valueOf(separator))))
+        String splitter = separator == ';' ? "(?<!\\\\);" : Pattern.quote(String.valueOf(separator));
+        return Arrays.stream(text.split(splitter))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
@@ -101,7 +109,7 @@ final class ValueParser {
         }
         if (!suffix.isEmpty()) {
             if (parameter.unit() == ValueUnit.NONE) {
-                return new Invalid("this parameter takes no unit; expected " + parameter.expectation());
+                return Invalid.because("this parameter takes no unit; expected " + parameter.expectation());
             }
             Optional<Double> converted = parameter.unit().toBase(amount, suffix);
             if (converted.isEmpty()) {
@@ -156,6 +164,20 @@ final class ValueParser {
             case ENUM -> ((EnumOption) value).name();
             case LIST -> String.join(parameter.listSeparator() == ';' ? ";" : ",", castList(value));
         };
+    }
+
+    /** C's {@code printf("%g")}: six significant digits, trailing zeros dropped, exponent when large or tiny. */
+    static String formatLikeCG(double value) {
+        if (value == 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+            return value == 0 ? "0" : Double.toString(value);
+        }
+        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(6));
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        if (exponent < -4 || exponent >= 6) {
+            String mantissa = rounded.movePointLeft(exponent).stripTrailingZeros().toPlainString();
+            return mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+        }
+        return rounded.stripTrailingZeros().toPlainString();
     }
 
     @SuppressWarnings("unchecked")

@@ -17,26 +17,29 @@ import org.junit.jupiter.api.Test;
 class DebianPgpoolConfTest {
 
     private static final Path ETC_CONF = Path.of("/etc/pgpool2/pgpool.conf");
-    private static final Path SAMPLE_CONF = Path.of("/usr/share/doc/pgpool2/examples/pgpool.conf.sample");
+    /** The package's pristine copy from which /etc/pgpool2/pgpool.conf is made; world-readable. */
     private static final Path SHARE_CONF = Path.of("/usr/share/pgpool2/pgpool.conf");
+    private static final List<Path> SAMPLE_DIRS = List.of(
+            Path.of("/usr/share/doc/pgpool2/examples"), Path.of("/usr/share/pgpool2"));
 
     @Test
     void packagedPgpoolConfLoadsWithoutErrorsOrWarnings() throws Exception {
-        PgpoolConfig config = PgpoolConfig.load(require(ETC_CONF));
+        Path conf = packagedConf();
+        PgpoolConfig config = PgpoolConfig.load(conf);
 
         assertThat(config.warnings()).isEmpty();
         assertThat(config.getOption("backend_clustering_mode").name()).isEqualTo("streaming_replication");
         assertThat(config.backends()).isEmpty();
-        assertThat(config.sourceFile()).contains(ETC_CONF);
-        assertThat(config.directory()).isEqualTo(ETC_CONF.getParent());
-        assertThat(config.poolHbaFile()).isEqualTo(Path.of("/etc/pgpool2/pool_hba.conf"));
+        assertThat(config.sourceFile()).contains(conf);
+        assertThat(config.directory()).isEqualTo(conf.getParent());
+        assertThat(config.poolHbaFile()).isEqualTo(conf.getParent().resolve("pool_hba.conf"));
     }
 
     @Test
     void everyCommentedOutSettingOfThePackagedFileIsAValidSetting() throws Exception {
         // Debian's file lists nearly every parameter commented out with its value; uncommenting
         // them all must still load: this checks names, types and ranges against a real file.
-        Path conf = require(ETC_CONF);
+        Path conf = packagedConf();
         Path dir = Files.createTempDirectory("debian-uncommented");
         Path copy = dir.resolve("pgpool.conf");
         List<String> lines = Files.readAllLines(conf).stream()
@@ -61,18 +64,34 @@ class DebianPgpoolConfTest {
     }
 
     @Test
-    void packagedSampleFilesLoad() throws Exception {
-        for (Path sample : Stream.of(SAMPLE_CONF, SHARE_CONF).filter(Files::exists).toList()) {
+    void everyPackagedSampleLoads() throws Exception {
+        List<Path> samples = new java.util.ArrayList<>();
+        for (Path dir : SAMPLE_DIRS) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    files.filter(p -> p.getFileName().toString().startsWith("pgpool.conf")).forEach(samples::add);
+                }
+            }
+        }
+        if (samples.isEmpty()) {
+            fail("no pgpool.conf sample under " + SAMPLE_DIRS + ": install Debian's pgpool2 package"
+                    + " (apt-get install pgpool2), which './tidepool test' does when it can");
+        }
+        for (Path sample : samples) {
             PgpoolConfig config = PgpoolConfig.load(sample);
             assertThat(config.getInt("pcp_port")).as(sample.toString()).isEqualTo(9898);
         }
     }
 
-    private static Path require(Path file) {
-        if (!Files.isReadable(file)) {
-            fail(file + " is missing: install Debian's pgpool2 package (apt-get install pgpool2), "
-                    + "which './tidepool test' does when it can");
+    /** /etc/pgpool2/pgpool.conf, or the package's identical pristine copy when /etc's is not readable. */
+    private static Path packagedConf() {
+        if (Files.isReadable(ETC_CONF)) {
+            return ETC_CONF;
         }
-        return file;
+        if (Files.isReadable(SHARE_CONF)) {
+            return SHARE_CONF;
+        }
+        return fail(ETC_CONF + " and " + SHARE_CONF + " are missing or unreadable: install Debian's pgpool2"
+                + " package (apt-get install pgpool2), which './tidepool test' does when it can");
     }
 }
