@@ -1,11 +1,14 @@
 package io.tidepool.console.client.pgpool;
 
+import io.tidepool.console.client.ActionResult;
 import io.tidepool.console.client.ClusterClientException;
 import io.tidepool.console.client.ClusterEvent;
 import io.tidepool.console.client.ClusterSnapshot;
 import io.tidepool.console.client.ConnectionState;
 import io.tidepool.console.client.ConnectionStatus;
+import io.tidepool.console.client.NodeAction;
 import io.tidepool.console.client.PoolNode;
+import io.tidepool.console.client.PoolNodeStatus;
 import io.tidepool.console.peer.DebianPgpool;
 import io.tidepool.harness.TestClusters;
 import io.tidepool.ops.local.LocalCluster;
@@ -109,6 +112,55 @@ class PgpoolClientIT {
         assertThat(events).extracting(ClusterEvent::message)
                 .anyMatch(m -> m.startsWith("lost the connection to pgpool-II"))
                 .anyMatch(m -> m.startsWith("connection restored to pgpool-II"));
+    }
+
+    private static PgpoolClient pcpClient(String pcpPassword) {
+        PgpoolEndpoint e = new PgpoolEndpoint("127.0.0.1", pgpool.port(), "postgres", cluster.superuser(), Optional.empty(),
+                OptionalInt.of(pgpool.pcpPort()), DebianPgpool.PCP_USER, Optional.of(pcpPassword));
+        return new PgpoolClient(e, Optional.of(new PcpClientNodeCommands(e, Duration.ofSeconds(5))), Duration.ofSeconds(5),
+                new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)));
+    }
+
+    private static PoolNode node(PgpoolClient c, int id) throws Exception {
+        return c.snapshot().get(10, TimeUnit.SECONDS).node(id).orElseThrow();
+    }
+
+    @Test
+    void detachAndAttachGoThroughPcpAndShowInTheNextSnapshot() throws Exception {
+        try (PgpoolClient c = pcpClient(DebianPgpool.PCP_PASSWORD)) {
+            c.start();
+            await("connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
+
+            ActionResult detached = c.perform(NodeAction.DETACH, node(c, 2)).get(20, TimeUnit.SECONDS);
+            assertThat(detached).isInstanceOf(ActionResult.Done.class);
+            await("node 2 down", () -> status(c, 2) == PoolNodeStatus.DOWN);
+
+            ActionResult attached = c.perform(NodeAction.ATTACH, node(c, 2)).get(20, TimeUnit.SECONDS);
+            assertThat(attached).isInstanceOf(ActionResult.Done.class);
+            await("node 2 serving again", () -> status(c, 2).isServing());
+        }
+    }
+
+    @Test
+    void wrongPcpPasswordFailsWithPgpoolsReason() throws Exception {
+        try (PgpoolClient c = pcpClient("wrong")) {
+            c.start();
+            await("connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
+
+            assertThatThrownBy(() -> c.perform(NodeAction.DETACH, node(c, 1)).get(20, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterClientException.class)
+                    .hasMessageContaining("could not detach node 1")
+                    .hasMessageContaining("authentication failed");
+            assertThat(status(c, 1).isServing()).isTrue();
+        }
+    }
+
+    private static PoolNodeStatus status(PgpoolClient c, int id) {
+        try {
+            return node(c, id).status();
+        } catch (Exception e) {
+            return PoolNodeStatus.UNKNOWN;
+        }
     }
 
     private static void await(String what, BooleanSupplier condition) {
