@@ -123,7 +123,8 @@ public final class NodeActionsViewModel {
                 });
         ConsoleTask<ActionResult> task = ConsoleTask.track(plan.title(),
                 "asking " + session.clientProperty().get().map(ClusterClient::displayName).orElse("the cluster")
-                        + " to " + action.verb() + " node " + node.nodeId(), work, session.ui());
+                        + " to " + action.verb() + " node " + node.nodeId(), work, session.ui(),
+                r -> r instanceof ActionResult.Done d ? d.message() : "done");
         task.outcome().whenComplete((r, t) -> session.refresh());
         return task;
     }

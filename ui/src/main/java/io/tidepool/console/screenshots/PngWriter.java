@@ -10,12 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes a JavaFX image as PNG through ImageIO (no javafx-swing needed). */
-final class PngWriter {
+public final class PngWriter {
 
     private PngWriter() {
     }
 
-    static void write(Image image, Path file) throws IOException {
+    public static void write(Image image, Path file) throws IOException {
         int w = (int) image.getWidth();
         int h = (int) image.getHeight();
         int[] argb = new int[w * h];

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * A long operation as the operator sees it (STYLE 11): title, progress, a message, cancellable,
@@ -32,16 +33,26 @@ public final class ConsoleTask<T> {
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(-1);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
 
-    private ConsoleTask(String title, String startMessage, CompletableFuture<T> work, Executor ui) {
+    private final Function<T, String> describeResult;
+
+    private ConsoleTask(String title, String startMessage, CompletableFuture<T> work, Executor ui,
+                        Function<T, String> describeResult) {
         this.title = Objects.requireNonNull(title, "title");
         this.work = work;
+        this.describeResult = describeResult;
         message.set(startMessage);
         work.whenComplete((value, failure) -> ui.execute(() -> finish(value, failure)));
     }
 
     /** Starts tracking {@code work}; progress stays indeterminate until it ends. */
     public static <T> ConsoleTask<T> track(String title, String startMessage, CompletableFuture<T> work, Executor ui) {
-        return new ConsoleTask<>(title, startMessage, work, ui);
+        return new ConsoleTask<>(title, startMessage, work, ui, value -> "done");
+    }
+
+    /** Like {@link #track(String, String, CompletableFuture, Executor)}; the message ends as {@code describeResult} says. */
+    public static <T> ConsoleTask<T> track(String title, String startMessage, CompletableFuture<T> work, Executor ui,
+                                           Function<T, String> describeResult) {
+        return new ConsoleTask<>(title, startMessage, work, ui, describeResult);
     }
 
     private void finish(T value, Throwable failure) {
@@ -50,6 +61,7 @@ public final class ConsoleTask<T> {
         }
         progress.set(1);
         if (failure == null) {
+            message.set(describeResult.apply(value));
             state.set(State.SUCCEEDED);
             outcome.complete(value);
         } else if (Errors.unwrap(failure) instanceof CancellationException) {

@@ -57,7 +57,7 @@ public final class TopologyViewModel {
         return new NodeCard(
                 n,
                 n.address(),
-                n.role().text() + n.pgRole().filter(r -> r != n.role()).map(r -> " (server says " + r.text() + ")").orElse(""),
+                n.role().text(),
                 n.status().text() + " \u00b7 server " + n.pgStatus().text(),
                 "status-" + n.status().text(),
                 replication,

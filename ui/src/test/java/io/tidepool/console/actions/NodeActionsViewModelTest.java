@@ -81,6 +81,7 @@ class NodeActionsViewModelTest {
 
         assertThat(task.stateProperty().get()).isEqualTo(ConsoleTask.State.SUCCEEDED);
         assertThat(task.progressProperty().get()).isEqualTo(1);
+        assertThat(task.messageProperty().get()).isEqualTo("accepted");
         assertThat(task.outcome().join()).isEqualTo(new ActionResult.Done(NodeAction.DETACH, 1, "accepted"));
     }
 
