@@ -28,12 +28,16 @@ import javafx.scene.input.KeyCombination;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Controller of NodesTableView.fxml: the live SHOW pool_nodes table. Binds, nothing else. */
 public final class NodesTableView {
 
     private static final Set<String> NUMERIC = Set.of("node_id", "port", "lb_weight", "select_cnt");
+    /** Characters of a typical value where it is wider than the header ("standby", a host name, a timestamp). */
+    private static final Map<String, Integer> TYPICAL_CHARS = Map.of(
+            "hostname", 16, "role", 8, "pg_role", 8, "status", 10, "last_status_change", 19);
 
     private final NodesTableViewModel viewModel;
     private final NodeActionsUi actions;
@@ -104,7 +108,8 @@ public final class NodesTableView {
         TableColumn<PoolNode, String> col = new TableColumn<>(c.header());
         col.setId("col-" + c.header());
         // Wide enough for pgpool-II's header names and typical values; the table scrolls sideways.
-        col.setPrefWidth(Math.max(64, c.header().length() * 7.5 + 26));
+        int chars = Math.max(c.header().length(), TYPICAL_CHARS.getOrDefault(c.header(), 0));
+        col.setPrefWidth(Math.max(64, chars * 7.5 + 26));
         col.setCellValueFactory(cd -> new ReadOnlyStringWrapper(c.text().apply(cd.getValue())));
         if (NUMERIC.contains(c.header())) {
             col.setComparator(Comparator.comparingDouble(NodesTableView::number));

@@ -101,6 +101,10 @@ class RemotePgpoolConsoleIT {
         robot.clickOn("#nodesTab");
         TableView<PoolNode> table = robot.lookup("#nodesTable").queryTableView();
         Node detach = openRowMenuItem(1, "action-detach-1");
+        Node recover = robot.lookup(".context-menu .menu-item").match((Node n) -> "action-recover-1".equals(n.getId())).query();
+        assertThat(recover.getPseudoClassStates()).contains(javafx.css.PseudoClass.getPseudoClass("disabled"));
+        assertThat(fx(() -> ((javafx.scene.control.Labeled) recover.lookup(".label")).getText()))
+                .startsWith("Recover \u2014 online recovery is not available");
         assertThat(detach.getPseudoClassStates()).as("detach must be enabled (it needs PCP): '%s'",
                 ((javafx.scene.control.Labeled) detach.lookup(".label")).getText())
                 .doesNotContain(javafx.css.PseudoClass.getPseudoClass("disabled"));
