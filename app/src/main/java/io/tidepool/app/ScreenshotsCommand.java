@@ -38,7 +38,6 @@ public final class ScreenshotsCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60", description = "seconds to wait for the cluster (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
-
     @Override
     public Integer call() throws Exception {
         if (cluster.profile().isEmpty()) {
