@@ -92,7 +92,7 @@ public final class RecoveryPlanner {
                             + s.target().id() + ": " + rewindBlocker.get(), "set recovery_method = auto to use pg_basebackup");
                 }
                 reasons.add(rewindReason(target));
-                return rewind(s, p, reasons, Optional.empty());
+                return rewind(s, p, target, reasons, Optional.empty());
             }
             default -> {
                 if (rewindBlocker.isPresent()) {
@@ -101,7 +101,7 @@ public final class RecoveryPlanner {
                 }
                 reasons.add(rewindReason(target));
                 List<String> fallbackReasons = List.of("pg_rewind failed");
-                return rewind(s, p, reasons, Optional.of(basebackup(s, p, fallbackReasons)));
+                return rewind(s, p, target, reasons, Optional.of(basebackup(s, p, fallbackReasons)));
             }
         }
     }
@@ -190,11 +190,18 @@ public final class RecoveryPlanner {
                 RecoveryMethod.BASEBACKUP, reasons, steps, List.of(restore), Optional.empty(), Optional.of(p.aside()));
     }
 
-    private static RecoveryPlan rewind(RecoverySettings s, Paths p, List<String> reasons, Optional<RecoveryPlan> fallback) {
+    private static RecoveryPlan rewind(RecoverySettings s, Paths p, RecoveryFacts.TargetData target, List<String> reasons,
+                                       Optional<RecoveryPlan> fallback) {
         SshSettings ssh = s.targetSsh();
         List<PlanStep> steps = new ArrayList<>();
         slot(s).ifPresent(steps::add);
         steps.add(stopIfRunning(s, p));
+        if (!target.clusterState().equals("shut down") && !target.clusterState().equals("shut down in recovery")) {
+            // pg_rewind needs a cleanly shut down target; its own crash recovery is skipped by --dry-run.
+            steps.add(remote("finish crash recovery of the node in single-user mode (it was not shut down cleanly)", ssh,
+                    p.program("postgres") + " --single -F -c archive_mode=off -D " + quote(p.dir()) + " template1 < /dev/null",
+                    COPY_LIMIT));
+        }
         steps.add(new PlanStep.Sql("checkpoint on the primary (pg_rewind reads its current timeline from pg_control)",
                 s.sourceSql(), List.of("CHECKPOINT"), SHORT_LIMIT));
         steps.add(remote("save the node's own configuration files", ssh,
