@@ -211,6 +211,12 @@ public final class ClusterCoordinator implements AutoCloseable {
      * the failover (commands, new primary, follow-primary) has finished.
      */
     public CompletableFuture<Void> detachNode(int nodeId, String reason) throws ClusterRequestException {
+        checkDetach(nodeId);
+        return submit(() -> failover.failover(List.of(nodeId), reason, OptionalInt.empty()));
+    }
+
+    /** The checks of {@link #detachNode} alone (a graceful detach checks before waiting for sessions). */
+    public void checkDetach(int nodeId) throws ClusterRequestException {
         NodeSnapshot node = requireNode(nodeId, "invalid degenerate backend request");
         if (!node.isUp()) {
             throw ClusterRequestException.error("invalid degenerate backend request, node id : " + nodeId
@@ -221,7 +227,6 @@ public final class ClusterCoordinator implements AutoCloseable {
                     + " is canceled because failover is disallowed on the node", "backend_flag" + nodeId
                     + " is DISALLOW_TO_FAILOVER");
         }
-        return submit(() -> failover.failover(List.of(nodeId), reason, OptionalInt.empty()));
     }
 
     /** Puts a node back into service (pcp_attach_node, failback); completes after failback_command. */
