@@ -128,6 +128,7 @@ final class HealthChecker {
                 break;
             }
             retries++;
+            c.retried();
             outcome.tryFailed(nodeId, retries, check.maxRetries(), failure);
             if (!sleep(check.retryDelay())) {
                 return;
@@ -239,9 +240,13 @@ final class HealthChecker {
             lastFail = ended;
         }
 
+        /** Retries are counted as they happen, so a check still retrying shows them. */
+        synchronized void retried() {
+            retry++;
+        }
+
         private void measured(Instant started, int retries, long millis) {
             total++;
-            retry += retries;
             maxRetry = Math.max(maxRetry, retries);
             maxDuration = Math.max(maxDuration, millis);
             minDuration = Math.min(minDuration, millis);
