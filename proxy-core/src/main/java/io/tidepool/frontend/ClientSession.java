@@ -221,7 +221,7 @@ public final class ClientSession extends FrameInboundHandler
     private void connectBackend() {
         SessionSettings settings = services.settings();
         Future<BackendConnection> connecting = services.connector().connectFirstAvailable(client.eventLoop(),
-                client.alloc(), settings.backends(), settings.connectTimeout(), settings.limits(), this);
+                client.alloc(), services.candidateBackends(), settings.connectTimeout(), settings.limits(), this);
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
                 fail(PgException.from(done.cause()));

@@ -8,8 +8,6 @@ import io.tidepool.cluster.ClusterSettings;
 import io.tidepool.config.ConfigDiff;
 import io.tidepool.config.ConfigException;
 import io.tidepool.config.PgpoolConfig;
-import java.io.IOException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,26 +38,32 @@ public final class TidepoolEngine implements AutoCloseable {
      * @param stopHandler       what {@code pcp_stop_pgpool} does; empty: stop this engine
      * @param logRotator        what {@code pcp_log_rotate} does; empty: nothing to rotate
      */
-    public record Options(boolean discardStatusFile, boolean pcp, Optional<Consumer<ShutdownMode>> stopHandler,
-                          Optional<Runnable> logRotator, Clock clock) {
+    public record Options(boolean discardStatusFile, boolean pcp, boolean proxy,
+                          Optional<Consumer<ShutdownMode>> stopHandler, Optional<Runnable> logRotator) {
+        /** PCP on, no proxy listeners, stop handled by the engine itself. */
         public static Options defaults() {
-            return new Options(false, true, Optional.empty(), Optional.empty(), Clock.systemUTC());
+            return new Options(false, true, false, Optional.empty(), Optional.empty());
         }
 
         public Options withDiscardStatusFile(boolean discard) {
-            return new Options(discard, pcp, stopHandler, logRotator, clock);
+            return new Options(discard, pcp, proxy, stopHandler, logRotator);
         }
 
         public Options withPcp(boolean enabled) {
-            return new Options(discardStatusFile, enabled, stopHandler, logRotator, clock);
+            return new Options(discardStatusFile, enabled, proxy, stopHandler, logRotator);
+        }
+
+        /** Also run the proxy's client listeners, with new sessions sent where the cluster owner says. */
+        public Options withProxy(boolean enabled) {
+            return new Options(discardStatusFile, pcp, enabled, stopHandler, logRotator);
         }
 
         public Options withStopHandler(Consumer<ShutdownMode> handler) {
-            return new Options(discardStatusFile, pcp, Optional.of(handler), logRotator, clock);
+            return new Options(discardStatusFile, pcp, proxy, Optional.of(handler), logRotator);
         }
 
         public Options withLogRotator(Runnable rotator) {
-            return new Options(discardStatusFile, pcp, stopHandler, Optional.of(rotator), clock);
+            return new Options(discardStatusFile, pcp, proxy, stopHandler, Optional.of(rotator));
         }
     }
 
@@ -68,6 +72,7 @@ public final class TidepoolEngine implements AutoCloseable {
     private volatile PgpoolConfig config;
     private volatile SessionRegistry sessions = SessionRegistry.NONE;
     private PcpServer pcpServer;
+    private ProxyServer proxy;
     private boolean started;
     private boolean stopped;
 
@@ -78,24 +83,43 @@ public final class TidepoolEngine implements AutoCloseable {
                 ClusterCoordinator.Options.defaults().withDiscardStatusFile(options.discardStatusFile()));
     }
 
-    /** Finds the nodes' roles, starts the checks, then opens the PCP port. */
-    public synchronized void start() throws IOException, InterruptedException, ConfigException {
+    /**
+     * Finds the nodes' roles and starts the checks, then opens the client listeners (with
+     * {@link Options#withProxy}) and the PCP port. On failure nothing stays open.
+     */
+    public synchronized void start() throws Exception {
         if (started) {
             throw new IllegalStateException("the engine is already started");
         }
         config.requireBackends();
         started = true;
         cluster.start();
-        if (options.pcp()) {
-            pcpServer = new PcpServer(PcpServerSettings.fromConfig(config), new EnginePcpService(this),
-                    PcpUserLookup.file(config.pcpConfFile()));
-            try {
-                pcpServer.start();
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                cluster.close();
-                throw e;
+        try {
+            if (options.proxy()) {
+                proxy = new ProxyServer(config);
+                proxy.followCluster(cluster::snapshot);
+                proxy.start();
             }
+            if (options.pcp()) {
+                pcpServer = new PcpServer(PcpServerSettings.fromConfig(config), new EnginePcpService(this),
+                        PcpUserLookup.file(config.pcpConfFile()));
+                pcpServer.start();
+            }
+        } catch (Exception e) {
+            if (pcpServer != null) {
+                pcpServer.close();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+            cluster.close();
+            throw e;
         }
+    }
+
+    /** The proxy's listeners, when the engine runs them. */
+    public synchronized Optional<ProxyServer> proxy() {
+        return Optional.ofNullable(proxy);
     }
 
     /** The cluster owner: snapshots, events, node commands. */
@@ -135,6 +159,13 @@ public final class TidepoolEngine implements AutoCloseable {
         ConfigDiff diff = ConfigDiff.between(config, newConfig);
         config = newConfig;
         cluster.reload(ClusterSettings.fromConfig(newConfig));
+        ProxyServer running;
+        synchronized (this) {
+            running = proxy;
+        }
+        if (running != null) {
+            running.reload(newConfig);
+        }
         if (!diff.needsRestart().isEmpty()) {
             log.warn("configuration reloaded; these changes need a restart: {}", diff.restartRequiredNames());
         } else {
@@ -156,13 +187,19 @@ public final class TidepoolEngine implements AutoCloseable {
         options.logRotator().ifPresentOrElse(Runnable::run, () -> log.info("pcp_log_rotate: no log file to rotate"));
     }
 
-    /** Closes PCP and stops the checks. A failover in progress is interrupted. */
+    /**
+     * Stops the proxy in {@code mode} (a smart stop waits for client sessions), then closes PCP and
+     * stops the checks. A failover in progress is interrupted.
+     */
     public synchronized void stop(ShutdownMode mode) {
         if (stopped) {
             return;
         }
         stopped = true;
         log.info("tidepool engine stopping ({} mode)", mode.name().toLowerCase(java.util.Locale.ROOT));
+        if (proxy != null) {
+            proxy.stop(mode).join();
+        }
         if (pcpServer != null) {
             pcpServer.close();
         }

@@ -38,6 +38,7 @@ public final class ClusterConfigs {
         values.put("work_dir", quote(dir.toString()));
         values.put("listen_addresses", "'127.0.0.1'");
         values.put("port", "0");
+        values.put("unix_socket_directories", "''");
         values.put("pcp_listen_addresses", "'127.0.0.1'");
         values.put("pcp_port", "0");
         values.put("pcp_socket_dir", "''");
