@@ -433,11 +433,20 @@ public final class ClusterCoordinator implements AutoCloseable {
 
     /** Records an event, logs it and tells every listener. Owner thread (or before start). */
     void emit(ClusterEvent.Kind kind, OptionalInt nodeId, String message, String detail) {
+        boolean warning = switch (kind) {
+            case NODE_DOWN, FAILOVER_REFUSED, PROMOTION_FAILED, FALSE_PRIMARY, HEALTH_CHECK_FAILED -> true;
+            default -> false;
+        };
+        emit(kind, nodeId, message, detail, warning);
+    }
+
+    /** As {@link #emit(ClusterEvent.Kind, OptionalInt, String, String)}, logging at WARN when {@code warning}. */
+    void emit(ClusterEvent.Kind kind, OptionalInt nodeId, String message, String detail, boolean warning) {
         ClusterEvent event = journal.record(kind, nodeId, message, detail);
-        switch (kind) {
-            case NODE_DOWN, FAILOVER_REFUSED, PROMOTION_FAILED, FALSE_PRIMARY, HEALTH_CHECK_FAILED ->
-                    log.warn("{}{}", event.summary(), detail.isEmpty() ? "" : "\n" + detail);
-            default -> log.info("{}{}", event.summary(), detail.isEmpty() ? "" : "\n" + detail);
+        if (warning) {
+            log.warn("{}{}", event.summary(), detail.isEmpty() ? "" : "\n" + detail);
+        } else {
+            log.info("{}{}", event.summary(), detail.isEmpty() ? "" : "\n" + detail);
         }
         ClusterSnapshot current = snapshot;
         for (ClusterListener listener : listeners) {

@@ -284,7 +284,7 @@ final class FailoverCoordinator {
         String command = CommandTemplate.expand(template, args);
         ShellCommand.Result result = ShellCommand.run(command, cluster.settings().commandTimeout());
         cluster.emit(kind, OptionalInt.of(nodeId), name + " for node " + nodeId + (result.succeeded() ? " succeeded"
-                : " failed"), "command: " + command + "\n" + result.describe());
+                : " failed"), "command: " + command + "\n" + result.describe(), !result.succeeded());
     }
 
     private CommandTemplate.Node node(ClusterSnapshot snapshot, OptionalInt id) {
