@@ -180,6 +180,16 @@ class ClusterCoordinatorIT {
         });
     }
 
+    @Test
+    void aStandbyPromotedBehindTheProxysBackIsDetachedAsAFalsePrimary() throws Exception {
+        start(Map.of("sr_check_period", "1", "detach_false_primary", "on"));
+        pg.standby(2).promote();
+        await(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
+        assertThat(coordinator.snapshot().primaryId()).hasValue(0);
+        assertThat(coordinator.journal().events()).anyMatch(e -> e.kind() == ClusterEvent.Kind.FALSE_PRIMARY
+                && e.nodeId().equals(OptionalInt.of(2)) && e.message().contains("detach_false_primary"));
+    }
+
     static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
