@@ -27,6 +27,14 @@ public final class SessionServices {
     private volatile boolean refusing;
     private volatile io.tidepool.protocol.PgException refusal;
     private volatile Supplier<List<BackendNode>> backendOrder;
+    private volatile BackendFailureListener backendFailures = (node, detail) -> { };
+
+    /** Hears of backend connections lost in mid-session (pgpool.conf {@code failover_on_backend_error}). */
+    @FunctionalInterface
+    public interface BackendFailureListener {
+        /** Called on a session's event loop; must not block. */
+        void connectionLost(BackendNode node, String detail);
+    }
 
     public SessionServices(SessionSettings settings, BackendConnector connector) {
         this.settings = settings;
@@ -55,6 +63,14 @@ public final class SessionServices {
     /** Lets the cluster owner decide which nodes new sessions try; read lock-free at each session start. */
     public void useBackendOrder(Supplier<List<BackendNode>> order) {
         this.backendOrder = order;
+    }
+
+    public void onBackendFailure(BackendFailureListener listener) {
+        this.backendFailures = listener;
+    }
+
+    void backendConnectionLost(BackendNode node, String detail) {
+        backendFailures.connectionLost(node, detail);
     }
 
     public BackendConnector connector() {

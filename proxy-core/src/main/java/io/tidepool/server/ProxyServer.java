@@ -13,6 +13,8 @@ import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.Future;
 import io.tidepool.backend.BackendConnector;
 import io.tidepool.backend.BackendNode;
+import io.tidepool.cluster.BackendFailure;
+import io.tidepool.cluster.ClusterCoordinator;
 import io.tidepool.cluster.ClusterSnapshot;
 import io.tidepool.cluster.NodeSnapshot;
 import io.tidepool.config.PgpoolConfig;
@@ -238,8 +240,17 @@ public final class ProxyServer implements AutoCloseable {
      * Sends new sessions where the cluster owner says: the primary (outside streaming
      * replication: the main node) first, then the other nodes that are up, in id order. When no
      * node is up, every configured node is tried, so the client hears why each one failed.
-     * Sessions already running are not moved.
+     * Sessions already running are not moved. A backend connection lost in mid-session is
+     * reported to the cluster owner, which detaches the node when {@code failover_on_backend_error}
+     * is on.
      */
+    public void followCluster(ClusterCoordinator coordinator) {
+        followCluster(coordinator::snapshot);
+        services.onBackendFailure((node, detail) ->
+                coordinator.reportBackendFailure(node.id(), BackendFailure.CONNECTION_ERROR, detail));
+    }
+
+    /** The backend order of {@link #followCluster(ClusterCoordinator)} alone, from any source of snapshots. */
     public void followCluster(Supplier<ClusterSnapshot> cluster) {
         services.useBackendOrder(() -> {
             List<BackendNode> configured = services.settings().backends();

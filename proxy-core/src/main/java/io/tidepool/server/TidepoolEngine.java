@@ -97,7 +97,7 @@ public final class TidepoolEngine implements AutoCloseable {
         try {
             if (options.proxy()) {
                 proxy = new ProxyServer(config);
-                proxy.followCluster(cluster::snapshot);
+                proxy.followCluster(cluster);
                 proxy.start();
             }
             if (options.pcp()) {
