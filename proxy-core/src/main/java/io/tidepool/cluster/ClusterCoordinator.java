@@ -92,7 +92,7 @@ public final class ClusterCoordinator implements AutoCloseable {
         int threads = Math.max(4, Math.min(32, settings.slotCount() * 2 + 2));
         this.blocking = new ScheduledThreadPoolExecutor(threads, named("tidepool-cluster-io"));
         this.blocking.setRemoveOnCancelPolicy(true);
-        this.snapshot = initialSnapshot(settings, List.of());
+        this.snapshot = initialSnapshot(settings, List.of(), clock);
         this.healthChecker = new HealthChecker(blocking, () -> this.settings, () -> this.snapshot,
                 () -> this.credentials, new HealthOutcome(), clock);
         this.replicationChecker = new ReplicationDelayChecker(this, blocking);
@@ -130,7 +130,7 @@ public final class ClusterCoordinator implements AutoCloseable {
             emit(ClusterEvent.Kind.NOTICE, OptionalInt.empty(), "cannot read " + current.statusFile()
                     + "; every node starts as up", e.getMessage());
         }
-        snapshot = initialSnapshot(current, restored);
+        snapshot = initialSnapshot(current, restored, clock);
         for (NodeSnapshot node : snapshot.nodes()) {
             if (node.status() == NodeStatus.DOWN) {
                 emit(ClusterEvent.Kind.NODE_DOWN, OptionalInt.of(node.id()),
@@ -633,9 +633,9 @@ public final class ClusterCoordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
-    static ClusterSnapshot initialSnapshot(ClusterSettings settings, List<NodeStatus> restored) {
+    static ClusterSnapshot initialSnapshot(ClusterSettings settings, List<NodeStatus> restored, Clock clock) {
         double total = settings.backends().stream().mapToDouble(BackendDefinition::weight).sum();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<NodeSnapshot> nodes = new ArrayList<>();
         for (int id = 0; id < settings.slotCount(); id++) {
             Optional<BackendDefinition> b = settings.backend(id);

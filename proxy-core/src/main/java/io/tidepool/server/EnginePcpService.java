@@ -96,7 +96,7 @@ final class EnginePcpService implements PcpService {
     }
 
     @Override
-    public void stop(io.tidepool.server.ShutdownMode mode, boolean clusterWide) {
+    public void stop(ShutdownMode mode, boolean clusterWide) {
         engine.requestStop(mode);
     }
 

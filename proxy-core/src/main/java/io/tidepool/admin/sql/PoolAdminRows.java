@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * The rows of the {@code SHOW pool_*} commands that describe the cluster, as pure functions of a
@@ -51,6 +52,13 @@ public final class PoolAdminRows {
      * @param loadBalanceNode the asking session's load-balance node, if it has one
      */
     public static AdminResult poolNodes(ClusterSnapshot cluster, OptionalInt loadBalanceNode, ZoneId zone) {
+        return poolNodes(cluster, loadBalanceNode, id -> cluster.node(id).map(NodeSnapshot::selectCount).orElse(0L),
+                zone);
+    }
+
+    /** SHOW pool_nodes with {@code select_cnt} from the sessions' counters rather than the snapshot. */
+    public static AdminResult poolNodes(ClusterSnapshot cluster, OptionalInt loadBalanceNode,
+                                        IntToLongFunction selectCounts, ZoneId zone) {
         List<List<String>> rows = new ArrayList<>();
         boolean sr = cluster.clusteringMode().hasPrimary();
         for (NodeSnapshot n : cluster.nodes()) {
@@ -63,7 +71,7 @@ public final class PoolAdminRows {
                     String.format(Locale.ROOT, "%f", n.weight()),
                     n.role().text(),
                     sr ? n.actualRole() : n.role().text(),
-                    Long.toUnsignedString(n.selectCount()),
+                    Long.toUnsignedString(selectCounts.applyAsLong(n.id())),
                     loadBalanceNode.isPresent() && loadBalanceNode.getAsInt() == n.id() ? "true" : "false",
                     replicationDelay(cluster, n),
                     n.replicationState(),
