@@ -98,6 +98,33 @@ class FailoverThroughProxyIT {
         }
     }
 
+    @Test
+    void aSessionOnThePrimaryContinuesWhenAStandbyIsKilled() throws Exception {
+        try (TidepoolEngine engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of(
+                "health_check_period", "1", "health_check_max_retries", "0", "connect_timeout", "1000")),
+                TidepoolEngine.Options.defaults().withPcp(false).withProxy(true))) {
+            engine.start();
+            PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
+                    engine.proxy().orElseThrow().tcpAddress().getPort());
+            try (Connection idle = PgClients.jdbc(viaProxy); Connection busy = PgClients.jdbc(viaProxy);
+                 Statement s = busy.createStatement()) {
+                s.execute("create table standby_gone(i int)");
+                pg.standby(2).kill();
+                for (int i = 0; i < 20; i++) {
+                    s.execute("insert into standby_gone values (" + i + ")");
+                    Thread.sleep(100);
+                }
+                TidepoolEnginePcpIT.await(Duration.ofSeconds(30), () ->
+                        engine.cluster().snapshot().nodes().get(2).status() == io.tidepool.cluster.NodeStatus.DOWN);
+                try (Statement again = idle.createStatement()) {
+                    assertThat(again.executeQuery("select count(*) from standby_gone").next()).isTrue();
+                }
+                s.execute("insert into standby_gone values (99)");
+            }
+            assertThat(engine.cluster().snapshot().primaryId()).hasValue(0);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
