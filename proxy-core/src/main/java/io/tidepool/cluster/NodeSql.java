@@ -41,26 +41,17 @@ final class NodeSql {
     }
 
     Connection connect(NodeSnapshot node, Account account, Duration queryTimeout) throws SQLException {
-        HealthCheckSettings hc = node.id() < settings.slotCount() ? settings.healthCheck(node.id()) : null;
-        Duration connectTimeout = hc == null || hc.connectTimeout().isZero() ? Duration.ofSeconds(10) : hc.connectTimeout();
-        BackendCredentials.Login login;
-        String database;
-        if (account == Account.SR_CHECK || hc == null) {
-            login = credentials.resolve(settings.srCheckUser(), settings.srCheckPassword());
-            database = settings.srCheckDatabase().isEmpty() ? "postgres" : settings.srCheckDatabase();
-        } else {
-            // Promotion and ALTER SYSTEM need a superuser: recovery_user is the account pgpool-II
-            // uses for administrative SQL on the backends; without one, the replication check's.
-            boolean recovery = !settings.recoveryUser().isEmpty();
-            login = recovery ? credentials.resolve(settings.recoveryUser(), settings.recoveryPassword())
-                    : credentials.resolve(settings.srCheckUser(), settings.srCheckPassword());
-            database = recovery ? settings.recoveryDatabase() : settings.srCheckDatabase();
-            if (database.isEmpty()) {
-                database = "postgres";
-            }
-        }
-        return NodeConnector.connect(new NodeConnector.Target(node.hostname(), node.port(), database, login),
-                connectTimeout, queryTimeout);
+        HealthCheckSettings hc = settings.healthCheck(node.id());
+        Duration connectTimeout = hc.connectTimeout().isZero() ? Duration.ofSeconds(10) : hc.connectTimeout();
+        // Promotion and ALTER SYSTEM need a superuser: recovery_user is the account pgpool-II uses for
+        // administrative SQL on the backends; without one, the replication check's account is used.
+        boolean admin = account == Account.ADMIN && !settings.recoveryUser().isEmpty();
+        BackendCredentials.Login login = admin
+                ? credentials.resolve(settings.recoveryUser(), settings.recoveryPassword())
+                : credentials.resolve(settings.srCheckUser(), settings.srCheckPassword());
+        String database = admin ? settings.recoveryDatabase() : settings.srCheckDatabase();
+        return NodeConnector.connect(new NodeConnector.Target(node.hostname(), node.port(),
+                database.isEmpty() ? "postgres" : database, login), connectTimeout, queryTimeout);
     }
 
     /** pg_is_in_recovery(); empty when the node cannot be asked. */

@@ -45,6 +45,9 @@ final class ReplicationDelayChecker {
     private final ScheduledExecutorService scheduler;
     private final Map<Integer, Instant> lastAutoFailback = new HashMap<>();
     private final Map<Integer, Boolean> overThreshold = new HashMap<>();
+    /** Nodes reported as false primaries and not detached; owner thread only. */
+    private final java.util.Set<Integer> falsePrimaries = new java.util.HashSet<>();
+    private final java.util.concurrent.atomic.AtomicBoolean applyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private Future<?> loop;
 
     ReplicationDelayChecker(ClusterCoordinator cluster, ScheduledExecutorService scheduler) {
@@ -80,7 +83,7 @@ final class ReplicationDelayChecker {
         }
     }
 
-    /** One round: probe on this (blocking) thread, apply on the owner thread. Returns when applied. */
+    /** One round: probe on this (blocking) thread, then hand the findings to the owner thread. */
     void checkOnce() {
         ClusterSnapshot seen = cluster.snapshot();
         ClusterSettings settings = cluster.settings();
@@ -112,12 +115,13 @@ final class ReplicationDelayChecker {
                 reports.put(id, Optional.empty());
             }
         });
-        try {
-            cluster.submit(() -> apply(seen.primaryId(), reports)).get(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("replication check results not applied: {}", e.toString());
+        // Never wait for the owner here: during a long failover it is busy, and this thread belongs
+        // to the pool its probes need. One round's findings at most wait in its queue.
+        if (applyPending.compareAndSet(false, true)) {
+            cluster.submit(() -> {
+                applyPending.set(false);
+                apply(seen.primaryId(), reports);
+            });
         }
     }
 
@@ -216,9 +220,13 @@ final class ReplicationDelayChecker {
         ClusterSnapshot now = cluster.snapshot();
         reports.forEach((id, report) -> {
             if (id == primaryId || !now.nodes().get(id).isUp() || report.isEmpty() || report.get().inRecovery()) {
+                falsePrimaries.remove(id);
                 return;
             }
             boolean detach = settings.detachFalsePrimary() && cluster.failoverAllowed(id);
+            if (!falsePrimaries.add(id) && !detach) {
+                return; // reported already; say it again only when it stops and starts again
+            }
             cluster.emit(ClusterEvent.Kind.FALSE_PRIMARY, OptionalInt.of(id), "node " + id
                     + " is not in recovery although node " + primaryId + " is the primary"
                     + (detach ? "; detaching it (detach_false_primary)" : ""), "");
