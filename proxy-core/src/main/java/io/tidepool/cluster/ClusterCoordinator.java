@@ -543,7 +543,10 @@ public final class ClusterCoordinator implements AutoCloseable {
                         n = n.withStatus(NodeStatus.UP, now);
                         becameUp.add(n.id());
                     }
-                    n = n.withActual(NodeSnapshot.ActualStatus.UP, e.getValue().get() ? "standby" : "primary");
+                    // pg_status comes from the health check: "unknown" where it is off (spec 2.2.1).
+                    NodeSnapshot.ActualStatus pgStatus = current.healthCheck(n.id()).enabled()
+                            ? NodeSnapshot.ActualStatus.UP : n.actualStatus();
+                    n = n.withActual(pgStatus, e.getValue().get() ? "standby" : "primary");
                 } else {
                     n = n.withActual(n.actualStatus(), "unknown");
                 }
