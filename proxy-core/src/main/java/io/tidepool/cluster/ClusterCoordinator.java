@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -322,7 +324,7 @@ public final class ClusterCoordinator implements AutoCloseable {
                     done.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             done.completeExceptionally(new IllegalStateException("the cluster owner is closed"));
         }
         return done;
@@ -502,13 +504,13 @@ public final class ClusterCoordinator implements AutoCloseable {
     /** Asks every node that is not down, in parallel on the blocking pool, with a bound. */
     Map<Integer, Optional<Boolean>> probeRecovery(List<NodeSnapshot> nodes) {
         NodeSql sql = sql();
-        Map<Integer, CompletableFuture<Optional<Boolean>>> futures = new java.util.TreeMap<>();
+        Map<Integer, CompletableFuture<Optional<Boolean>>> futures = new TreeMap<>();
         for (NodeSnapshot node : nodes) {
             if (node.isUp()) {
                 futures.put(node.id(), CompletableFuture.supplyAsync(() -> sql.inRecovery(node, PROBE_TIMEOUT), blocking));
             }
         }
-        Map<Integer, Optional<Boolean>> answers = new java.util.TreeMap<>();
+        Map<Integer, Optional<Boolean>> answers = new TreeMap<>();
         long deadline = System.nanoTime() + PROBE_TIMEOUT.plusSeconds(5).toNanos();
         futures.forEach((id, f) -> {
             try {

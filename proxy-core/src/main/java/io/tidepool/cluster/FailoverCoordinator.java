@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -204,8 +205,9 @@ final class FailoverCoordinator {
                 + reason);
         if (settings.mode().hasPrimary()) {
             // The attached node may be a primary (the first node back after all were down) or a false one.
-            var answer = cluster.probeRecovery(List.of(cluster.snapshot().nodes().get(nodeId))).get(nodeId);
-            if (answer != null && answer.equals(java.util.Optional.of(false))) {
+            Optional<Boolean> inRecovery = cluster.probeRecovery(List.of(cluster.snapshot().nodes().get(nodeId)))
+                    .getOrDefault(nodeId, Optional.empty());
+            if (inRecovery.equals(Optional.of(false))) {
                 if (cluster.snapshot().primaryId().isEmpty()) {
                     cluster.setPrimary(OptionalInt.of(nodeId));
                 } else {

@@ -4,16 +4,19 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +49,8 @@ final class ReplicationDelayChecker {
     private final Map<Integer, Instant> lastAutoFailback = new HashMap<>();
     private final Map<Integer, Boolean> overThreshold = new HashMap<>();
     /** Nodes reported as false primaries and not detached; owner thread only. */
-    private final java.util.Set<Integer> falsePrimaries = new java.util.HashSet<>();
-    private final java.util.concurrent.atomic.AtomicBoolean applyPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Set<Integer> falsePrimaries = new HashSet<>();
+    private final AtomicBoolean applyPending = new AtomicBoolean();
     private Future<?> loop;
 
     ReplicationDelayChecker(ClusterCoordinator cluster, ScheduledExecutorService scheduler) {

@@ -134,8 +134,10 @@ class ClusterCoordinatorIT {
         assertThat(coordinator.journal().events()).extracting(ClusterEvent::kind).containsSubsequence(
                 ClusterEvent.Kind.NODE_DOWN, ClusterEvent.Kind.PRIMARY_CHANGED, ClusterEvent.Kind.NODE_PROMOTED,
                 ClusterEvent.Kind.PRIMARY_CHANGED, ClusterEvent.Kind.NODE_FOLLOWED);
-        assertThat(coordinator.journal().events()).anyMatch(e -> e.kind() == ClusterEvent.Kind.NODE_FOLLOWED
-                && e.nodeId().equals(OptionalInt.of(follower)) && e.message().contains("streams from"));
+        // The owner confirms the follower streams on its own schedule, possibly after the checks above.
+        await(Duration.ofSeconds(30), () -> coordinator.journal().events().stream().anyMatch(e ->
+                e.kind() == ClusterEvent.Kind.NODE_FOLLOWED && e.nodeId().equals(OptionalInt.of(follower))
+                        && e.message().contains("streams from")));
     }
 
     @Test
