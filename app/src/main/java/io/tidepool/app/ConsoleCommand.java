@@ -19,18 +19,6 @@ public final class ConsoleCommand implements Callable<Integer> {
     @Option(names = "--connect", description = "connect to this saved connection at start")
     String savedConnection;
 
-    /**
-     * Runs {@code ./tidepool console ...} until the launcher registers this class as a picocli
-     * subcommand ({@code subcommands = {..., ConsoleCommand.class}}); empty for other commands.
-     * Registration: {@code ConsoleCommand.dispatch(args).ifPresent(System::exit);}
-     */
-    public static java.util.OptionalInt dispatch(String[] args) {
-        if (args.length == 0 || !args[0].equals("console")) {
-            return java.util.OptionalInt.empty();
-        }
-        return java.util.OptionalInt.of(new picocli.CommandLine(new ConsoleCommand())
-                .execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
-    }
 
     @Override
     public Integer call() {

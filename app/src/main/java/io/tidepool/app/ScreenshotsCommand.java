@@ -38,19 +38,6 @@ public final class ScreenshotsCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60", description = "seconds to wait for the cluster (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
-    /**
-     * Runs {@code ./tidepool screenshots ...} until the launcher registers this class as a picocli
-     * subcommand ({@code subcommands = {..., ScreenshotsCommand.class}}); empty for other commands.
-     * Registration: {@code ScreenshotsCommand.dispatch(args).ifPresent(System::exit);}
-     */
-    public static java.util.OptionalInt dispatch(String[] args) {
-        if (args.length == 0 || !args[0].equals("screenshots")) {
-            return java.util.OptionalInt.empty();
-        }
-        return java.util.OptionalInt.of(new picocli.CommandLine(new ScreenshotsCommand())
-                .execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
-    }
-
     @Override
     public Integer call() throws Exception {
         if (cluster.profile().isEmpty()) {
