@@ -72,8 +72,7 @@ public final class OnlineRecovery implements AutoCloseable {
      */
     public RecoveryPlan recover(int nodeId, RecoveryListener listener, Cancellation cancellation) throws RecoveryException {
         if (!running.compareAndSet(false, true)) {
-            throw RecoveryException.refused("process recovery request failed",
-                    "Tidepool is already processing another recovery request.");
+            throw RecoveryException.alreadyRunning();
         }
         try {
             RecoveryPlan plan;

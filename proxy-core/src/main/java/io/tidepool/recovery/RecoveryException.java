@@ -14,10 +14,23 @@ public final class RecoveryException extends Exception {
     private final Optional<PlanStep> failedStep;
     private final OptionalInt exitStatus;
     private final List<String> lastLines;
+    private boolean alreadyRunning;
 
     /** A refusal before anything ran (bad node id, node is up, another recovery runs, ...). */
     public static RecoveryException refused(String message, String detail) {
         return new RecoveryException(message, detail, Optional.empty(), OptionalInt.empty(), List.of(), null);
+    }
+
+    /** Another recovery is running (PCP answers this one with a FATAL packet, as pgpool-II does). */
+    static RecoveryException alreadyRunning() {
+        RecoveryException e = refused("process recovery request failed",
+                "Tidepool is already processing another recovery request.");
+        e.alreadyRunning = true;
+        return e;
+    }
+
+    public boolean isAlreadyRunning() {
+        return alreadyRunning;
     }
 
     RecoveryException(String message, String detail, Optional<PlanStep> failedStep, OptionalInt exitStatus,
