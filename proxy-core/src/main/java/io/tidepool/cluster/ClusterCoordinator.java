@@ -367,7 +367,12 @@ public final class ClusterCoordinator implements AutoCloseable {
                     task.run();
                     done.complete(null);
                 } catch (RuntimeException e) {
-                    log.error("cluster task failed", e);
+                    if (closed) {
+                        // Closing interrupts tasks and refuses their probes; nothing went wrong.
+                        log.debug("cluster task ended by close: {}", e.toString());
+                    } else {
+                        log.error("cluster task failed", e);
+                    }
                     done.completeExceptionally(e);
                 }
             });
