@@ -36,8 +36,8 @@ import java.util.concurrent.Callable;
  * writes through the proxy in a loop, stops the primary with {@code pg_ctl stop -m immediate},
  * and measures the time to the promotion and to the first write that succeeds again.
  *
- * <p>pgpool-II is not measured here yet (its script-based failover on the same cluster is the
- * planned second column).
+ * <p>pgpool-II (Debian's {@code pgpool2}, when installed) is measured the same way on a cluster
+ * of its own in each round, with a {@code failover_command} that promotes the new main node.
  */
 @Command(name = "failover", mixinStandardHelpOptions = true,
         description = {"Time from an immediate stop of the primary to the first successful write through Tidepool.",
@@ -53,6 +53,9 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             description = "health_check_max_retries (default ${DEFAULT-VALUE})")
     int retries;
 
+    @Option(names = "--no-pgpool", description = "leave pgpool-II out")
+    boolean noPgpool;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,25 +66,52 @@ public final class FailoverBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         quietLogging();
-        List<Round> measured = new ArrayList<>();
+        boolean pgpool = !noPgpool && PgpoolFailoverPeer.installed();
+        if (!noPgpool && !pgpool) {
+            err.println("tidepool bench failover: pgpool-II is not installed (/usr/sbin/pgpool), its column is left out"
+                    + " (apt-get install pgpool2)");
+        }
+        List<Round> tidepool = new ArrayList<>();
+        List<Long> pgpoolWrites = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             out.printf(Locale.ROOT, "round %d: creating a primary with two standbys ...%n", round);
             out.flush();
-            try (LocalCluster cluster = LocalCluster.builder().standbys(2).superuser("postgres", "postgres").build()) {
+            try (LocalCluster cluster = newCluster()) {
                 Round r = measure(cluster);
-                measured.add(r);
-                out.printf(Locale.ROOT, "round %d: primary stopped -> promotion recorded %6d ms, -> first write through the proxy %6d ms%n",
-                        round, r.promotedMillis(), r.firstWriteMillis());
+                tidepool.add(r);
+                out.printf(Locale.ROOT, "round %d: tidepool   primary stopped -> first write through the proxy %6d ms"
+                        + " (promotion recorded after %d ms)%n", round, r.firstWriteMillis(), r.promotedMillis());
+                out.flush();
+            }
+            if (pgpool) {
+                try (LocalCluster cluster = newCluster(); PgpoolFailoverPeer peer = PgpoolFailoverPeer.start(cluster, retries)) {
+                    long ms = firstWriteAfterStop(cluster, peer::connect);
+                    pgpoolWrites.add(ms);
+                    out.printf(Locale.ROOT, "round %d: pgpool-II  primary stopped -> first write through pgpool-II %6d ms%n",
+                            round, ms);
+                } catch (IllegalStateException e) {
+                    err.printf(Locale.ROOT, "round %d: pgpool-II failed: %s%n", round, e.getMessage());
+                }
                 out.flush();
             }
         }
         out.println();
-        out.printf(Locale.ROOT, "tidepool (built-in failover), %d round(s): first write after %s ms (min/median/max)%n",
-                measured.size(), summary(measured.stream().map(Round::firstWriteMillis).toList()));
-        out.println("pgpool-II: not measured yet by this command.");
+        out.printf(Locale.ROOT, "first write after the primary stopped, ms (min / median / max over %d round(s)):%n", rounds);
+        out.printf(Locale.ROOT, "  tidepool, built-in failover:         %s%n",
+                summary(tidepool.stream().map(Round::firstWriteMillis).toList()));
+        if (pgpool) {
+            out.printf(Locale.ROOT, "  pgpool-II, failover_command script:  %s%n", summary(pgpoolWrites));
+        }
+        out.printf(Locale.ROOT, "Both with health_check_period = 1, health_check_max_retries = %d, retry delay 1 s.%n",
+                retries);
         out.flush();
         return 0;
+    }
+
+    private static LocalCluster newCluster() {
+        return LocalCluster.builder().standbys(2).superuser("postgres", "postgres").build();
     }
 
     private Round measure(LocalCluster cluster) throws Exception {
@@ -109,26 +139,8 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             engine.start();
             String url = "jdbc:postgresql://127.0.0.1:" + engine.proxy().orElseThrow().tcpAddress().getPort()
                     + "/postgres";
-            try (Connection c = connect(url); Statement s = c.createStatement()) {
-                s.execute("create table bench_failover(id bigserial primary key, at timestamptz default now())");
-            }
-            cluster.awaitCaughtUp();
-            long stoppedAt = System.nanoTime();
             Instant stoppedInstant = Instant.now();
-            cluster.primary().stop(ShutdownMode.IMMEDIATE);
-            long firstWrite = 0;
-            long deadline = stoppedAt + Duration.ofMinutes(2).toNanos();
-            while (firstWrite == 0 && System.nanoTime() < deadline) {
-                try (Connection c = connect(url); Statement s = c.createStatement()) {
-                    s.execute("insert into bench_failover default values");
-                    firstWrite = System.nanoTime();
-                } catch (SQLException e) {
-                    Thread.sleep(20);
-                }
-            }
-            if (firstWrite == 0) {
-                throw new IllegalStateException("no write succeeded within 2 minutes of stopping the primary");
-            }
+            long firstWrite = firstWriteAfterStop(cluster, () -> connect(url));
             // A write may succeed on the promoted node a moment before the engine has recorded the promotion.
             Optional<ClusterEvent> promotion = Optional.empty();
             long eventDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -138,8 +150,28 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                 Thread.sleep(20);
             }
             long promoted = promotion.map(e -> Duration.between(stoppedInstant, e.at()).toMillis()).orElse(-1L);
-            return new Round(promoted, (firstWrite - stoppedAt) / 1_000_000);
+            return new Round(promoted, firstWrite);
         }
+    }
+
+    /** Stops the primary (immediate) and writes through {@code connect} until a write succeeds; returns the ms. */
+    private static long firstWriteAfterStop(LocalCluster cluster, Callable<Connection> connect) throws Exception {
+        try (Connection c = connect.call(); Statement s = c.createStatement()) {
+            s.execute("create table if not exists bench_failover(id bigserial primary key, at timestamptz default now())");
+        }
+        cluster.awaitCaughtUp();
+        long stoppedAt = System.nanoTime();
+        cluster.primary().stop(ShutdownMode.IMMEDIATE);
+        long deadline = stoppedAt + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = connect.call(); Statement s = c.createStatement()) {
+                s.execute("insert into bench_failover default values");
+                return (System.nanoTime() - stoppedAt) / 1_000_000;
+            } catch (SQLException e) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("no write succeeded within 2 minutes of stopping the primary");
     }
 
     private static Connection connect(String url) throws SQLException {
