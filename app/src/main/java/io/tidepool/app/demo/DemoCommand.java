@@ -111,13 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
                         .build();
             }
             engine = DemoEngine.start(nodesOf(cluster), port, folder, cluster.superuser(), cluster.superuserPassword());
-            printWelcome(out, folder, cluster);
-
+            // Signals first: a stop that arrives while the console opens must still stop cleanly.
             CompletableFuture<String> stop = new CompletableFuture<>();
-            console = openConsole(engine, out);
-            if (console != null) {
-                console.closedByUser().thenRun(() -> stop.complete("the console window was closed"));
-            }
             for (String warning : ControlSignal.install(signal -> {
                 if (signal != ControlSignal.RELOAD) {
                     stop.complete(signal.name());
@@ -125,6 +120,11 @@ public final class DemoCommand implements Callable<Integer> {
             })) {
                 err.println("tidepool demo: " + warning);
             }
+            console = openConsole(engine, out);
+            if (console != null) {
+                console.closedByUser().thenRun(() -> stop.complete("the console window was closed"));
+            }
+            printWelcome(out, folder, cluster);
             stop.join();
             out.println();
             out.println("Stopping the proxy and the cluster ...");

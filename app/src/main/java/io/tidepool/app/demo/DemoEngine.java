@@ -4,6 +4,7 @@ import io.tidepool.config.ConfigException;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.console.client.ClusterClient;
 import io.tidepool.console.client.embedded.EmbeddedEngineClient;
+import io.tidepool.ops.local.LocalCluster;
 import io.tidepool.server.ShutdownMode;
 import io.tidepool.server.TidepoolEngine;
 import io.tidepool.server.logging.LogSettings;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * lines kept for the console. The demo command and the tests that drive the demo's wiring over a
  * harness cluster both start exactly this.
  */
-final class DemoEngine implements AutoCloseable {
+public final class DemoEngine implements AutoCloseable {
 
     private final TidepoolEngine engine;
     private final LogTail log;
@@ -65,6 +66,11 @@ final class DemoEngine implements AutoCloseable {
                     + " (is another proxy or demo using it? try --port)", e);
         }
         return new DemoEngine(engine, log, file);
+    }
+
+    /** The demo's engine over {@code cluster}'s nodes, its files in {@code folder}; the checks log in as the superuser. */
+    public static DemoEngine over(LocalCluster cluster, int port, Path folder) throws IOException, ConfigException {
+        return start(DemoCommand.nodesOf(cluster), port, folder, cluster.superuser(), cluster.superuserPassword());
     }
 
     public TidepoolEngine engine() {

@@ -61,22 +61,24 @@ public final class ClusterClients {
     /**
      * @param password    typed by the operator, kept in memory only; empty: use {@code ~/.pgpass}
      * @param pcpPassword likewise for PCP; empty: use {@code ~/.pcppass} / {@code PCPPASSFILE}
-     * @throws ClusterClientException when the kind has no implementation yet
+     * @throws ClusterClientException for the embedded engine when none runs in this process
      */
     public ClusterClient open(ConnectionProfile profile, Optional<String> password, Optional<String> pcpPassword) {
         return switch (profile.kind()) {
-            case REMOTE_PGPOOL -> {
-                PgpoolEndpoint endpoint = new PgpoolEndpoint(profile.host(), profile.port(), profile.database(),
-                        profile.user(), password,
-                        profile.pcpPort() > 0 ? OptionalInt.of(profile.pcpPort()) : OptionalInt.empty(),
-                        profile.pcpUser(), pcpPassword);
-                Optional<PcpNodeCommands> pcp = endpoint.pcpPort().isPresent() ? pcpFactory.apply(endpoint) : Optional.empty();
-                yield new PgpoolClient(endpoint, pcp, DEFAULT_TIMEOUT, RetryBackoff.DEFAULT);
-            }
+            case REMOTE_PGPOOL -> remote(profile, PgpoolClient.Peer.PGPOOL, password, pcpPassword);
+            case REMOTE_TIDEPOOL -> remote(profile, PgpoolClient.Peer.TIDEPOOL, password, pcpPassword);
             case EMBEDDED_ENGINE -> embedded.map(Supplier::get).orElseThrow(() -> new ClusterClientException(
                     "no Tidepool engine runs in this console; './tidepool demo' starts one with its console"));
-            case REMOTE_TIDEPOOL -> throw new ClusterClientException(
-                    "remote Tidepool proxies cannot be managed yet: the admin API client is not built");
         };
+    }
+
+    private ClusterClient remote(ConnectionProfile profile, PgpoolClient.Peer peer, Optional<String> password,
+                                 Optional<String> pcpPassword) {
+        PgpoolEndpoint endpoint = new PgpoolEndpoint(profile.host(), profile.port(), profile.database(),
+                profile.user(), password,
+                profile.pcpPort() > 0 ? OptionalInt.of(profile.pcpPort()) : OptionalInt.empty(),
+                profile.pcpUser(), pcpPassword);
+        Optional<PcpNodeCommands> pcp = endpoint.pcpPort().isPresent() ? pcpFactory.apply(endpoint) : Optional.empty();
+        return new PgpoolClient(endpoint, peer, pcp, DEFAULT_TIMEOUT, RetryBackoff.DEFAULT);
     }
 }

@@ -1,5 +1,6 @@
 package io.tidepool.console.client.embedded;
 
+import io.tidepool.cluster.ClusteringMode;
 import io.tidepool.cluster.NodeSnapshot;
 import io.tidepool.console.client.ClusterEvent;
 import io.tidepool.console.client.ClusterSnapshot;
@@ -8,17 +9,19 @@ import io.tidepool.console.client.PoolNode;
 import io.tidepool.console.client.PoolNodeStatus;
 import io.tidepool.console.client.ReplicationDelay;
 
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.IntFunction;
 
 /**
- * Turns the cluster owner's values ({@code io.tidepool.cluster}) into the console's: snapshots
- * into {@link PoolNode}s with the meaning of the {@code SHOW pool_nodes} columns (spec 2.2.1), and
+ * Turns the cluster owner's values ({@code io.tidepool.cluster}, also what proxy-core's PCP client
+ * reads) into the console's: snapshots and PCP node-info records into {@link PoolNode}s with the meaning of the {@code SHOW pool_nodes} columns (spec 2.2.1), and
  * journal events into timeline events. Pure functions, tested without an engine.
  */
 public final class EngineMapping {
@@ -41,6 +44,23 @@ public final class EngineMapping {
             nodes.add(node(engine, n, selectCounts.apply(n.id()), zone));
         }
         return new ClusterSnapshot(engine.takenAt(), nodes);
+    }
+
+    /**
+     * The console's snapshot of PCP node-info records ({@code pcp_node_info} of every node), read at
+     * {@code at}. PCP does not say the clustering mode: roles primary/standby mean streaming
+     * replication. {@code select_cnt} and the load-balance node are unknown: PCP does not carry them.
+     */
+    public static ClusterSnapshot fromPcp(List<NodeSnapshot> records, Instant at, ZoneId zone) {
+        boolean streaming = records.stream().anyMatch(n -> n.role() == io.tidepool.cluster.NodeRole.PRIMARY
+                || n.role() == io.tidepool.cluster.NodeRole.STANDBY);
+        OptionalInt primary = records.stream()
+                .filter(n -> n.role() == io.tidepool.cluster.NodeRole.PRIMARY || n.role() == io.tidepool.cluster.NodeRole.MAIN)
+                .filter(NodeSnapshot::isUp)
+                .mapToInt(NodeSnapshot::id).findFirst();
+        io.tidepool.cluster.ClusterSnapshot cluster = new io.tidepool.cluster.ClusterSnapshot(records, primary,
+                streaming ? ClusteringMode.STREAMING_REPLICATION : ClusteringMode.RAW, at);
+        return snapshot(cluster, id -> OptionalLong.empty(), zone);
     }
 
     static PoolNode node(io.tidepool.cluster.ClusterSnapshot cluster, NodeSnapshot n, OptionalLong selects,
