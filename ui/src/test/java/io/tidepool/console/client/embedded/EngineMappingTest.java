@@ -140,6 +140,21 @@ class EngineMappingTest {
     }
 
     @Test
+    void pcpRecordsMapWithTheirPrimaryAndNothingInvented() {
+        ClusterSnapshot s = EngineMapping.fromPcp(List.of(
+                        node(0, NodeStatus.UP, false, NodeSnapshot.ActualStatus.UP, NodeRole.PRIMARY, "primary", 0, false),
+                        node(1, NodeStatus.UP, false, NodeSnapshot.ActualStatus.UP, NodeRole.STANDBY, "standby", 512, false)),
+                TAKEN, ZoneOffset.UTC);
+
+        assertThat(s.primary().map(PoolNode::nodeId)).contains(0);
+        assertThat(s.node(1).orElseThrow().replicationDelay()).isEqualTo(ReplicationDelay.bytes(512));
+        assertThat(s.nodes()).allSatisfy(n -> {
+            assertThat(n.selectCountText()).isEqualTo("unknown");
+            assertThat(n.loadBalanceNode()).isEmpty();
+        });
+    }
+
+    @Test
     void unusedSlotsAreShownAsUnused() {
         NodeSnapshot gap = new NodeSnapshot(1, "", 0, NodeStatus.UNUSED, false, NodeSnapshot.ActualStatus.UNKNOWN, 0,
                 NodeRole.STANDBY, "unknown", 0, false, "", "", CHANGED, 0, false);
