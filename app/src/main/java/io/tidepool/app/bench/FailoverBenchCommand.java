@@ -104,7 +104,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         if (pgpool) {
             out.printf(Locale.ROOT, "  pgpool-II, failover_command script:  %s%n", summary(pgpoolWrites));
         }
-        out.printf(Locale.ROOT, "Both with health_check_period = 1, health_check_max_retries = %d, retry delay 1 s.%n",
+        out.printf(Locale.ROOT, "Settings: health_check_period = 1, health_check_max_retries = %d, health_check_retry_delay = 1.%n",
                 retries);
         out.flush();
         return 0;
