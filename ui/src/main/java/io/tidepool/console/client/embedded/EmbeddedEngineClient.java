@@ -17,7 +17,11 @@ import io.tidepool.console.client.LogFeed;
 import io.tidepool.console.client.NodeAction;
 import io.tidepool.console.client.NodeActionRules;
 import io.tidepool.console.client.PoolNode;
+import io.tidepool.console.client.PoolNodeStatus;
 import io.tidepool.console.client.Subscription;
+import io.tidepool.ops.Cancellation;
+import io.tidepool.recovery.RecoveryException;
+import io.tidepool.recovery.RecoveryListener;
 import io.tidepool.server.TidepoolEngine;
 import io.tidepool.server.logging.LogTail;
 
@@ -39,21 +43,25 @@ import java.util.function.IntFunction;
 
 /**
  * The Tidepool engine running in the console's own process: snapshots straight from the cluster
- * owner (no SQL, no polling of a peer), events from its journal and listener as they happen, node
- * actions as requests to the owner, and the engine's log lines.
+ * owner (no SQL, no polling of a peer), events from its journal as they happen, node actions as
+ * requests to the owner (online recovery through the engine's {@code OnlineRecovery}), and the
+ * engine's log lines.
  *
  * <p>The client does not own the engine: whoever started it (the demo) stops it; {@link #close()}
  * only unsubscribes.
  *
  * <p>Threading: one daemon thread ({@code tidepool-console-engine}) delivers events in journal
  * order, reads snapshots (cheap: a volatile read and a mapping) and sends requests; the cluster
- * owner's listener only hands events to it, as {@code ClusterListener} demands. A graceful detach
- * waits for client sessions on a second thread so the view keeps refreshing meanwhile.
+ * owner's listener only wakes it, as {@code ClusterListener} demands. A graceful detach (waiting
+ * for client sessions) and a recovery (copying data) run on other threads so the view keeps
+ * refreshing meanwhile.
  */
 public final class EmbeddedEngineClient implements ClusterClient {
 
     /** Longest wait for an action's outcome before the console stops waiting (the action goes on). */
     static final Duration ACTION_WAIT = Duration.ofMinutes(2);
+    /** A recovery copies a data directory: the console waits longer before it stops waiting. */
+    static final Duration RECOVERY_WAIT = Duration.ofMinutes(30);
 
     private final TidepoolEngine engine;
     private final Optional<LogTail> log;
@@ -69,6 +77,7 @@ public final class EmbeddedEngineClient implements ClusterClient {
 
     // Confined to the client thread.
     private AutoCloseable engineSubscription;
+    /** Sequence number of the last journal event delivered. */
     private long lastDelivered;
 
     /**
@@ -113,27 +122,29 @@ public final class EmbeddedEngineClient implements ClusterClient {
         }
         started = true;
         thread.execute(() -> {
-            // Subscribe first, then replay the journal: an event recorded in between is in both and
-            // is delivered once, by sequence number. Events queue behind this task, so order holds.
+            // The listener only says "something was recorded"; the journal is read in sequence
+            // order on this thread, so nothing is delivered twice or out of order, and records that
+            // reach the journal without a listener call (online recovery's steps) are not missed.
             engineSubscription = cluster().subscribe((event, snapshot) -> {
                 if (!closed) {
-                    thread.execute(() -> deliver(event));
+                    thread.execute(this::drainJournal);
                 }
             });
-            for (io.tidepool.cluster.ClusterEvent e : cluster().journal().events()) {
-                deliver(e);
-            }
+            drainJournal();
             setStatus(ConnectionStatus.of(ConnectionState.CONNECTED,
                     "connected to the engine in this process, " + cluster().snapshot().nodeCount() + " nodes"));
         });
     }
 
-    private void deliver(io.tidepool.cluster.ClusterEvent e) {
-        if (e.sequence() <= lastDelivered || closed) {
+    /** Delivers the journal's events not delivered yet, oldest first. Client thread only. */
+    private void drainJournal() {
+        if (closed) {
             return;
         }
-        lastDelivered = e.sequence();
-        publish(EngineMapping.event(e));
+        for (io.tidepool.cluster.ClusterEvent e : cluster().journal().eventsAfter(lastDelivered)) {
+            lastDelivered = e.sequence();
+            publish(EngineMapping.event(e));
+        }
     }
 
     @Override
@@ -158,11 +169,17 @@ public final class EmbeddedEngineClient implements ClusterClient {
         if (closed) {
             return CompletableFuture.failedFuture(new ClusterClientException("the console closed its view of the engine"));
         }
-        return CompletableFuture.supplyAsync(() -> EngineMapping.snapshot(cluster().snapshot(), selectCounts, zone), thread);
+        return CompletableFuture.supplyAsync(() -> {
+            drainJournal();
+            return EngineMapping.snapshot(cluster().snapshot(), selectCounts, zone);
+        }, thread);
     }
 
     @Override
     public ActionAvailability availability(NodeAction action, PoolNode node) {
+        if (action == NodeAction.RECOVER) {
+            return recoverable(node);
+        }
         ActionAvailability byState = NodeActionRules.check(action, node);
         if (!byState.isAvailable()) {
             return byState;
@@ -175,6 +192,28 @@ public final class EmbeddedEngineClient implements ClusterClient {
             }
         }
         return byState;
+    }
+
+    /** pgpool-II's preconditions of online recovery (spec 3.2), checked locally; the engine checks again. */
+    private ActionAvailability recoverable(PoolNode node) {
+        int id = node.nodeId();
+        if (node.status() == PoolNodeStatus.UNUSED) {
+            return ActionAvailability.notAvailable("node " + id + " is not configured");
+        }
+        if (node.status().isServing()) {
+            return ActionAvailability.notAvailable("node " + id + " is " + node.status().text()
+                    + "; online recovery rebuilds a detached node: detach it first");
+        }
+        if (cluster().snapshot().primaryId().equals(OptionalInt.of(id))) {
+            return ActionAvailability.notAvailable("the primary cannot be recovered by online recovery");
+        }
+        if (cluster().snapshot().primaryId().isEmpty()) {
+            return ActionAvailability.notAvailable("there is no primary to recover node " + id + " from");
+        }
+        if (engine.recovery().isRunning()) {
+            return ActionAvailability.notAvailable("an online recovery is already running");
+        }
+        return ActionAvailability.available();
     }
 
     @Override
@@ -199,6 +238,12 @@ public final class EmbeddedEngineClient implements ClusterClient {
                                     + " other standbys follow node " + id + ".")
                     : List.of(current + " is detached; failover_command runs with node " + id + " as the new primary.",
                             "follow_primary_command re-points the other standbys, if configured."));
+            case RECOVER -> Optional.of(List.of(
+                    "Tidepool checks the node and the primary and makes a plan: pg_rewind, else a new copy with"
+                            + " pg_basebackup (over SSH, as configured), or recovery_1st_stage_command where one is set.",
+                    "The plan runs step by step; each step and its output appear in the events.",
+                    "When the node runs again as a standby of node " + cluster().snapshot().primaryId().orElse(-1)
+                            + ", it is attached. If a step fails, the node stays detached and the event says why."));
             default -> Optional.empty();
         };
     }
@@ -222,7 +267,7 @@ public final class EmbeddedEngineClient implements ClusterClient {
                     case DETACH_GRACEFULLY -> detachGracefully(id, reason);
                     case PROMOTE -> cluster().promoteNode(id, false);
                     case SWITCHOVER -> cluster().promoteNode(id, true);
-                    case RECOVER -> throw new IllegalStateException("recover passed the availability check");
+                    case RECOVER -> recover(id);
                 };
                 outcome.whenComplete((v, t) -> {
                     if (t != null) {
@@ -240,8 +285,8 @@ public final class EmbeddedEngineClient implements ClusterClient {
                 done.completeExceptionally(e);
             }
         };
-        // A graceful detach waits for sessions: not on the thread that serves snapshots.
-        (action == NodeAction.DETACH_GRACEFULLY ? waits : thread).execute(send);
+        // A graceful detach waits for sessions and a recovery copies data: not on the thread that serves snapshots.
+        (action == NodeAction.DETACH_GRACEFULLY || action == NodeAction.RECOVER ? waits : thread).execute(send);
         CompletableFuture<ActionResult> result = new CompletableFuture<>();
         result.whenComplete((r, failure) -> {
             if (failure != null) {
@@ -249,7 +294,8 @@ public final class EmbeddedEngineClient implements ClusterClient {
                         "could not " + action.verb() + " node " + id, Errors.describe(failure)));
             }
         });
-        done.orTimeout(ACTION_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, failure) -> {
+        Duration wait = action == NodeAction.RECOVER ? RECOVERY_WAIT : ACTION_WAIT;
+        done.orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, failure) -> {
             if (failure == null) {
                 result.complete(new ActionResult.Done(action, id, doneMessage(action, id)));
                 return;
@@ -257,7 +303,7 @@ public final class EmbeddedEngineClient implements ClusterClient {
             Throwable cause = Errors.unwrap(failure);
             if (cause instanceof TimeoutException) {
                 result.completeExceptionally(new ClusterClientException("the engine did not finish to " + action.verb()
-                        + " node " + id + " within " + ACTION_WAIT.toSeconds() + " s; it goes on: see the events", cause));
+                        + " node " + id + " within " + wait.toSeconds() + " s; it goes on: see the events", cause));
             } else if (cause instanceof ClusterClientException c) {
                 result.completeExceptionally(new ClusterClientException("could not " + action.verb() + " node " + id
                         + ": " + c.getMessage(), c.getCause()));
@@ -267,6 +313,16 @@ public final class EmbeddedEngineClient implements ClusterClient {
             }
         });
         return result;
+    }
+
+    /** Runs the whole online recovery on the calling (waits) thread; its steps reach the journal. */
+    private CompletableFuture<Void> recover(int id) {
+        try {
+            engine.recovery().recover(id, RecoveryListener.none(), Cancellation.none());
+            return CompletableFuture.completedFuture(null);
+        } catch (RecoveryException e) {
+            return CompletableFuture.failedFuture(new ClusterClientException(e.describe(), e));
+        }
     }
 
     private CompletableFuture<Void> detachGracefully(int id, String reason) throws ClusterRequestException,
