@@ -10,6 +10,7 @@ import io.tidepool.console.client.embedded.EmbeddedEngineClient;
 import io.tidepool.console.connect.ClusterClients;
 import io.tidepool.console.connections.ConnectionProfile;
 import io.tidepool.harness.TestClusters;
+import io.tidepool.harness.TestSshd;
 import io.tidepool.ops.local.LocalCluster;
 import io.tidepool.server.TidepoolEngine;
 import io.tidepool.server.logging.LogTail;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,13 +45,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The console on a Tidepool engine running in the test's process, over a fresh primary + 2
  * standbys with {@code builtin_failover} and one-second checks, in a real window: the nodes and
  * roles as the cluster owner has them, a standby detached and attached from the UI, a standby
- * killed behind the console's back, and a standby promoted from its card into a real primary.
+ * killed behind the console's back and then recovered from its card (online recovery over a test
+ * sshd), and a standby promoted from its card into a real primary.
  * One cluster for the class (the tests run in order; the last one changes the primary).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedEngineConsoleIT {
 
     private static LocalCluster cluster;
+    private static TestSshd sshd;
     private static TidepoolEngine engine;
     private static LogTail log;
     private static ConsoleFixture console;
@@ -58,11 +62,31 @@ class EmbeddedEngineConsoleIT {
     @BeforeAll
     static void start(@TempDir Path scratch) throws Exception {
         cluster = TestClusters.fresh(2);
+        sshd = TestSshd.start();
+        sshd.trustHostKey();
         Path work = Files.createDirectories(scratch.resolve("engine"));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(cluster, work, Map.of(
-                "builtin_failover", "on", "health_check_period", "1", "health_check_max_retries", "0",
-                "health_check_timeout", "2", "connect_timeout", "1000", "sr_check_period", "1")),
+        // Checks every second; retries and timeouts generous enough that a busy machine (a slow
+        // connect) is not taken for a dead server, while a killed one (refused) is down in seconds.
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "builtin_failover", "on", "health_check_period", "1", "health_check_max_retries", "2",
+                "health_check_retry_delay", "1", "health_check_timeout", "5", "connect_timeout", "3000",
+                "sr_check_period", "1"));
+        // Online recovery over SSH to the nodes' host (loopback), as the OS user PostgreSQL runs as.
+        settings.putAll(Map.of(
+                "recovery_user", ClusterConfigs.quote(cluster.superuser()),
+                "recovery_password", ClusterConfigs.quote(cluster.superuserPassword()),
+                "recovery_timeout", "60",
+                "recovery_replication_user", ClusterConfigs.quote(cluster.replicationUser()),
+                "recovery_replication_password", ClusterConfigs.quote(cluster.replicationPassword()),
+                "ssh_port", Integer.toString(sshd.port()),
+                "ssh_user", ClusterConfigs.quote(sshd.user()),
+                "ssh_identity_file", ClusterConfigs.quote(sshd.clientKey().toString()),
+                "ssh_known_hosts_file", ClusterConfigs.quote(sshd.knownHosts().toString())));
+        for (int i = 0; i < cluster.nodes().size(); i++) {
+            settings.put("backend_application_name" + i, ClusterConfigs.quote(cluster.nodes().get(i).name()));
+        }
+        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(cluster, work, settings),
                 TidepoolEngine.Options.defaults().withPcp(false));
         engine.start();
         log = LogTail.attach(LogTail.DEFAULT_CAPACITY);
@@ -86,6 +110,9 @@ class EmbeddedEngineConsoleIT {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (sshd != null) {
+            sshd.close();
         }
     }
 
@@ -158,19 +185,24 @@ class EmbeddedEngineConsoleIT {
         assertThat(fx(() -> robot.lookup("#card-status-2").queryAs(Label.class).getText())).startsWith("down");
         assertThat(fx(() -> console.window().session().events().stream()
                 .anyMatch(e -> e.kind() == ClusterEvent.Kind.NODE_DOWN && e.nodeId().orElse(-1) == 2))).isTrue();
-
-        // The engine offers online recovery: a detached standby may be recovered (not run here: it needs SSH).
-        console.toFront();
-        robot.clickOn("#card-actions-2");
-        console.await("node 2's card menu", Duration.ofSeconds(5), () -> robot.lookup(".context-menu .menu-item")
-                .match((Node n) -> "action-recover-2".equals(n.getId())).tryQuery().isPresent());
-        Node recover = robot.lookup(".context-menu .menu-item").match((Node n) -> "action-recover-2".equals(n.getId())).query();
-        assertThat(recover.getPseudoClassStates()).doesNotContain(PseudoClass.getPseudoClass("disabled"));
-        robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
     }
 
     @Test
     @Order(4)
+    void recoverFromTheCardRebuildsTheKilledStandbyAndAttachesIt() {
+        robot.clickOn("#topologyTab");
+        console.runFromCard(robot, 2, "action-recover-2");
+
+        console.await("node 2 serving again", Duration.ofSeconds(30), () -> console.window().session().nodes().stream()
+                .anyMatch(n -> n.nodeId() == 2 && n.status().isServing()));
+        assertThat(cluster.standby(2).isInRecovery()).as("node 2 runs as a standby again").isTrue();
+        console.await("the recovery's events in the timeline", Duration.ofSeconds(10), () -> console.window().session()
+                .events().stream().anyMatch(e -> e.nodeId().orElse(-1) == 2 && e.message().startsWith("recovery succeeded")));
+        console.keepPicture("embedded-after-recover");
+    }
+
+    @Test
+    @Order(5)
     void promoteFromTheCardMakesTheStandbyARealPrimary() throws Exception {
         robot.clickOn("#topologyTab");
         console.runFromCard(robot, 1, "action-promote-1");
