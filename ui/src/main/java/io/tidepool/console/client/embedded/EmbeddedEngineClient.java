@@ -35,6 +35,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -127,7 +128,11 @@ public final class EmbeddedEngineClient implements ClusterClient {
             // reach the journal without a listener call (online recovery's steps) are not missed.
             engineSubscription = cluster().subscribe((event, snapshot) -> {
                 if (!closed) {
-                    thread.execute(this::drainJournal);
+                    try {
+                        thread.execute(this::drainJournal);
+                    } catch (RejectedExecutionException closedMeanwhile) {
+                        // The console closed this client between the check and the hand-over.
+                    }
                 }
             });
             drainJournal();
