@@ -391,7 +391,7 @@ public final class FrontendAuthenticator {
     /** The string of a body that holds exactly one NUL-terminated string. */
     private static Optional<String> cString(byte[] body) {
         int nul = indexOfNul(body);
-        if (nul != body.length - 1) {
+        if (nul < 0 || nul != body.length - 1) {
             return Optional.empty();
         }
         return Optional.of(new String(body, 0, nul, StandardCharsets.UTF_8));
