@@ -1,41 +1,327 @@
 package io.tidepool.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.NettyRuntime;
+import io.netty.util.concurrent.Future;
+import io.tidepool.backend.BackendConnector;
 import io.tidepool.config.PgpoolConfig;
+import io.tidepool.frontend.ClientSession;
+import io.tidepool.frontend.SessionServices;
+import io.tidepool.protocol.PgException;
+import io.tidepool.protocol.Severity;
+import io.tidepool.protocol.SqlState;
+import io.tidepool.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running proxy: listeners, event loops, sessions. One instance per process in the
  * headless server, one per embedded engine in the console and the tests.
  *
- * <p>API contract shared by every module (the proxy owner fills in the implementation).
+ * <p>Listeners: every address of {@code listen_addresses} on {@code port} ({@code *}: all
+ * interfaces; a name: each of its addresses; with port 0 the first bind picks the port and
+ * the others reuse it), and a Unix socket {@code .s.PGSQL.<port>} in each of
+ * {@code unix_socket_directories}. Event loops use epoll where available, NIO elsewhere;
+ * each client and its backend connections share one loop.
+ *
+ * <p>Stop modes (same meanings as pgpool-II and PostgreSQL): SMART stops accepting and waits
+ * for the sessions to end; FAST sends each session 57P01 and closes it; IMMEDIATE closes
+ * every connection at once.
  */
 public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final Transport transport;
+    private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private volatile ProxySettings settings;
+    private final SessionServices services;
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private final List<Path> socketFiles = new CopyOnWriteArrayList<>();
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+    private CompletableFuture<Void> stopped;
 
     public ProxyServer(PgpoolConfig config) {
-        throw new UnsupportedOperationException("proxy: not implemented yet");
+        this(ProxySettings.from(config));
+    }
+
+    public ProxyServer(ProxySettings settings) {
+        this(settings, Transport.best());
+    }
+
+    /** With a given transport: NIO where epoll is unwanted (and to test the fallback). */
+    public ProxyServer(ProxySettings settings, Transport transport) {
+        this.transport = transport;
+        this.settings = settings;
+        this.services = new SessionServices(settings.session(), new BackendConnector(transport));
     }
 
     /** Binds every listener ({@code listen_addresses}/{@code port}, Unix sockets); throws when one cannot bind. */
-    public void start() throws Exception {
-        throw new UnsupportedOperationException("proxy: not implemented yet");
+    public synchronized void start() throws Exception {
+        if (workers != null) {
+            throw new IllegalStateException("the proxy server is already started");
+        }
+        ProxySettings current = settings;
+        if (!"raw".equalsIgnoreCase(current.clusteringMode())) {
+            log.warn("backend_clustering_mode '{}' is not implemented yet: sessions go to the first node that is up (raw mode)",
+                    current.clusteringMode());
+        }
+        acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        // One loop per core, not Netty's default of two: loops never block here, and on small
+        // machines the extra threads only add context switches (measured with pgbench, 2 cores).
+        workers = new MultiThreadIoEventLoopGroup(NettyRuntime.availableProcessors(), transport.ioHandlerFactory());
+        try {
+            int port = bindTcp(current);
+            bindUnixSockets(current, port);
+        } catch (Exception e) {
+            closeListeners().join();
+            shutdownLoops().join();
+            workers = null;
+            throw e;
+        }
+        log.info("tidepool proxy listening on {} ({} transport)", boundAddresses(), transport.name().toLowerCase());
+    }
+
+    private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channelClass, int backlog) {
+        return new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, backlog)
+                .option(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new ClientSession(services));
+                    }
+                });
+    }
+
+    /** Binds the TCP listeners; returns the port in use (the chosen one when configured as 0). */
+    private int bindTcp(ProxySettings current) throws IOException, InterruptedException {
+        int port = current.port();
+        for (String name : current.listenAddresses()) {
+            for (InetSocketAddress address : resolve(name, port)) {
+                ServerBootstrap bootstrap = bootstrap(transport.serverSocketChannel(), current.backlog())
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.SO_KEEPALIVE, true);
+                ChannelFuture bound = bootstrap.bind(address).await();
+                if (!bound.isSuccess()) {
+                    throw new IOException("could not listen on " + address + " (listen_addresses '" + name + "', port "
+                            + port + "): " + bound.cause().getMessage(), bound.cause());
+                }
+                listeners.add(bound.channel());
+                if (port == 0) {
+                    // The first bind chose the port; every other address uses the same one.
+                    port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
+                }
+            }
+        }
+        return port;
+    }
+
+    private static List<InetSocketAddress> resolve(String name, int port) throws IOException {
+        if (name.equals("*")) {
+            return List.of(new InetSocketAddress(port));
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (InetAddress address : InetAddress.getAllByName(name)) {
+            addresses.add(new InetSocketAddress(address, port));
+        }
+        return addresses;
+    }
+
+    private void bindUnixSockets(ProxySettings current, int port) throws IOException, InterruptedException {
+        if (current.unixSocketDirectories().isEmpty()) {
+            return;
+        }
+        if (port == 0) {
+            throw new IOException("a Unix socket needs a port number for its file name: set port, or listen on TCP too");
+        }
+        for (Path directory : current.unixSocketDirectories()) {
+            Path file = directory.resolve(".s.PGSQL." + port);
+            removeStaleSocket(file);
+            ChannelFuture bound = bootstrap(transport.serverDomainSocketChannel(), current.backlog())
+                    .bind(transport.domainSocketAddress(file)).await();
+            if (!bound.isSuccess()) {
+                throw new IOException("could not listen on Unix socket " + file + ": " + bound.cause().getMessage(),
+                        bound.cause());
+            }
+            listeners.add(bound.channel());
+            socketFiles.add(file);
+            Files.setPosixFilePermissions(file, permissions(current.unixSocketPermissions()));
+        }
+    }
+
+    /** A socket file left by a crashed server is removed; one another server still serves is an error. */
+    private static void removeStaleSocket(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(file));
+            throw new IOException("Unix socket " + file + " is in use by another server; stop it or change port");
+        } catch (IOException refused) {
+            if (refused.getMessage() != null && refused.getMessage().contains("in use by another server")) {
+                throw refused;
+            }
+            Files.delete(file);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+        };
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                permissions.add(order[bit]);
+            }
+        }
+        return permissions;
     }
 
     /** The addresses actually bound (a configured port 0 shows the chosen port here). */
     public List<SocketAddress> boundAddresses() {
-        throw new UnsupportedOperationException("proxy: not implemented yet");
+        List<SocketAddress> addresses = new ArrayList<>();
+        for (Channel listener : listeners) {
+            addresses.add(listener.localAddress());
+        }
+        return List.copyOf(addresses);
+    }
+
+    /** The first TCP address bound; convenient for tests and for printing how to connect. */
+    public InetSocketAddress tcpAddress() {
+        for (SocketAddress address : boundAddresses()) {
+            if (address instanceof InetSocketAddress inet) {
+                return inet;
+            }
+        }
+        throw new IllegalStateException("the proxy has no TCP listener");
+    }
+
+    /** Number of client sessions currently open. */
+    public int sessionCount() {
+        return services.sessions().size();
     }
 
     /** Stops in the given mode; the future completes once every listener and session is closed. */
-    public CompletableFuture<Void> stop(ShutdownMode mode) {
-        throw new UnsupportedOperationException("proxy: not implemented yet");
+    public synchronized CompletableFuture<Void> stop(ShutdownMode mode) {
+        if (stopped != null) {
+            if (mode != ShutdownMode.SMART) {
+                // A stronger mode may follow a smart stop still waiting for its sessions.
+                endSessions(mode);
+            }
+            return stopped;
+        }
+        if (workers == null) {
+            stopped = CompletableFuture.completedFuture(null);
+            return stopped;
+        }
+        log.info("tidepool proxy stopping ({} mode)", mode.name().toLowerCase());
+        // Nothing here blocks: stop may be called from an event loop (a PCP or admin request).
+        stopped = closeListeners()
+                .thenRun(() -> endSessions(mode))
+                .thenCompose(closed -> services.whenDrained())
+                .thenCompose(drained -> shutdownLoops())
+                .whenComplete((ok, failure) -> log.info("tidepool proxy stopped"));
+        return stopped;
+    }
+
+    private void endSessions(ShutdownMode mode) {
+        switch (mode) {
+            case SMART -> {
+                // Sessions end when their clients leave.
+            }
+            case FAST -> {
+                PgException shutdown = new PgException(Severity.FATAL, SqlState.ADMIN_SHUTDOWN,
+                        "terminating connection due to administrator command", null,
+                        "the proxy is shutting down; reconnect once it is back");
+                services.refuseNewSessions(shutdown);
+                services.sessions().forEach(session -> session.terminate(shutdown));
+            }
+            case IMMEDIATE -> {
+                services.refuseNewSessions(null);
+                services.sessions().forEach(ClientSession::closeNow);
+            }
+        }
+    }
+
+    /** Closes every listener; completes once all are closed and the socket files removed. */
+    private CompletableFuture<Void> closeListeners() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (Channel listener : listeners) {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            listener.close().addListener(future -> closed.complete(null));
+            closing.add(closed);
+        }
+        listeners.clear();
+        List<Path> files = List.copyOf(socketFiles);
+        socketFiles.clear();
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            for (Path file : files) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    log.warn("could not remove Unix socket file {}: {}", file, e.toString());
+                }
+            }
+        });
+    }
+
+    private CompletableFuture<Void> shutdownLoops() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Future<?> acceptorsDone = acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        Future<?> workersDone = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        acceptorsDone.addListener(a -> workersDone.addListener(w -> done.complete(null)));
+        return done;
     }
 
     /** Applies the reloadable parameters of {@code newConfig}; returns the names that need a restart. */
     public List<String> reload(PgpoolConfig newConfig) {
-        throw new UnsupportedOperationException("proxy: not implemented yet");
+        return reload(ProxySettings.from(newConfig));
+    }
+
+    /** Same as {@link #reload(PgpoolConfig)} from settings already read. */
+    public synchronized List<String> reload(ProxySettings newSettings) {
+        ProxySettings current = settings;
+        List<String> restartNeeded = current.restartNeededComparedTo(newSettings);
+        settings = current.withSession(newSettings.session());
+        services.updateSettings(newSettings.session());
+        if (!restartNeeded.isEmpty()) {
+            log.warn("reload: changes to {} take effect only after a restart", restartNeeded);
+        }
+        return restartNeeded;
     }
 
     /** Same as {@code stop(IMMEDIATE)} and waiting for it. */

@@ -4,12 +4,18 @@ import io.tidepool.ops.local.AuthMethod;
 import io.tidepool.ops.local.CommandResult;
 import io.tidepool.ops.local.LocalCluster;
 import io.tidepool.ops.local.LocalNode;
+import io.tidepool.ops.local.PgBinaries;
 import io.tidepool.ops.local.ServerUser;
 import io.tidepool.server.ShutdownMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,9 +23,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The harness itself, against real PostgreSQL servers: streaming, failure controls, cleanup. */
 class LocalClusterIT {
@@ -77,6 +86,21 @@ class LocalClusterIT {
         assertThat(primary.socketDirectory().resolve(".s.PGSQL." + primary.port())).exists();
         assertThat(primary.queryValue("show wal_log_hints")).contains("on");
         assertThat(primary.logFile()).isNotEmptyFile();
+        CommandResult overSocket = PgClients.psql(primary.socketEndpoint(), "select inet_server_addr() is null");
+        assertThat(overSocket.stdout().trim()).as(overSocket.describe()).isEqualTo("t");
+    }
+
+    @Test
+    void locatedBinariesAreTheServersAndTheClientsBesideThem() {
+        PgBinaries binaries = PgBinaries.locate();
+
+        assertThat(shared.primary().queryValue("show server_version_num").map(Integer::parseInt).orElseThrow() / 10000)
+                .isEqualTo(binaries.majorVersion());
+        assertThat(binaries.initdb()).isExecutable();
+        assertThat(binaries.pgBasebackup()).isExecutable();
+        assertThat(binaries.psql()).isExecutable();
+        assertThat(binaries.pgbench()).isExecutable();
+        assertThat(binaries.pgRewind()).isExecutable();
     }
 
     @Test
@@ -161,15 +185,63 @@ class LocalClusterIT {
     }
 
     @Test
-    void promotedStandbyAcceptsWrites() {
+    void formerPrimaryIsRewoundIntoAStandbyOfThePromotedNode() {
+        try (LocalCluster cluster = TestClusters.fresh(2)) {
+            LocalNode formerPrimary = cluster.primary();
+            LocalNode promoted = cluster.standby(1);
+            LocalNode other = cluster.standby(2);
+            formerPrimary.execute("create table across_failover (i int); insert into across_failover values (1)");
+            cluster.awaitCaughtUp();
+
+            formerPrimary.kill();
+            promoted.promote();
+            other.followPrimary(promoted);
+            cluster.awaitStreaming(promoted, List.of(other));
+            promoted.execute("insert into across_failover values (2)");
+            formerPrimary.rewind(promoted);
+            formerPrimary.start();
+
+            cluster.awaitStreaming(promoted, List.of(formerPrimary, other));
+            cluster.awaitCaughtUp(promoted, List.of(formerPrimary, other));
+            assertThat(cluster.findPrimary()).contains(promoted);
+            assertThat(formerPrimary.isInRecovery()).isTrue();
+            assertThat(formerPrimary.port()).isEqualTo(formerPrimary.queryValue("show port").map(Integer::parseInt).orElseThrow());
+            assertThat(formerPrimary.queryValue("select sum(i) from across_failover")).contains("3");
+            assertThat(other.queryValue("select sum(i) from across_failover")).contains("3");
+        }
+    }
+
+    @Test
+    void killedPrimaryIsRebuiltAsAStandbyOfThePromotedNode() {
         try (LocalCluster cluster = TestClusters.fresh(1)) {
-            cluster.primary().kill();
+            LocalNode formerPrimary = cluster.primary();
+            LocalNode promoted = cluster.standby(1);
+            formerPrimary.kill();
 
-            cluster.standby(1).promote();
+            promoted.promote();
+            promoted.execute("create table written_after_promotion (i int)");
+            formerPrimary.rebuildAsStandbyOf(promoted);
 
-            assertThat(cluster.standby(1).isInRecovery()).isFalse();
-            cluster.standby(1).execute("create table written_after_promotion (i int)");
-            assertThat(cluster.findPrimary()).contains(cluster.standby(1));
+            cluster.awaitStreaming(promoted, List.of(formerPrimary));
+            assertThat(promoted.isInRecovery()).isFalse();
+            assertThat(formerPrimary.isInRecovery()).isTrue();
+            assertThat(formerPrimary.query("select 1 from written_after_promotion")).isEmpty();
+        }
+    }
+
+    @Test
+    void clusterBuiltWithScramEverywhereAndChecksumsStreams() {
+        try (LocalCluster cluster = TestClusters.fresh(1, b -> b.auth(AuthMethod.SCRAM_SHA_256).dataChecksums(true)
+                .superuser("admin", "s3cret").replicationUser("streamer", "str34m"))) {
+            LocalNode primary = cluster.primary();
+
+            assertThat(primary.query("select usename, application_name, state from pg_stat_replication"))
+                    .containsExactly(List.of("streamer", "node1", "streaming"));
+            assertThat(primary.queryValue("show data_checksums")).contains("on");
+            assertThat(primary.queryValue("select current_user")).contains("admin");
+            CommandResult noPassword = PgClients.psql(primary.endpoint().withUser("admin", ""), "select 1");
+            assertThat(noPassword.exitCode()).as(noPassword.describe()).isEqualTo(2);
+            assertThat(noPassword.stderr()).contains("password");
         }
     }
 
@@ -224,16 +296,112 @@ class LocalClusterIT {
         assertThat(LocalCluster.exists(dir)).isTrue();
 
         LocalCluster reopened = LocalCluster.open(dir);
-        try {
+        int formerPrimaryPort = reopened.primary().port();
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(formerPrimaryPort, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(squatter.isBound()).isTrue();
             assertThat(reopened.nodes()).allMatch(node -> !node.isRunning());
+
             reopened.start();
+
+            assertThat(reopened.primary().port()).as("moved off the taken port").isNotEqualTo(formerPrimaryPort);
             assertThat(reopened.primary().queryValue("select i from kept")).contains("5");
             assertThat(reopened.primary().query("select application_name, state from pg_stat_replication"))
                     .containsExactly(List.of("node1", "streaming"));
+            assertThat(LocalCluster.open(dir).primary().port()).as("saved").isEqualTo(reopened.primary().port());
         } finally {
             reopened.destroy();
         }
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void clusterOfAJvmEndedBySigtermIsDestroyedByTheShutdownHook() throws Exception {
+        Process child = startClusterHoldingJvm();
+        try {
+            String[] ready = awaitReady(child);
+            Path base = Path.of(ready[1]);
+            ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow();
+
+            child.destroy(); // SIGTERM
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(postmaster.isAlive()).isFalse();
+            assertThat(base).doesNotExist();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void clusterOfAKilledJvmIsRemovedByTheNextSweep() throws Exception {
+        Process child = startClusterHoldingJvm();
+        String[] ready;
+        try {
+            ready = awaitReady(child);
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            child.waitFor(60, TimeUnit.SECONDS);
+        }
+        Path base = Path.of(ready[1]);
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow();
+        assertThat(postmaster.isAlive()).as("the server outlives a killed JVM").isTrue();
+
+        List<Path> removed = LocalCluster.removeAbandonedTemporaryClusters();
+
+        assertThat(removed).contains(base);
+        assertThat(postmaster.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(base).doesNotExist();
+        assertThat(shared.cluster().baseDirectory()).as("clusters of live JVMs stay").exists();
+    }
+
+    @Test
+    void rootWithoutAPostgresUserRunsTheServersAsADedicatedUser() throws Exception {
+        assumeTrue(ServerUser.forThisProcess().isSwitched(), "only a root JVM switches users");
+        Process child = startClusterHoldingJvm("-D" + ServerUser.USER_PROPERTY + "=tidepool-pg");
+        try {
+            String[] ready = awaitReady(child);
+            ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow();
+
+            assertThat(postmaster.info().user()).contains("tidepool-pg");
+            CommandResult passwd = io.tidepool.ops.local.ExternalCommand.of("getent", "passwd", "tidepool-pg").run();
+            assertThat(passwd.stdout()).contains("/usr/sbin/nologin");
+        } finally {
+            child.destroy();
+            child.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process startClusterHoldingJvm(String... jvmOptions) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> argv = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+        argv.addAll(List.of(jvmOptions));
+        String tmp = System.getProperty(LocalCluster.TMPDIR_PROPERTY);
+        if (tmp != null) {
+            argv.add("-D" + LocalCluster.TMPDIR_PROPERTY + "=" + tmp);
+        }
+        argv.add(ClusterHoldingMain.class.getName());
+        return new ProcessBuilder(argv).redirectErrorStream(true).start();
+    }
+
+    /** The child's {@code READY <dir> <pid>} line, split; fails with everything it printed otherwise. */
+    private static String[] awaitReady(Process child) throws Exception {
+        CompletableFuture<String[]> ready = CompletableFuture.supplyAsync(() -> {
+            StringBuilder printed = new StringBuilder();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("READY ")) {
+                        return line.split(" ");
+                    }
+                    printed.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new AssertionError("child JVM ended without a cluster:\n" + printed);
+        });
+        return ready.get(120, TimeUnit.SECONDS);
     }
 
     @Test

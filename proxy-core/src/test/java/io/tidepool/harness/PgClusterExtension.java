@@ -83,10 +83,16 @@ public final class PgClusterExtension implements BeforeAllCallback, BeforeEachCa
         return new PgClusterExtension(standbys, false, options);
     }
 
+    private volatile String classOwner;
+
     @Override
     public void beforeAll(ExtensionContext context) {
         classScoped = true;
-        cluster = obtain();
+        if (cluster == null) {
+            // @Nested classes inherit a static extension: they share the outer class's cluster.
+            classOwner = context.getUniqueId();
+            cluster = obtain();
+        }
     }
 
     @Override
@@ -114,6 +120,9 @@ public final class PgClusterExtension implements BeforeAllCallback, BeforeEachCa
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!context.getUniqueId().equals(classOwner)) {
+            return;
+        }
         LocalCluster current = cluster;
         cluster = null;
         if (current != null && !shared) {

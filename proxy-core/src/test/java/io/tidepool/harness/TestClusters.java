@@ -55,7 +55,8 @@ public final class TestClusters {
             LocalCluster cluster = SHARED.get(shape);
             if (cluster != null && !healthy(cluster)) {
                 System.err.println("tidepool harness: shared " + cluster + " was damaged by an earlier test "
-                        + "(a node is down); replacing it. Tests that stop, kill or promote nodes must use a fresh cluster.");
+                        + "(a node down, promoted or not streaming); replacing it. Tests that stop, kill or promote "
+                        + "nodes must use a fresh cluster.");
                 try {
                     cluster.destroy();
                 } catch (RuntimeException e) {
@@ -84,8 +85,18 @@ public final class TestClusters {
         return builder.standbys(standbys).build();
     }
 
+    /** Every node up, node0 still the primary and every standby streaming from it: a cheap check per test. */
     private static boolean healthy(LocalCluster cluster) {
-        return !cluster.isDestroyed() && cluster.nodes().stream().allMatch(LocalNode::isRunning);
+        if (cluster.isDestroyed() || !cluster.nodes().stream().allMatch(LocalNode::isRunning)) {
+            return false;
+        }
+        try {
+            String streaming = cluster.primary().queryValue("select count(*) from pg_stat_replication "
+                    + "where state = 'streaming' and not pg_is_in_recovery()").orElse("0");
+            return Integer.parseInt(streaming) == cluster.standbys().size();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Removes clusters of JVMs that died without cleaning up; once per JVM. */

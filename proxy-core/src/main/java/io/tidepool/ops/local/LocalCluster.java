@@ -8,16 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +25,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -80,10 +73,8 @@ public final class LocalCluster implements AutoCloseable {
 
     static final String DESCRIPTOR = "cluster.properties";
     static final String OWNER_FILE = "owner";
-    static final String SETTINGS_FILE = "tidepool.conf";
     /** A Unix socket path may have at most 107 bytes; {@code /.s.PGSQL.65535.lock} takes 21 of them. */
     private static final int MAX_SOCKET_DIR_LENGTH = 85;
-    private static final Pattern TEMPORARY_NAME = Pattern.compile(Pattern.quote(TEMPORARY_PREFIX) + "(\\d+)-.*");
 
     private static final Set<LocalCluster> AT_EXIT = ConcurrentHashMap.newKeySet();
     private static volatile boolean exitHookInstalled;
@@ -109,6 +100,7 @@ public final class LocalCluster implements AutoCloseable {
     private volatile List<String> customHbaRules = List.of();
     private volatile boolean destroyed;
     private final ExitAction exitAction;
+    private final NodeFiles files;
 
     private LocalCluster(Path baseDirectory, Path socketDirectory, boolean temporary, PgBinaries binaries,
                          ServerUser serverUser, Properties described, Map<String, String> extraSettings,
@@ -128,6 +120,7 @@ public final class LocalCluster implements AutoCloseable {
         this.startTimeout = startTimeout;
         this.streamingTimeout = streamingTimeout;
         this.exitAction = exitAction;
+        this.files = new NodeFiles(serverUser, socketDirectory, this.extraSettings);
     }
 
     public static Builder builder() {
@@ -218,10 +211,10 @@ public final class LocalCluster implements AutoCloseable {
         Path base;
         try {
             if (b.directory == null) {
-                Path parent = Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+                Path parent = temporaryParent();
                 Files.createDirectories(parent);
                 base = Files.createTempDirectory(parent, TEMPORARY_PREFIX + ProcessHandle.current().pid() + "-");
-                Files.writeString(base.resolve(OWNER_FILE), ownerStamp(ProcessHandle.current()));
+                Files.writeString(base.resolve(OWNER_FILE), ClusterDirectories.ownerStamp(ProcessHandle.current()));
             } else {
                 base = b.directory.toAbsolutePath().normalize();
                 if (Files.exists(base.resolve(DESCRIPTOR))) {
@@ -279,6 +272,14 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 0; i <= b.standbys; i++) {
                 Files.createDirectories(baseDirectory.resolve("node" + i));
             }
+            // Readable and traversable by everyone (logs, sockets: a proxy or pgpool-II started by
+            // a test under another user must reach them); the data directories stay 0700.
+            var open = PosixFilePermissions.fromString("rwxr-xr-x");
+            Files.setPosixFilePermissions(baseDirectory, open);
+            Files.setPosixFilePermissions(socketDirectory, open);
+            for (int i = 0; i <= b.standbys; i++) {
+                Files.setPosixFilePermissions(baseDirectory.resolve("node" + i), open);
+            }
             serverUser.own(baseDirectory);
             serverUser.own(socketDirectory);
         } catch (IOException e) {
@@ -292,14 +293,14 @@ public final class LocalCluster implements AutoCloseable {
         }
         LocalNode primary = primary();
         initdb(primary, b.dataChecksums);
-        writeNodeSettings(primary);
-        writeHba(primary);
+        files.writeSettings(primary);
+        files.writeHba(primary, localAuth, hostAuth, customHbaRules);
         startFresh(primary);
         primary.execute("CREATE ROLE " + ident(replicationUser) + " WITH REPLICATION LOGIN PASSWORD " + literal(replicationPassword));
         for (LocalNode standby : standbys()) {
             baseBackup(standby);
-            writeNodeSettings(standby);
-            writeHba(standby);
+            files.writeSettings(standby);
+            files.writeHba(standby, localAuth, hostAuth, customHbaRules);
             startFresh(standby);
         }
         writeDescriptor(described);
@@ -310,7 +311,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void initdb(LocalNode node, boolean dataChecksums) {
         Path pwfile = baseDirectory.resolve(".superuser-password");
-        writeServerFile(pwfile, superuserPassword + "\n");
+        files.writeServerFile(pwfile, superuserPassword + "\n");
         try {
             List<String> argv = new ArrayList<>(List.of(binaries.initdb().toString(),
                     "-D", node.dataDirectory().toString(), "-U", superuser, "--pwfile=" + pwfile,
@@ -326,27 +327,21 @@ public final class LocalCluster implements AutoCloseable {
                 // Inside the cluster directory; removed with it.
             }
         }
-        appendInclude(node);
+        files.appendInclude(node);
     }
 
-    private void appendInclude(LocalNode node) {
-        Path conf = node.dataDirectory().resolve("postgresql.conf");
-        try {
-            String text = Files.readString(conf, StandardCharsets.UTF_8);
-            String include = "include_if_exists = '" + SETTINGS_FILE + "'";
-            if (!text.contains(include)) {
-                Files.writeString(conf, text + "\n# Tidepool LocalCluster settings (port, sockets, replication, logging)\n"
-                        + include + "\n", StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** How {@code standby} connects to {@code primary} for streaming: the replication role, its node name as application_name. */
+    String standbyConninfo(LocalNode standby, LocalNode primary) {
+        return "host=" + LocalNode.HOST + " port=" + primary.port() + " user=" + replicationUser
+                + " password=" + replicationPassword + " application_name=" + standby.name();
     }
 
     private void baseBackup(LocalNode standby) {
-        LocalNode primary = primary();
-        String conninfo = "host=" + LocalNode.HOST + " port=" + primary.port() + " user=" + replicationUser
-                + " password=" + replicationPassword + " application_name=" + standby.name();
+        baseBackup(standby, primary());
+    }
+
+    private void baseBackup(LocalNode standby, LocalNode primary) {
+        String conninfo = standbyConninfo(standby, primary);
         serverCommand(List.of(binaries.pgBasebackup().toString(), "-D", standby.dataDirectory().toString(),
                         "-d", conninfo, "-R", "-X", "stream", "-c", "fast", "--no-sync"))
                 .timeout(Duration.ofMinutes(5)).run()
@@ -356,11 +351,48 @@ public final class LocalCluster implements AutoCloseable {
             String text = Files.readString(auto, StandardCharsets.UTF_8);
             if (!text.contains("application_name=" + standby.name()) && !text.contains("application_name='" + standby.name() + "'")) {
                 // Older pg_basebackup versions leave application_name out of the conninfo they write.
-                Files.writeString(auto, text + "primary_conninfo = '" + conninfo.replace("'", "\\'") + "'\n", StandardCharsets.UTF_8);
+                files.appendPrimaryConninfo(standby, conninfo);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    void rewind(LocalNode target, LocalNode newPrimary) {
+        checkNotDestroyed();
+        if (target.isRunning()) {
+            throw new LocalClusterException("stop or kill " + target + " before rewinding it");
+        }
+        String source = "host=" + LocalNode.HOST + " port=" + newPrimary.port() + " user=" + superuser
+                + " password=" + superuserPassword + " dbname=postgres application_name=" + target.name();
+        // A just-promoted server records its new timeline in pg_control only at its next
+        // checkpoint; before that pg_rewind sees one timeline and wrongly finds nothing to do.
+        newPrimary.execute("CHECKPOINT");
+        // pg_rewind runs crash recovery itself when the target was killed (PostgreSQL 13+), and
+        // writes standby.signal with -R.
+        serverCommand(List.of(binaries.pgRewind().toString(), "-D", target.dataDirectory().toString(),
+                        "--source-server=" + source, "-R", "--no-sync"))
+                .timeout(Duration.ofMinutes(5)).run()
+                .orThrow("pg_rewind of " + target + " from " + newPrimary);
+        // pg_rewind copied the source's configuration files: put this node's own back.
+        files.writeSettings(target);
+        files.writeHba(target, localAuth, hostAuth, customHbaRules);
+        files.appendPrimaryConninfo(target, standbyConninfo(target, newPrimary));
+    }
+
+    void rebuildAsStandby(LocalNode target, LocalNode newPrimary) {
+        checkNotDestroyed();
+        target.stop(ShutdownMode.IMMEDIATE);
+        target.kill();
+        List<String> problems = new ArrayList<>();
+        ClusterDirectories.deleteTree(target.dataDirectory(), problems);
+        if (Files.exists(target.dataDirectory())) {
+            throw new LocalClusterException("cannot remove " + target.dataDirectory() + ": " + problems);
+        }
+        baseBackup(target, newPrimary);
+        files.writeSettings(target);
+        files.writeHba(target, localAuth, hostAuth, customHbaRules);
+        target.start();
     }
 
     /** Starts a node for the first time; a port someone else grabbed meanwhile is replaced by a new one. */
@@ -380,70 +412,13 @@ public final class LocalCluster implements AutoCloseable {
             int newPort = FreePorts.pick(1).get(0);
             log.info("port {} of {} was taken meanwhile; retrying on {}", node.port(), node.name(), newPort);
             node.port(newPort);
-            writeNodeSettings(node);
+            files.writeSettings(node);
         }
     }
 
-    /** Writes {@code tidepool.conf}: the settings that differ per node and those the tests rely on. */
-    void writeNodeSettings(LocalNode node) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("listen_addresses", "'" + LocalNode.HOST + "'");
-        settings.put("port", Integer.toString(node.port()));
-        settings.put("unix_socket_directories", "'" + socketDirectory + "'");
-        settings.put("cluster_name", "'" + node.name() + "'");
-        settings.put("max_connections", "100");
-        settings.put("shared_buffers", "'16MB'");
-        // Test speed over durability: a killed server keeps what the OS cache holds, which is enough
-        // for the kill/restart tests; a lost machine is not what these clusters simulate.
-        settings.put("fsync", "off");
-        settings.put("synchronous_commit", "off");
-        // pg_rewind needs full_page_writes (the default) and wal_log_hints or data checksums.
-        settings.put("full_page_writes", "on");
-        settings.put("wal_log_hints", "on");
-        settings.put("wal_level", "replica");
-        settings.put("max_wal_senders", "10");
-        settings.put("max_replication_slots", "10");
-        settings.put("wal_keep_size", "'256MB'");
-        settings.put("max_wal_size", "'256MB'");
-        settings.put("hot_standby", "on");
-        settings.put("wal_receiver_status_interval", "'1s'");
-        settings.put("wal_retrieve_retry_interval", "'1s'");
-        settings.put("logging_collector", "off");
-        settings.put("log_line_prefix", "'%m [%p] %q%a %u@%d '");
-        settings.put("log_timezone", "'UTC'");
-        settings.put("timezone", "'UTC'");
-        settings.putAll(extraSettings);
-        StringBuilder text = new StringBuilder("# Written by Tidepool's LocalCluster for ").append(node.name())
-                .append("; rewritten when the cluster is built. Use ALTER SYSTEM for changes.\n");
-        settings.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
-        writeServerFile(node.dataDirectory().resolve(SETTINGS_FILE), text.toString());
-    }
-
-    private void writeHba(LocalNode node) {
-        StringBuilder text = new StringBuilder("# Written by Tidepool's LocalCluster.\n");
-        for (String rule : customHbaRules) {
-            text.append(rule).append('\n');
-        }
-        String local = localAuth.hbaKeyword();
-        String host = hostAuth.hbaKeyword();
-        text.append("local   all          all                  ").append(local).append('\n')
-                .append("host    all          all   127.0.0.1/32   ").append(host).append('\n')
-                .append("host    all          all   ::1/128        ").append(host).append('\n')
-                .append("local   replication  all                  ").append(local).append('\n')
-                .append("host    replication  all   127.0.0.1/32   ").append(host).append('\n')
-                .append("host    replication  all   ::1/128        ").append(host).append('\n');
-        writeServerFile(node.dataDirectory().resolve("pg_hba.conf"), text.toString());
-    }
-
-    /** Writes a file the server reads or may rewrite (pg_rewind), owned by the server user, mode 0600. */
-    private void writeServerFile(Path file, String content) {
-        try {
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            serverUser.own(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+    /** Rewrites the descriptor with the current ports and authentication methods. */
+    private void saveDescriptor() {
+        readDescriptor(baseDirectory).ifPresent(this::writeDescriptor);
     }
 
     private void writeDescriptor(Properties described) {
@@ -490,7 +465,7 @@ public final class LocalCluster implements AutoCloseable {
         return cluster;
     }
 
-    private static Optional<Properties> readDescriptor(Path base) {
+    static Optional<Properties> readDescriptor(Path base) {
         Properties described = new Properties();
         try (InputStream in = Files.newInputStream(base.resolve(DESCRIPTOR))) {
             described.load(in);
@@ -504,13 +479,42 @@ public final class LocalCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- whole-cluster control
 
-    /** Starts every stopped node, the primary first, and waits until every standby streams. */
+    /**
+     * Starts every stopped node, the primary first, and waits until every standby streams. A
+     * node whose port has been taken meanwhile (a cluster reopened days later) moves to a free
+     * one; standbys then follow the primary's new port, and the new ports are saved.
+     */
     public void start() {
         checkNotDestroyed();
-        for (LocalNode node : nodes) {
-            if (!node.isRunning()) {
-                node.start();
+        if (!Files.isDirectory(socketDirectory)) {
+            // A socket directory outside the cluster (long paths) lives in /tmp, which a reboot empties.
+            try {
+                Files.createDirectories(socketDirectory);
+                Files.setPosixFilePermissions(socketDirectory, PosixFilePermissions.fromString("rwxr-xr-x"));
+                serverUser.own(socketDirectory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the socket directory " + socketDirectory, e);
             }
+        }
+        LocalNode primary = primary();
+        int primaryPort = primary.port();
+        boolean moved = false;
+        if (!primary.isRunning()) {
+            startFresh(primary);
+            moved = primary.port() != primaryPort;
+        }
+        for (LocalNode standby : standbys()) {
+            if (!standby.isRunning()) {
+                int port = standby.port();
+                if (primary.port() != primaryPort) {
+                    files.appendPrimaryConninfo(standby, standbyConninfo(standby, primary));
+                }
+                startFresh(standby);
+                moved |= standby.port() != port;
+            }
+        }
+        if (moved) {
+            saveDescriptor();
         }
         awaitStreaming();
     }
@@ -526,25 +530,47 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Waits until every standby that is running streams from {@link #primary()}. */
     public void awaitStreaming() {
-        awaitStreaming(standbys().stream().filter(LocalNode::isRunning).toList(), streamingTimeout);
+        awaitStreaming(primary(), standbys().stream().filter(LocalNode::isRunning).toList(), streamingTimeout);
     }
 
-    /** Waits until each of {@code standbys} shows up as {@code streaming} in the primary's {@code pg_stat_replication}. */
-    public void awaitStreaming(List<LocalNode> standbys, Duration timeout) {
+    /** Waits until each of {@code standbys} shows up as {@code streaming} in {@code primary}'s {@code pg_stat_replication}. */
+    public void awaitStreaming(LocalNode primary, List<LocalNode> standbys) {
+        awaitStreaming(primary, standbys, streamingTimeout);
+    }
+
+    public void awaitStreaming(LocalNode primary, List<LocalNode> standbys, Duration timeout) {
         if (standbys.isEmpty()) {
             return;
         }
         Set<String> expected = standbys.stream().map(LocalNode::name).collect(Collectors.toSet());
+        // A standby that cannot follow (wrong timeline) reconnects every second and is shown as
+        // streaming for a moment each time: only the same walsender streaming for a while counts.
+        Map<String, String> walsenderSeen = new java.util.HashMap<>();
+        Map<String, Long> streamingSince = new java.util.HashMap<>();
+        long steadyNanos = Duration.ofMillis(300).toNanos();
         long deadline = System.nanoTime() + timeout.toNanos();
         List<List<String>> seen = List.of();
         RuntimeException lastError = null;
         while (System.nanoTime() < deadline) {
             try {
-                seen = primary().query("select application_name, state from pg_stat_replication");
+                seen = primary.query("select application_name, state, pid from pg_stat_replication");
                 lastError = null;
-                Set<String> streaming = seen.stream().filter(r -> "streaming".equals(r.get(1)))
-                        .map(r -> r.get(0)).collect(Collectors.toSet());
-                if (streaming.containsAll(expected)) {
+                long now = System.nanoTime();
+                Set<String> steady = new java.util.HashSet<>();
+                for (List<String> row : seen) {
+                    String name = row.get(0);
+                    if (!"streaming".equals(row.get(1))) {
+                        streamingSince.remove(name);
+                        continue;
+                    }
+                    if (!row.get(2).equals(walsenderSeen.put(name, row.get(2)))) {
+                        streamingSince.put(name, now);
+                    }
+                    if (now - streamingSince.getOrDefault(name, now) >= steadyNanos) {
+                        steady.add(name);
+                    }
+                }
+                if (steady.containsAll(expected)) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -552,24 +578,31 @@ public final class LocalCluster implements AutoCloseable {
             }
             pause(Duration.ofMillis(100));
         }
-        StringBuilder message = new StringBuilder("standbys " + expected + " not streaming from " + primary()
-                + " after " + timeout.toSeconds() + " s; pg_stat_replication: " + seen);
+        StringBuilder message = new StringBuilder("standbys " + expected + " not streaming from " + primary
+                + " after " + timeout.toSeconds() + " s; pg_stat_replication (name, state, pid): " + seen);
         if (lastError != null) {
             message.append("\nlast query error: ").append(lastError.getMessage());
         }
-        message.append('\n').append(primary().logTailForMessage());
+        message.append('\n').append(primary.logTailForMessage());
         for (LocalNode standby : standbys) {
             message.append('\n').append(standby.logTailForMessage());
         }
         throw new LocalClusterException(message.toString());
     }
 
-    /** Waits until every running standby has replayed everything the primary has written so far. */
+    /** Waits until every running standby has replayed everything {@link #primary()} has written so far. */
     public void awaitCaughtUp() {
-        String lsn = primary().queryValue("select pg_current_wal_lsn()")
-                .orElseThrow(() -> new LocalClusterException("no WAL position from " + primary()));
+        awaitCaughtUp(primary(), standbys());
+    }
+
+    /** Waits until each running node of {@code standbys} has replayed everything {@code primary} has written so far. */
+    public void awaitCaughtUp(LocalNode primary, List<LocalNode> standbys) {
+        // The insert position, not pg_current_wal_lsn(): with synchronous_commit off, a commit
+        // record may still sit in the WAL buffers, beyond the write position.
+        String lsn = primary.queryValue("select pg_current_wal_insert_lsn()")
+                .orElseThrow(() -> new LocalClusterException("no WAL position from " + primary));
         long deadline = System.nanoTime() + streamingTimeout.toNanos();
-        for (LocalNode standby : standbys()) {
+        for (LocalNode standby : standbys) {
             if (!standby.isRunning()) {
                 continue;
             }
@@ -616,6 +649,7 @@ public final class LocalCluster implements AutoCloseable {
         this.localAuth = Objects.requireNonNull(local);
         this.hostAuth = Objects.requireNonNull(host);
         rewriteHbaEverywhere();
+        saveDescriptor();
     }
 
     /**
@@ -630,7 +664,7 @@ public final class LocalCluster implements AutoCloseable {
     private void rewriteHbaEverywhere() {
         checkNotDestroyed();
         for (LocalNode node : nodes) {
-            writeHba(node);
+            files.writeHba(node, localAuth, hostAuth, customHbaRules);
             node.reload();
         }
     }
@@ -652,10 +686,10 @@ public final class LocalCluster implements AutoCloseable {
                 node.kill();
             }
         }
-        killServersUnder(baseDirectory);
-        deleteTree(baseDirectory, problems);
+        ClusterDirectories.killServersUnder(baseDirectory);
+        ClusterDirectories.deleteTree(baseDirectory, problems);
         if (!socketDirectory.startsWith(baseDirectory)) {
-            deleteTree(socketDirectory, problems);
+            ClusterDirectories.deleteTree(socketDirectory, problems);
         }
         if (Files.exists(baseDirectory)) {
             throw new LocalClusterException("could not remove " + baseDirectory + ": " + problems);
@@ -692,116 +726,16 @@ public final class LocalCluster implements AutoCloseable {
      * runs included, are left alone. Returns the directories removed.
      */
     public static List<Path> removeAbandonedTemporaryClusters() {
-        Path parent = Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
-        List<Path> removed = new ArrayList<>();
-        if (!Files.isDirectory(parent)) {
-            return removed;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, TEMPORARY_PREFIX + "*")) {
-            for (Path dir : entries) {
-                Matcher matcher = TEMPORARY_NAME.matcher(dir.getFileName().toString());
-                if (!matcher.matches() || !Files.isDirectory(dir) || ownerAlive(dir, Long.parseLong(matcher.group(1)))) {
-                    continue;
-                }
-                try {
-                    forceRemove(dir);
-                    removed.add(dir);
-                    log.info("removed abandoned local cluster {}", dir);
-                } catch (RuntimeException e) {
-                    log.warn("could not remove abandoned local cluster {}: {}", dir, e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            log.warn("cannot scan {} for abandoned clusters: {}", parent, e.getMessage());
-        }
-        return removed;
-    }
-
-    private static boolean ownerAlive(Path dir, long pid) {
-        Optional<ProcessHandle> owner = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (owner.isEmpty()) {
-            return false;
-        }
-        try {
-            // Guards against pid reuse: the same pid with another start time is another process.
-            return Files.readString(dir.resolve(OWNER_FILE)).trim().equals(ownerStamp(owner.get()));
-        } catch (IOException e) {
-            return true; // Being created right now, or unreadable: leave it.
-        }
-    }
-
-    private static String ownerStamp(ProcessHandle process) {
-        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
+        return ClusterDirectories.removeAbandoned(temporaryParent());
     }
 
     /** SIGKILLs every server whose data directory is under {@code base} and deletes {@code base}. */
     public static void forceRemove(Path base) {
-        killServersUnder(base);
-        List<String> problems = new ArrayList<>();
-        readDescriptor(base).map(p -> p.getProperty("socket.directory")).map(Path::of)
-                .filter(sockets -> !sockets.startsWith(base)).ifPresent(sockets -> deleteTree(sockets, problems));
-        deleteTree(base, problems);
-        if (Files.exists(base)) {
-            throw new LocalClusterException("could not remove " + base + ": " + problems);
-        }
+        ClusterDirectories.forceRemove(base);
     }
 
-    private static void killServersUnder(Path base) {
-        if (!Files.isDirectory(base)) {
-            return;
-        }
-        try (DirectoryStream<Path> nodeDirs = Files.newDirectoryStream(base)) {
-            for (Path nodeDir : nodeDirs) {
-                Path pidFile = nodeDir.resolve("data").resolve("postmaster.pid");
-                if (!Files.isRegularFile(pidFile)) {
-                    continue;
-                }
-                List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-                if (lines.size() < 2 || !lines.get(0).trim().matches("\\d+")) {
-                    continue;
-                }
-                // Line 2 of postmaster.pid is the data directory: only kill the server that owns this one.
-                Path dataDir = Path.of(lines.get(1).trim());
-                ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
-                        .filter(ProcessHandle::isAlive)
-                        .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(true))
-                        .filter(p -> dataDir.startsWith(base))
-                        .ifPresent(ExternalCommand::killTree);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root, List<String> problems) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    if (!(exc instanceof NoSuchFileException)) {
-                        problems.add(file + ": " + exc.getMessage());
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            problems.add(e.getMessage());
-        }
+    static Path temporaryParent() {
+        return Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
     }
 
     private void registerExitAction() {
@@ -967,33 +901,5 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Free loopback TCP ports, found by binding port 0. */
-    static final class FreePorts {
-        private FreePorts() {
-        }
 
-        /** {@code count} distinct ports that were free a moment ago (all held open together so they differ). */
-        static List<Integer> pick(int count) {
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                List<Integer> ports = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                    held.add(socket);
-                    ports.add(socket.getLocalPort());
-                }
-                return ports;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free loopback port", e);
-            } finally {
-                for (ServerSocket socket : held) {
-                    try {
-                        socket.close();
-                    } catch (IOException ignored) {
-                        // Closing a listening socket that never accepted does not fail in practice.
-                    }
-                }
-            }
-        }
-    }
 }

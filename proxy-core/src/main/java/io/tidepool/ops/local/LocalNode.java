@@ -97,6 +97,14 @@ public final class LocalNode {
         return endpoint().jdbcUrl();
     }
 
+    /**
+     * The superuser over the Unix socket: {@code host} is the socket directory, as {@code psql -h}
+     * and libpq take it (not usable as a pgJDBC URL).
+     */
+    public PgEndpoint socketEndpoint() {
+        return new PgEndpoint(socketDirectory().toString(), port, cluster.superuser(), cluster.superuserPassword(), "postgres");
+    }
+
     // ---------------------------------------------------------------- control
 
     /** Starts the server and waits until it accepts connections (a standby: until it is consistent). */
@@ -113,6 +121,17 @@ public final class LocalNode {
         if (isRunning()) {
             throw new LocalClusterException(this + " is already running (pid " + postmasterPid().orElse(-1L) + ")");
         }
+        // A postmaster.pid left by a kill is PostgreSQL's to judge (it also guards against old
+        // backends still attached to shared memory). Only when the kernel has given its pid to
+        // another program would PostgreSQL refuse to start for good: remove it then.
+        boolean pidReused = postmasterPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent();
+        if (pidReused) {
+            try {
+                Files.deleteIfExists(dataDirectory().resolve("postmaster.pid"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         long seconds = cluster.startTimeout().toSeconds();
         return cluster.serverCommand(List.of(cluster.binaries().pgCtl().toString(), "start",
                         "-D", dataDirectory().toString(), "-l", logFile().toString(), "-w", "-t", Long.toString(seconds)))
@@ -122,7 +141,7 @@ public final class LocalNode {
 
     /** Stops the server in {@code mode} and waits until it is gone; a stopped node is left alone. */
     public void stop(ShutdownMode mode) {
-        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> postmaster = postmaster();
         if (postmaster.isEmpty()) {
             return;
         }
@@ -172,7 +191,7 @@ public final class LocalNode {
      * {@link #start()} then goes through crash recovery. Does nothing when the node is not running.
      */
     public void kill() {
-        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> postmaster = postmaster();
         if (postmaster.isEmpty()) {
             return;
         }
@@ -200,6 +219,30 @@ public final class LocalNode {
                 .orThrow("promoting " + this);
     }
 
+    /**
+     * Makes this running standby stream from {@code newPrimary} ({@code ALTER SYSTEM SET
+     * primary_conninfo} and a reload; the WAL receiver restarts on its own). Following the new
+     * primary's timeline works because {@code recovery_target_timeline} is {@code latest}.
+     */
+    public void followPrimary(LocalNode newPrimary) {
+        execute("ALTER SYSTEM SET primary_conninfo = " + LocalCluster.literal(cluster.standbyConninfo(this, newPrimary))
+                + "; SELECT pg_reload_conf()");
+    }
+
+    /**
+     * Turns this stopped (or killed) former primary into a standby of {@code newPrimary} with
+     * {@code pg_rewind}, keeping its port and settings; start it afterwards. This is the cheap
+     * way back after a failover; {@link #rebuildAsStandbyOf} is the sure one.
+     */
+    public void rewind(LocalNode newPrimary) {
+        cluster.rewind(this, newPrimary);
+    }
+
+    /** Stops this node, replaces its data with a fresh {@code pg_basebackup} of {@code newPrimary} and starts it as a standby. */
+    public void rebuildAsStandbyOf(LocalNode newPrimary) {
+        cluster.rebuildAsStandby(this, newPrimary);
+    }
+
     /** Re-reads {@code postgresql.conf} and {@code pg_hba.conf} ({@code pg_ctl reload}); a stopped node is left alone. */
     public void reload() {
         if (!isRunning()) {
@@ -213,7 +256,17 @@ public final class LocalNode {
 
     /** True while the postmaster named in {@code postmaster.pid} is alive. */
     public boolean isRunning() {
-        return postmasterPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+        return postmaster().isPresent();
+    }
+
+    /**
+     * The live postmaster of this node. A {@code postmaster.pid} left by a killed server may name a
+     * pid the kernel has since given to another program; that one is not ours.
+     */
+    private Optional<ProcessHandle> postmaster() {
+        return postmasterPid().flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(true));
     }
 
     /** The postmaster's process id from {@code postmaster.pid}, when the file exists. */
@@ -297,8 +350,7 @@ public final class LocalNode {
 
     /** {@code pg_is_in_recovery()}: true for a standby. */
     public boolean isInRecovery() {
-        return Boolean.parseBoolean(queryValue("select pg_is_in_recovery()").map(v -> "t".equals(v) ? "true" : v)
-                .orElse("false"));
+        return "t".equals(queryValue("select pg_is_in_recovery()").orElse("f"));
     }
 
     private LocalClusterException sqlFailure(String sql, SQLException e) {

@@ -14,20 +14,22 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The operating-system user that local PostgreSQL servers run as.
  *
  * <p>PostgreSQL refuses to start as root. When this JVM is root (CI, containers), every
  * server-side command ({@code initdb}, {@code pg_ctl}, {@code pg_basebackup}, ...) runs through
- * {@code runuser -u <user> --} (or {@code setpriv} where runuser is missing) as the
- * {@value #DEBIAN_USER} user when it exists, else as {@value #DEDICATED_USER}, which is then
- * created with {@code useradd --system}; the directories the server writes are handed to
- * that user. When this JVM is not root, everything runs as the current user, unchanged.
+ * {@code runuser -u <user> --} (or {@code setpriv} where runuser is missing) as the user named
+ * by the system property {@value #USER_PROPERTY} when set, else as {@value #DEBIAN_USER} when it
+ * exists, else as {@value #DEDICATED_USER}; a named or dedicated user that does not exist yet is
+ * created with {@code useradd --system}. The directories the server writes are handed to that
+ * user. When this JVM is not root, everything runs as the current user, unchanged.
  */
 public final class ServerUser {
 
+    /** When root: run the servers as this OS user (created when missing). */
+    public static final String USER_PROPERTY = "tidepool.pg.osuser";
     static final String DEBIAN_USER = "postgres";
     static final String DEDICATED_USER = "tidepool-pg";
 
@@ -36,6 +38,7 @@ public final class ServerUser {
     private final String name;
     private final boolean switched;
     private final List<String> switchPrefix;
+    private volatile String group;
 
     private ServerUser(String name, boolean switched, List<String> switchPrefix) {
         this.name = name;
@@ -62,16 +65,34 @@ public final class ServerUser {
         if (currentUid() != 0) {
             return new ServerUser(System.getProperty("user.name"), false, List.of());
         }
-        String user = userExists(DEBIAN_USER) ? DEBIAN_USER : ensureDedicatedUser();
-        Optional<Path> runuser = ExternalCommand.onPath("runuser");
-        if (runuser.isPresent()) {
-            return new ServerUser(user, true, List.of(runuser.get().toString(), "-u", user, "--"));
+        String requested = System.getProperty(USER_PROPERTY, "").trim();
+        String user;
+        if (!requested.isEmpty()) {
+            user = ensureUser(requested);
+        } else {
+            user = userExists(DEBIAN_USER) ? DEBIAN_USER : ensureUser(DEDICATED_USER);
         }
-        Path setpriv = ExternalCommand.onPath("setpriv").orElseThrow(() -> new LocalClusterException(
-                "running as root, PostgreSQL must run as another user, but neither runuser nor setpriv was found; "
-                        + "install util-linux (apt-get install util-linux)"));
-        return new ServerUser(user, true, List.of(setpriv.toString(), "--reuid=" + user, "--regid=" + primaryGroup(user),
-                "--init-groups", "--reset-env", "--"));
+        if (user.equals("root")) {
+            throw new LocalClusterException(USER_PROPERTY + " names root; PostgreSQL refuses to run as root");
+        }
+        // runuser goes through PAM, which some containers refuse; setpriv only changes ids.
+        List<List<String>> candidates = new ArrayList<>();
+        ExternalCommand.onPath("runuser").ifPresent(runuser -> candidates.add(List.of(runuser.toString(), "-u", user, "--")));
+        ExternalCommand.onPath("setpriv").ifPresent(setpriv -> candidates.add(List.of(setpriv.toString(),
+                "--reuid=" + user, "--regid=" + primaryGroup(user), "--init-groups", "--reset-env", "--")));
+        List<String> failures = new ArrayList<>();
+        for (List<String> prefix : candidates) {
+            List<String> probe = new ArrayList<>(prefix);
+            probe.add("true");
+            CommandResult result = ExternalCommand.of(probe).timeout(Duration.ofSeconds(10)).run();
+            if (result.succeeded()) {
+                return new ServerUser(user, true, prefix);
+            }
+            failures.add(result.describe());
+        }
+        throw new LocalClusterException("running as root, PostgreSQL must run as another user (" + user + "), but "
+                + (candidates.isEmpty() ? "neither runuser nor setpriv was found; install util-linux"
+                        : "switching to it failed:\n" + String.join("\n", failures)));
     }
 
     /** The uid of this process: the owner of {@code /proc/self}. */
@@ -92,19 +113,19 @@ public final class ServerUser {
                 .orThrow("looking up the group of " + user).stdout().trim();
     }
 
-    private static String ensureDedicatedUser() {
-        if (userExists(DEDICATED_USER)) {
-            return DEDICATED_USER;
+    private static String ensureUser(String user) {
+        if (userExists(user)) {
+            return user;
         }
         String useradd = ExternalCommand.onPath("useradd").map(Path::toString).orElse("useradd");
         CommandResult result = ExternalCommand.of(useradd, "--system", "--user-group", "--no-create-home",
-                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", DEDICATED_USER)
+                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user)
                 .timeout(Duration.ofSeconds(30)).run();
         // Another JVM may have created it in the meantime (exit status 9: name in use).
-        if (!result.succeeded() && !userExists(DEDICATED_USER)) {
-            result.orThrow("creating the OS user " + DEDICATED_USER + " to run PostgreSQL as (PostgreSQL refuses root)");
+        if (!result.succeeded() && !userExists(user)) {
+            result.orThrow("creating the OS user " + user + " to run PostgreSQL as (PostgreSQL refuses root)");
         }
-        return DEDICATED_USER;
+        return user;
     }
 
     public String name() {
@@ -139,7 +160,10 @@ public final class ServerUser {
         try {
             UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
             UserPrincipal owner = lookup.lookupPrincipalByName(name);
-            GroupPrincipal group = lookup.lookupPrincipalByGroupName(primaryGroup(name));
+            if (group == null) {
+                group = primaryGroup(name);
+            }
+            GroupPrincipal groupPrincipal = lookup.lookupPrincipalByGroupName(group);
             Files.walkFileTree(path, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -157,7 +181,7 @@ public final class ServerUser {
                     PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
                             java.nio.file.LinkOption.NOFOLLOW_LINKS);
                     view.setOwner(owner);
-                    view.setGroup(group);
+                    view.setGroup(groupPrincipal);
                 }
             });
         } catch (IOException e) {

@@ -1,0 +1,65 @@
+package io.tidepool.app.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The benchmark's result table: one row per protocol and client count, a TPS and latency
+ * column pair per target, then the subject's TPS divided by each other target's.
+ *
+ * <pre>
+ *                    direct              pgbouncer           tidepool            tidepool/  tidepool/
+ * protocol  clients  tps       lat ms    tps       lat ms    tps       lat ms    direct     pgbouncer
+ * simple          8  24518.3    0.326    13378.9    0.598    14011.4    0.571    0.57       1.05
+ * </pre>
+ */
+public final class BenchTable {
+    /** One row: a result per target name, empty where the run failed. */
+    public record Row(String protocol, int clients, Map<String, Optional<PgBenchResult>> results) {
+    }
+
+    private BenchTable() {
+    }
+
+    /**
+     * @param targets target names in column order
+     * @param subject the target whose ratios to the others are shown ("tidepool")
+     */
+    public static String render(List<String> targets, String subject, List<Row> rows) {
+        List<String> others = targets.stream().filter(t -> !t.equals(subject)).toList();
+        StringBuilder out = new StringBuilder();
+        StringBuilder top = new StringBuilder(String.format(Locale.ROOT, "%-9s %7s", "", ""));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-9s %7s", "protocol", "clients"));
+        for (String target : targets) {
+            top.append(String.format(Locale.ROOT, "  %-18s", target));
+            header.append(String.format(Locale.ROOT, "  %9s %8s", "tps", "lat ms"));
+        }
+        for (String other : others) {
+            top.append(String.format(Locale.ROOT, "  %-10s", subject + "/"));
+            header.append(String.format(Locale.ROOT, "  %-10s", other));
+        }
+        out.append(top.toString().stripTrailing()).append('\n');
+        out.append(header.toString().stripTrailing()).append('\n');
+        for (Row row : rows) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-9s %7d", row.protocol(), row.clients()));
+            for (String target : targets) {
+                Optional<PgBenchResult> result = row.results().getOrDefault(target, Optional.empty());
+                line.append(result
+                        .map(r -> String.format(Locale.ROOT, "  %9.1f %8.3f", r.tps(), r.latencyMillis()))
+                        .orElse(String.format(Locale.ROOT, "  %9s %8s", "failed", "-")));
+            }
+            Optional<PgBenchResult> mine = row.results().getOrDefault(subject, Optional.empty());
+            for (String other : others) {
+                Optional<PgBenchResult> theirs = row.results().getOrDefault(other, Optional.empty());
+                String ratio = mine.isPresent() && theirs.isPresent() && theirs.get().tps() > 0
+                        ? String.format(Locale.ROOT, "%.2f", mine.get().tps() / theirs.get().tps())
+                        : "-";
+                line.append(String.format(Locale.ROOT, "  %-10s", ratio));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+}

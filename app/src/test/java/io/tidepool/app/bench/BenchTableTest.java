@@ -1,0 +1,48 @@
+package io.tidepool.app.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchTableTest {
+
+    private static Map<String, Optional<PgBenchResult>> results(PgBenchResult direct, PgBenchResult bouncer,
+                                                                 PgBenchResult tidepool) {
+        Map<String, Optional<PgBenchResult>> map = new LinkedHashMap<>();
+        map.put("direct", Optional.ofNullable(direct));
+        map.put("pgbouncer", Optional.ofNullable(bouncer));
+        map.put("tidepool", Optional.ofNullable(tidepool));
+        return map;
+    }
+
+    @Test
+    void showsEachTargetAndTheSubjectsRatios() {
+        String table = BenchTable.render(List.of("direct", "pgbouncer", "tidepool"), "tidepool", List.of(
+                new BenchTable.Row("simple", 8, results(new PgBenchResult(20000, 0.4),
+                        new PgBenchResult(11000, 0.727), new PgBenchResult(12100, 0.661)))));
+        assertThat(table).isEqualTo(
+                "                   direct              pgbouncer           tidepool            tidepool/   tidepool/\n"
+                + "protocol  clients        tps   lat ms        tps   lat ms        tps   lat ms  direct      pgbouncer\n"
+                + "simple          8    20000.0    0.400    11000.0    0.727    12100.0    0.661  0.61        1.10\n");
+    }
+
+    @Test
+    void aFailedRunShowsFailedAndNoRatio() {
+        String table = BenchTable.render(List.of("direct", "pgbouncer", "tidepool"), "tidepool", List.of(
+                new BenchTable.Row("prepared", 64, results(new PgBenchResult(20000, 3.2), null,
+                        new PgBenchResult(10000, 6.4)))));
+        assertThat(table.lines().skip(2).findFirst()).hasValue(
+                "prepared       64    20000.0    3.200     failed        -    10000.0    6.400  0.50        -");
+    }
+
+    @Test
+    void aMissingTargetLeavesItsColumnsOut() {
+        String table = BenchTable.render(List.of("direct", "tidepool"), "tidepool", List.of());
+        assertThat(table.lines().findFirst()).hasValue("                   direct              tidepool            tidepool/");
+    }
+}

@@ -1,0 +1,530 @@
+package io.tidepool.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tidepool.backend.BackendConnection;
+import io.tidepool.backend.CancelRegistry;
+import io.tidepool.protocol.FrameDecoder;
+import io.tidepool.protocol.FrameForwarder;
+import io.tidepool.protocol.FrameInboundHandler;
+import io.tidepool.protocol.Frames;
+import io.tidepool.protocol.MessageType;
+import io.tidepool.protocol.PgException;
+import io.tidepool.protocol.Severity;
+import io.tidepool.protocol.SqlState;
+import io.tidepool.protocol.backend.Authentication;
+import io.tidepool.protocol.backend.BackendKeyData;
+import io.tidepool.protocol.backend.ErrorResponse;
+import io.tidepool.protocol.backend.ReadyForQuery;
+import io.tidepool.protocol.backend.TransactionStatus;
+import io.tidepool.protocol.frontend.CancelRequest;
+import io.tidepool.protocol.frontend.GssEncRequest;
+import io.tidepool.protocol.frontend.Parse;
+import io.tidepool.protocol.frontend.Query;
+import io.tidepool.protocol.frontend.SslRequest;
+import io.tidepool.protocol.frontend.StartupMessage;
+import io.tidepool.protocol.frontend.StartupPacket;
+import io.tidepool.protocol.frontend.Terminate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection, from its first byte to its close: the session state machine.
+ *
+ * <pre>
+ *   STARTUP ──StartupMessage──▶ CONNECTING ──backend up──▶ AUTHENTICATING ──ReadyForQuery──▶ READY
+ *      │ SSLRequest / GSSENCRequest: answer 'N', stay                    │
+ *      │ CancelRequest: forward to the owning session's backend, close   │ any failure: ErrorResponse
+ *      ▼                                                                 ▼ (SQLSTATE), then CLOSED
+ * </pre>
+ *
+ * <p><b>Raw mode</b> (this class today): one backend, the first node that accepts. The
+ * startup packet goes to it unchanged and the authentication exchange is relayed (trust,
+ * password, md5, SCRAM: the proxy needs no crypto for that), but explicitly: the client may
+ * only send a 'p' message when the server's last Authentication request asked for one, and
+ * the number of rounds is bounded. The backend's BackendKeyData is replaced by the proxy's
+ * own key ({@link CancelRegistry}).
+ *
+ * <p><b>Forwarding.</b> Frames are never decoded on the way through, except the few a decision
+ * needs (ReadyForQuery's status byte, an ErrorResponse's severity, a Query when
+ * {@code log_statement} is on). Whole frames of one read go out as one retained slice
+ * ({@link FrameForwarder}), written once per read and flushed once per read batch. Only whole
+ * frames are forwarded, so either side always stands at a message boundary: that is what
+ * lets the proxy append its own ErrorResponse when the other side vanishes.
+ *
+ * <p><b>Back-pressure.</b> When one side stops draining (its channel turns unwritable), the
+ * other side stops reading (auto-read off) until it drains: a slow client receiving 100 000
+ * rows holds at most a few socket buffers in the proxy.
+ *
+ * <p><b>Threading.</b> The backend channel is registered on the client's event loop; every
+ * method here runs on that thread, except {@link #cancelTargets()} and
+ * {@link #terminate(PgException)}, which are safe from anywhere.
+ *
+ * <p><b>Pooling and routing</b> (issue 3) extend this machine in two places: connecting
+ * (a pool lookup per node instead of a fresh connection) and READY (a queue of expected
+ * responses per backend, DESIGN hard part 1, instead of the single pass-through stream).
+ */
+public final class ClientSession extends FrameInboundHandler
+        implements BackendConnection.Listener, CancelRegistry.Cancellable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    /** Bound on the authentication round trips a server may ask for (SCRAM needs 3). */
+    static final int MAX_AUTHENTICATION_ROUNDS = 16;
+    /** Bound on SSLRequest / GSSENCRequest answers before a StartupMessage. */
+    static final int MAX_NEGOTIATION_PACKETS = 4;
+
+    private enum Phase { STARTUP, CONNECTING, AUTHENTICATING, READY, CLOSED }
+
+    private final SessionServices services;
+    private final FrameForwarder toBackend = new FrameForwarder();
+    private final FrameForwarder toClient = new FrameForwarder();
+
+    private ChannelHandlerContext clientContext;
+    private Channel client;
+    private Phase phase = Phase.STARTUP;
+    private long startedNanos;
+
+    private StartupMessage startup;
+    /** The client's StartupMessage bytes until they are sent to the backend; owned by this session. */
+    private ByteBuf startupPacket;
+    private int negotiationPackets;
+    private ScheduledFuture<?> authenticationTimer;
+    private boolean authenticationResponseExpected;
+    private int authenticationRounds;
+
+    private BackendConnection backend;
+    private BackendKeyData proxyKey;
+    private volatile List<CancelRegistry.CancelTarget> cancelTargets = List.of();
+    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    private boolean backendSentFatal;
+    private boolean clientTerminated;
+    private boolean wroteToBackend;
+    private boolean wroteToClient;
+
+    public ClientSession(SessionServices services) {
+        super(new FrameDecoder(FrameDecoder.Framing.STARTUP, services.settings().limits().startupPacket()));
+        this.services = services;
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        clientContext = ctx;
+        client = ctx.channel();
+        startedNanos = System.nanoTime();
+        services.sessionStarted(this);
+        if (services.refusing()) {
+            // Accepted in the instant the listeners were closing for a fast or immediate stop.
+            services.refusal().ifPresentOrElse(this::fail, ctx::close);
+            return;
+        }
+        SessionSettings settings = services.settings();
+        if (settings.logConnections()) {
+            log.info("connection received: {}", describePeer(client.remoteAddress()));
+        }
+        Duration timeout = settings.authenticationTimeout();
+        if (!timeout.isZero()) {
+            authenticationTimer = client.eventLoop().schedule(this::onAuthenticationTimeout, timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void onFrame(ChannelHandlerContext ctx, byte type, ByteBuf frames, int start, int length) {
+        switch (phase) {
+            case READY -> onClientMessage(type, frames, start, length);
+            case STARTUP -> onStartupPacket(ctx, frames, start, length);
+            case AUTHENTICATING -> onClientAuthenticationMessage(type, frames, start, length);
+            case CLOSED -> {
+                // The session is ending (its error is on the way); late frames are dropped.
+            }
+            default -> throw new IllegalStateException("client frame in phase " + phase);
+        }
+    }
+
+    /** The hot path: a client message in an authenticated session goes to the backend untouched. */
+    private void onClientMessage(byte type, ByteBuf frames, int start, int length) {
+        if (!MessageType.isFrontend(type)) {
+            throw PgException.protocolViolation("invalid frontend message type " + MessageType.describe(type)
+                    + "; the client does not speak the PostgreSQL v3 protocol");
+        }
+        SessionSettings settings = services.settings();
+        if (settings.logClientMessages()) {
+            log.info("client message {} of {} bytes", MessageType.describe(type), length);
+        }
+        if (settings.logStatement()) {
+            logStatement(type, frames, start, length);
+        }
+        if (type == MessageType.TERMINATE) {
+            clientTerminated = true;
+        }
+        toBackend.add(frames, start, length);
+    }
+
+    private void logStatement(byte type, ByteBuf frames, int start, int length) {
+        if (type == MessageType.QUERY) {
+            log.info("statement: {}", Query.decode(Frames.body(frames, start, length)).sql());
+        } else if (type == MessageType.PARSE) {
+            Parse parse = Parse.decode(Frames.body(frames, start, length));
+            log.info("parse {}: {}", parse.statement().isEmpty() ? "<unnamed>" : parse.statement(), parse.sql());
+        }
+    }
+
+    private void onStartupPacket(ChannelHandlerContext ctx, ByteBuf frames, int start, int length) {
+        StartupPacket packet = StartupPacket.decode(frames.slice(start, length));
+        if (packet instanceof SslRequest || packet instanceof GssEncRequest) {
+            // No TLS or GSSAPI encryption yet: 'N' tells the client to go on in plain text.
+            if (++negotiationPackets > MAX_NEGOTIATION_PACKETS) {
+                throw PgException.protocolViolation("too many SSL/GSSENC negotiation requests ("
+                        + negotiationPackets + "); send a StartupMessage");
+            }
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
+        } else if (packet instanceof CancelRequest cancel) {
+            onCancelRequest(cancel);
+        } else if (packet instanceof StartupMessage message) {
+            startup = message;
+            startupPacket = frames.retainedSlice(start, length);
+            decoder.reset(FrameDecoder.Framing.TYPED, services.settings().limits().beforeAuthentication());
+            phase = Phase.CONNECTING;
+            pause();
+            client.config().setAutoRead(false);
+            connectBackend();
+        }
+    }
+
+    private void onCancelRequest(CancelRequest request) {
+        phase = Phase.CLOSED;
+        pause();
+        services.cancelRegistry().find(request.processId(), request.secret()).ifPresentOrElse(session -> {
+            for (CancelRegistry.CancelTarget target : session.cancelTargets()) {
+                services.cancelForwarder().forward(client.eventLoop(), client.alloc(), target,
+                        services.settings().connectTimeout());
+            }
+        }, () -> log.debug("cancel request with an unknown key from {} ignored", describePeer(client.remoteAddress())));
+        // The protocol answers a CancelRequest with nothing but the close.
+        client.close();
+    }
+
+    private void connectBackend() {
+        SessionSettings settings = services.settings();
+        Future<BackendConnection> connecting = services.connector().connectFirstAvailable(client.eventLoop(),
+                client.alloc(), settings.backends(), settings.connectTimeout(), settings.limits(), this);
+        connecting.addListener(done -> {
+            if (!done.isSuccess()) {
+                fail(PgException.from(done.cause()));
+                return;
+            }
+            BackendConnection connected = connecting.getNow();
+            if (phase != Phase.CONNECTING) {
+                // The client left while we were connecting.
+                connected.channel().close();
+                return;
+            }
+            backend = connected;
+            phase = Phase.AUTHENTICATING;
+            ByteBuf packet = startupPacket;
+            startupPacket = null;
+            backend.channel().writeAndFlush(packet, backend.channel().voidPromise());
+            client.config().setAutoRead(true);
+            resume(clientContext);
+        });
+    }
+
+    private void onClientAuthenticationMessage(byte type, ByteBuf frames, int start, int length) {
+        if (type == MessageType.PASSWORD && authenticationResponseExpected) {
+            authenticationResponseExpected = false;
+            toBackend.add(frames, start, length);
+        } else if (type == MessageType.TERMINATE) {
+            clientTerminated = true;
+            toBackend.add(frames, start, length);
+        } else {
+            throw PgException.protocolViolation("unexpected message " + MessageType.describe(type)
+                    + " during authentication; answer the server's authentication request first");
+        }
+    }
+
+    @Override
+    protected void onFramesEnd(ChannelHandlerContext ctx) {
+        if (backend != null && toBackend.writeTo(backend.channel())) {
+            wroteToBackend = true;
+        }
+    }
+
+    @Override
+    protected void onReadComplete(ChannelHandlerContext ctx) {
+        if (wroteToBackend) {
+            wroteToBackend = false;
+            backend.channel().flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (backend != null && backend.channel().isActive()) {
+            backend.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    protected void onFailure(ChannelHandlerContext ctx, PgException error) {
+        fail(error);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("client connection {} failed: {}", describePeer(ctx.channel().remoteAddress()), cause.toString());
+            ctx.close();
+        } else {
+            log.warn("client session {} failed", describePeer(ctx.channel().remoteAddress()), cause);
+            fail(PgException.from(cause));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        boolean cutMidMessage = hasPartialFrame();
+        super.channelInactive(ctx);
+        Phase before = phase;
+        phase = Phase.CLOSED;
+        if (cutMidMessage && before != Phase.CLOSED) {
+            log.debug("client {} vanished in the middle of a message", describePeer(ctx.channel().remoteAddress()));
+        }
+        end();
+    }
+
+    private void onAuthenticationTimeout() {
+        if (phase == Phase.STARTUP || phase == Phase.CONNECTING || phase == Phase.AUTHENTICATING) {
+            fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
+                    "authentication did not complete within authentication_timeout ("
+                            + services.settings().authenticationTimeout().toSeconds() + " s)",
+                    null, "answer the server's authentication request, or raise authentication_timeout"));
+        }
+    }
+
+    // ---------------------------------------------------------------- backend side
+
+    @Override
+    public void onBackendMessage(BackendConnection from, byte type, ByteBuf frames, int start, int length) {
+        if (phase == Phase.READY) {
+            // Hot path: only the two messages a decision needs are looked at, in place.
+            if (type == MessageType.READY_FOR_QUERY) {
+                transactionStatus = ReadyForQuery.statusAt(frames, start);
+            } else if (type == MessageType.ERROR_RESPONSE) {
+                backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
+            }
+            toClient.add(frames, start, length);
+        } else if (phase == Phase.AUTHENTICATING) {
+            onBackendStartupMessage(type, frames, start, length);
+        }
+        // CLOSED: the client is gone; nothing more to deliver.
+    }
+
+    private void onBackendStartupMessage(byte type, ByteBuf frames, int start, int length) {
+        switch (type) {
+            case MessageType.AUTHENTICATION -> {
+                Authentication request = Authentication.decode(Frames.body(frames, start, length));
+                if (++authenticationRounds > MAX_AUTHENTICATION_ROUNDS) {
+                    throw PgException.protocolViolation("it asked for more than " + MAX_AUTHENTICATION_ROUNDS
+                            + " authentication rounds");
+                }
+                authenticationResponseExpected = request.expectsResponse();
+                toClient.add(frames, start, length);
+            }
+            case MessageType.BACKEND_KEY_DATA -> {
+                // The client gets the proxy's key, never the backend's (DESIGN hard part 5).
+                BackendKeyData backendKey = BackendKeyData.decode(Frames.body(frames, start, length));
+                cancelTargets = List.of(new CancelRegistry.CancelTarget(backend.node(), backendKey));
+                if (proxyKey == null) {
+                    proxyKey = services.cancelRegistry().register(this);
+                }
+                toClient.writeTo(client);
+                ByteBuf key = client.alloc().buffer(13);
+                proxyKey.encode(key);
+                client.write(key, client.voidPromise());
+                wroteToClient = true;
+            }
+            case MessageType.READY_FOR_QUERY -> {
+                transactionStatus = ReadyForQuery.statusAt(frames, start);
+                toClient.add(frames, start, length);
+                onAuthenticated();
+            }
+            case MessageType.ERROR_RESPONSE -> {
+                backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
+                toClient.add(frames, start, length);
+            }
+            // ParameterStatus, NoticeResponse, NegotiateProtocolVersion: relayed as they are.
+            default -> toClient.add(frames, start, length);
+        }
+    }
+
+    private void onAuthenticated() {
+        phase = Phase.READY;
+        decoder.setLimit(services.settings().limits().afterAuthentication());
+        if (authenticationTimer != null) {
+            authenticationTimer.cancel(false);
+            authenticationTimer = null;
+        }
+        if (services.settings().logConnections()) {
+            log.info("connection authorized: user={} database={} application_name={} backend={}",
+                    startup.user().orElse(""), startup.database().orElse(""),
+                    startup.parameters().getOrDefault("application_name", ""), backend.node().describe());
+        }
+    }
+
+    @Override
+    public void onBackendBatchEnd(BackendConnection from) {
+        if (toClient.writeTo(client)) {
+            wroteToClient = true;
+        }
+    }
+
+    @Override
+    public void onBackendReadComplete(BackendConnection from) {
+        if (wroteToClient) {
+            wroteToClient = false;
+            client.flush();
+        }
+    }
+
+    @Override
+    public void onBackendWritabilityChanged(BackendConnection from, boolean writable) {
+        if (phase == Phase.READY || phase == Phase.AUTHENTICATING) {
+            client.config().setAutoRead(writable);
+        }
+    }
+
+    @Override
+    public void onBackendProtocolFailure(BackendConnection from, PgException error) {
+        fail(new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION,
+                "the database server " + from.node().describe() + " broke the protocol: " + error.getMessage(),
+                null, "check the server log; the session cannot continue, reconnect"));
+    }
+
+    @Override
+    public void onBackendClosed(BackendConnection from) {
+        if (phase == Phase.CLOSED || from != backend) {
+            return;
+        }
+        if (clientTerminated || backendSentFatal) {
+            // The client asked to end, or the server said why it ends: nothing to add.
+            phase = Phase.CLOSED;
+            client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        String why = from.failure().map(cause -> ": " + cause.getMessage()).orElse("");
+        fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
+                "lost the connection to the database server " + from.node().describe() + why,
+                null, "the server closed the connection or stopped; reconnect to continue"));
+    }
+
+    // ---------------------------------------------------------------- ending
+
+    /**
+     * Ends the session with {@code error} from any thread: FAST shutdown sends 57P01 this way.
+     * The client receives the error at a message boundary, then the connection closes.
+     */
+    public void terminate(PgException error) {
+        if (client.eventLoop().inEventLoop()) {
+            fail(error);
+        } else {
+            client.eventLoop().execute(() -> fail(error));
+        }
+    }
+
+    /** Closes both sides now, without a word (IMMEDIATE shutdown). Safe from any thread. */
+    public void closeNow() {
+        client.close();
+    }
+
+    /**
+     * Sends {@code error} to the client (at a message boundary: only whole frames are ever
+     * forwarded), closes the client, and ends the backend politely.
+     */
+    private void fail(PgException error) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        log.atLevel(error.sqlState() == SqlState.ADMIN_SHUTDOWN ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+                .log("session {} ends: {} {}", describePeer(client.remoteAddress()), error.sqlState().code(), error.getMessage());
+        toClient.writeTo(client);
+        if (client.isActive()) {
+            client.writeAndFlush(ErrorResponse.of(error).encode(client.alloc())).addListener(ChannelFutureListener.CLOSE);
+        }
+        closeBackend();
+    }
+
+    private void closeBackend() {
+        toBackend.clear();
+        if (backend != null && backend.channel().isActive()) {
+            Channel channel = backend.channel();
+            if (!clientTerminated) {
+                // Whole frames only were forwarded, so the server stands at a message
+                // boundary and can be told goodbye instead of seeing a reset.
+                channel.write(Terminate.frame(), channel.voidPromise());
+            }
+            channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void end() {
+        if (authenticationTimer != null) {
+            authenticationTimer.cancel(false);
+            authenticationTimer = null;
+        }
+        if (startupPacket != null) {
+            startupPacket.release();
+            startupPacket = null;
+        }
+        if (proxyKey != null) {
+            services.cancelRegistry().unregister(proxyKey);
+        }
+        cancelTargets = List.of();
+        closeBackend();
+        services.sessionEnded(this);
+        if (services.settings().logDisconnections()) {
+            Duration duration = Duration.ofNanos(System.nanoTime() - startedNanos);
+            log.info("disconnection: session time: {} user={} database={} {}", formatDuration(duration),
+                    startup == null ? "" : startup.user().orElse(""),
+                    startup == null ? "" : startup.database().orElse(""), describePeer(client.remoteAddress()));
+        }
+    }
+
+    // ---------------------------------------------------------------- views
+
+    @Override
+    public List<CancelRegistry.CancelTarget> cancelTargets() {
+        return cancelTargets;
+    }
+
+    /** The transaction status of the last ReadyForQuery seen (event-loop confined). */
+    TransactionStatus transactionStatus() {
+        return transactionStatus;
+    }
+
+    private static String describePeer(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return "host=" + inet.getAddress().getHostAddress() + " port=" + inet.getPort();
+        }
+        return "host=[local]";
+    }
+
+    private static String formatDuration(Duration duration) {
+        return String.format("%d:%02d:%02d.%03d", duration.toHours(), duration.toMinutesPart(),
+                duration.toSecondsPart(), duration.toMillisPart());
+    }
+}

@@ -1,0 +1,39 @@
+package io.tidepool.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+
+import java.nio.charset.StandardCharsets;
+
+/** Null-terminated strings ({@code String} in the protocol chapter), read and written in UTF-8. */
+public final class CStrings {
+    private CStrings() {
+    }
+
+    /**
+     * Reads one string at the reader index and moves past its terminator.
+     * Ownership: {@code in} stays the caller's.
+     *
+     * @throws PgException 08P01 when no terminator is left in {@code in}
+     */
+    public static String read(ByteBuf in) {
+        int end = in.forEachByte(ByteProcessor.FIND_NUL);
+        if (end < 0) {
+            throw PgException.protocolViolation("string without terminating zero byte in message");
+        }
+        String value = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8);
+        in.readerIndex(end + 1);
+        return value;
+    }
+
+    /** Writes {@code value} and its terminator. Ownership: {@code out} stays the caller's. */
+    public static void write(ByteBuf out, String value) {
+        out.writeCharSequence(value, StandardCharsets.UTF_8);
+        out.writeByte(0);
+    }
+
+    /** Encoded size of {@code value} including the terminator. */
+    public static int size(String value) {
+        return io.netty.buffer.ByteBufUtil.utf8Bytes(value) + 1;
+    }
+}

@@ -1,0 +1,40 @@
+package io.tidepool.protocol;
+
+/**
+ * The SQLSTATE codes Tidepool itself raises (PostgreSQL documentation, appendix A "PostgreSQL
+ * Error Codes"). Errors relayed from a backend keep the backend's code as text; this enum is
+ * only for the errors the proxy originates.
+ */
+public enum SqlState {
+    /** 08000 connection_exception. */
+    CONNECTION_EXCEPTION("08000"),
+    /** 08006 connection_failure: a backend could not be reached or vanished. */
+    CONNECTION_FAILURE("08006"),
+    /** 08P01 protocol_violation: a peer sent bytes that are not the v3 protocol. */
+    PROTOCOL_VIOLATION("08P01"),
+    /** 0A000 feature_not_supported. */
+    FEATURE_NOT_SUPPORTED("0A000"),
+    /** 28000 invalid_authorization_specification. */
+    INVALID_AUTHORIZATION_SPECIFICATION("28000"),
+    /** 53300 too_many_connections. */
+    TOO_MANY_CONNECTIONS("53300"),
+    /** 57014 query_canceled. */
+    QUERY_CANCELED("57014"),
+    /** 57P01 admin_shutdown: the proxy is stopping in fast mode. */
+    ADMIN_SHUTDOWN("57P01"),
+    /** 57P03 cannot_connect_now. */
+    CANNOT_CONNECT_NOW("57P03"),
+    /** XX000 internal_error: a bug in Tidepool. */
+    INTERNAL_ERROR("XX000");
+
+    private final String code;
+
+    SqlState(String code) {
+        this.code = code;
+    }
+
+    /** The five-character code sent in the {@code C} field. */
+    public String code() {
+        return code;
+    }
+}

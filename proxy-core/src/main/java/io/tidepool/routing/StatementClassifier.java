@@ -1,0 +1,209 @@
+package io.tidepool.routing;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidepool.routing.StatementClassification.Source;
+import io.tidepool.routing.StatementClassification.TransactionModes;
+
+/**
+ * Classifies SQL statement texts for routing.
+ *
+ * <p>Three layers, cheapest first:
+ * <ol>
+ *   <li>a bounded cache by statement text (Caffeine, W-TinyLFU: one-off texts with literals do
+ *       not evict the prepared statements a pool repeats);</li>
+ *   <li>a hand-written lexer ({@link SqlLexer}) that reads the statement once, allocating only
+ *       the names it reports ({@link CommandReader} by first word, {@link QueryScanner} for
+ *       queries); it covers every statement kind pgbench, pgJDBC and the common ORMs send,
+ *       including SELECTs with joins, sub-queries and function calls;</li>
+ *   <li>JSqlParser for statements the lexer leaves alone (WITH queries, where a data-modifying
+ *       CTE hides among read-only ones).</li>
+ * </ol>
+ * A statement neither can read is {@link StatementKind#UNREADABLE}: it goes to the primary and
+ * counts as a write.
+ *
+ * <p>Thread-safe: the cache is concurrent; the lexer is per thread.
+ */
+public final class StatementClassifier {
+
+    /** Default number of distinct statement texts kept. */
+    public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+    /** Texts longer than this are classified but not cached (they are rarely repeated and cost memory). */
+    static final int MAX_CACHED_TEXT_LENGTH = 16 * 1024;
+
+    private static final ThreadLocal<SqlLexer> LEXER = ThreadLocal.withInitial(SqlLexer::new);
+    /** A second lexer for the multi-statement check, which runs before the main pass. */
+    private static final ThreadLocal<SqlLexer> SPLIT_LEXER = ThreadLocal.withInitial(SqlLexer::new);
+
+    private final Cache<String, StatementClassification> cache;
+
+    public StatementClassifier() {
+        this(DEFAULT_CACHE_SIZE);
+    }
+
+    public StatementClassifier(int maximumCachedStatements) {
+        this.cache = Caffeine.newBuilder().maximumSize(maximumCachedStatements).build();
+    }
+
+    /** The classification of {@code sql}, from the cache when this text was seen before. */
+    public StatementClassification classify(String sql) {
+        StatementClassification cached = cache.getIfPresent(sql);
+        if (cached != null) {
+            return cached;
+        }
+        StatementClassification fresh = analyze(sql);
+        if (sql.length() <= MAX_CACHED_TEXT_LENGTH) {
+            cache.put(sql, fresh);
+        }
+        return fresh;
+    }
+
+    /**
+     * The classification if it is cached or the lexer alone can produce it; empty when only
+     * JSqlParser can (a WITH query seen for the first time). Parsing costs about a millisecond, so
+     * an event loop calls this and, when it is empty, runs {@link #classify} on a blocking
+     * executor instead of stalling every session of the loop.
+     */
+    public java.util.Optional<StatementClassification> classifyWithoutParser(String sql) {
+        StatementClassification cached = cache.getIfPresent(sql);
+        if (cached != null) {
+            return java.util.Optional.of(cached);
+        }
+        if (needsParser(sql)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(classify(sql));
+    }
+
+    /** True when the statement's first word sends it to JSqlParser (WITH, also after EXPLAIN). */
+    static boolean needsParser(String sql) {
+        SqlLexer lx = SPLIT_LEXER.get().reset(sql);
+        int t;
+        while ((t = lx.next()) == SqlLexer.IDENT || t == SqlLexer.LPAREN) {
+            if (t == SqlLexer.LPAREN) {
+                continue;
+            }
+            Keyword k = Keyword.of(lx);
+            if (k == Keyword.WITH) {
+                return true;
+            }
+            if (k != Keyword.EXPLAIN && k != Keyword.ANALYZE && k != Keyword.ANALYSE && k != Keyword.VERBOSE) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Number of cached texts (approximate; for metrics and tests). */
+    public long cachedStatements() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    /** Classifies without the cache. */
+    static StatementClassification analyze(String sql) {
+        SqlLexer lx = LEXER.get().reset(sql);
+        Facts f = new Facts(sql);
+        int t = lx.next();
+        f.leadingWhitespace = lx.leadingWhitespace();
+        f.leadingComment = lx.leadingComment();
+        f.noLoadBalanceHint = lx.noLoadBalanceHint();
+        if (t == SqlLexer.ERROR) {
+            return unreadable(f, "unterminated comment, string or quoted identifier");
+        }
+        if (t == SqlLexer.EOF || (t == SqlLexer.SEMICOLON && onlySemicolonsFollow(lx))) {
+            return f.kind(StatementKind.EMPTY, "").build();
+        }
+        if (sql.indexOf(';') >= 0 && isMultiStatement(sql)) {
+            return multiStatement(f, sql);
+        }
+        lx.reset(sql).next();
+        try {
+            CommandReader.classifyFirstWord(lx, f);
+            if (lx.sawError() && f.source != Source.PARSER) {
+                throw new Unreadable("unterminated comment, string or quoted identifier");
+            }
+        } catch (Unreadable e) {
+            return unreadable(f, e.getMessage());
+        } catch (RuntimeException e) {
+            // a library surprise (JSqlParser visitors throw on constructs they do not support):
+            // the statement is unreadable, never a failed session
+            return unreadable(f, "classifier failure: " + e);
+        }
+        return f.build();
+    }
+
+    private static StatementClassification unreadable(Facts f, String why) {
+        f.kind(StatementKind.UNREADABLE, f.command);
+        f.source = Source.NONE;
+        f.detail = why;
+        return f.build();
+    }
+
+    private static boolean onlySemicolonsFollow(SqlLexer lx) {
+        int t;
+        while ((t = lx.next()) == SqlLexer.SEMICOLON) {
+            // skip
+        }
+        return t == SqlLexer.EOF;
+    }
+
+    /** True if a top-level ';' is followed by another token (trailing ';' alone is one statement). */
+    static boolean isMultiStatement(String sql) {
+        SqlLexer lx = SPLIT_LEXER.get().reset(sql);
+        boolean sawSeparator = false;
+        int t;
+        while ((t = lx.next()) != SqlLexer.EOF) {
+            if (t == SqlLexer.ERROR) {
+                return false; // reported as unreadable by the single-statement path
+            }
+            if (t == SqlLexer.SEMICOLON) {
+                sawSeparator = true;
+            } else if (sawSeparator) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** pgpool-II sends a multi-statement string to the primary; we also say whether it writes. */
+    private static StatementClassification multiStatement(Facts f, String sql) {
+        SqlLexer lx = new SqlLexer().reset(sql);
+        int partStart = -1;
+        boolean writes = false;
+        int t;
+        while (true) {
+            t = lx.next();
+            if (t == SqlLexer.ERROR) {
+                return unreadable(f, "unterminated comment, string or quoted identifier");
+            }
+            if (partStart < 0 && t != SqlLexer.SEMICOLON && t != SqlLexer.EOF) {
+                partStart = lx.start();
+            }
+            if ((t == SqlLexer.SEMICOLON || t == SqlLexer.EOF) && partStart >= 0) {
+                int partEnd = t == SqlLexer.EOF ? sql.length() : lx.start();
+                StatementClassification part = analyze(sql.substring(partStart, partEnd));
+                f.absorb(part);
+                f.modes = part.transactionModes() == TransactionModes.NONE ? f.modes : part.transactionModes();
+                writes |= part.writes() || (part.kind() != StatementKind.READ && part.kind() != StatementKind.EMPTY
+                        && part.kind() != StatementKind.SESSION_STATE && part.kind() != StatementKind.TRANSACTION_BEGIN
+                        && part.kind() != StatementKind.TRANSACTION_END);
+                partStart = -1;
+            }
+            if (t == SqlLexer.EOF) {
+                break;
+            }
+        }
+        f.kind(StatementKind.MULTI_STATEMENT, "MULTI");
+        f.writes = writes;
+        return f.build();
+    }
+
+    /** Thrown inside the classifier when a statement cannot be read; never escapes {@link #analyze}. */
+    static final class Unreadable extends RuntimeException {
+        Unreadable(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.tidepool.server;
+
+import io.tidepool.config.ConfigException;
+import io.tidepool.config.ConfigProblem;
+import io.tidepool.config.PgpoolConfig;
+import io.tidepool.server.logging.LogSettings;
+import io.tidepool.server.logging.LoggingSetup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Carries out stop and reload requests for a running server, one at a time, on its own
+ * thread: signal handlers only enqueue, and a reload never races a stop.
+ *
+ * <p>Stops escalate like pgpool-II's: a smart stop in progress becomes fast on SIGINT and
+ * immediate on SIGUSR1; a weaker or equal request during a stop is ignored. Reloads are
+ * ignored once stopping.
+ */
+final class ServerController {
+    private static final Logger log = LoggerFactory.getLogger(ServerController.class);
+
+    private final ProxyServer server;
+    private final Path configFile;
+    private final LoggingSetup logging;
+    private final boolean debug;
+    private final Path reportFile;
+    private final Clock clock;
+    private final ExecutorService control = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "tidepool-control");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final CompletableFuture<ShutdownMode> stopped = new CompletableFuture<>();
+
+    // Confined to the control thread.
+    private PgpoolConfig config;
+    private ShutdownMode stopping;
+    private long generation;
+
+    ServerController(ProxyServer server, PgpoolConfig config, Path configFile, LoggingSetup logging, boolean debug,
+                     Path reportFile, Clock clock) {
+        this.server = server;
+        this.config = config;
+        this.configFile = configFile;
+        this.logging = logging;
+        this.debug = debug;
+        this.reportFile = reportFile;
+        this.clock = clock;
+        this.generation = ReloadReport.read(reportFile).map(ReloadReport::generation).orElse(0L);
+    }
+
+    /** Entry point for signal handlers: returns at once. */
+    void request(ControlSignal signal) {
+        control.execute(() -> signal.shutdownMode().ifPresentOrElse(this::stop, this::reload));
+    }
+
+    /** Completes with the mode the server was stopped in, once every listener and session is closed. */
+    CompletableFuture<ShutdownMode> stopped() {
+        return stopped;
+    }
+
+    private void stop(ShutdownMode mode) {
+        if (stopping != null && mode.ordinal() <= stopping.ordinal()) {
+            log.info("{} shutdown already in progress; {} request ignored", name(stopping), name(mode));
+            return;
+        }
+        log.info("received {} shutdown request", name(mode));
+        stopping = mode;
+        server.stop(mode).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.error("{} shutdown failed", name(mode), failure);
+            }
+            stopped.complete(mode);
+        });
+    }
+
+    private void reload() {
+        if (stopping != null) {
+            log.info("reload request ignored: shutting down");
+            return;
+        }
+        generation++;
+        log.info("reloading {}", configFile);
+        List<String> problems = new ArrayList<>();
+        List<String> restart = List.of();
+        List<String> changed = List.of();
+        boolean ok = false;
+        try {
+            PgpoolConfig next = PgpoolConfig.load(configFile);
+            next.requireBackends();
+            next.warnings().forEach(warning -> log.warn("{}", warning));
+            ConfigChanges changes = ConfigChanges.between(config, next, server.reload(next));
+            changed = changes.changed();
+            restart = changes.needRestart();
+            try {
+                logging.apply(LogSettings.from(next, debug));
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+                log.error("logging settings not applied: {}", e.getMessage());
+            }
+            config = next;
+            ok = problems.isEmpty();
+            if (!restart.isEmpty()) {
+                log.warn("changed parameters that only take effect after a restart: {}", String.join(", ", restart));
+            }
+            log.info("reload done: {} parameter(s) changed", changed.size());
+        } catch (ConfigException e) {
+            for (ConfigProblem problem : e.problems()) {
+                problems.add(problem.toString());
+                log.error("reload rejected: {}", problem);
+            }
+        } catch (RuntimeException e) {
+            problems.add("reload failed: " + e);
+            log.error("reload failed", e);
+        }
+        try {
+            new ReloadReport(generation, clock.instant(), ok, changed, restart, problems).write(reportFile);
+        } catch (IOException e) {
+            log.warn("cannot write reload report {}: {}", reportFile, e.getMessage());
+        }
+    }
+
+    void shutdownExecutor() {
+        control.shutdownNow();
+    }
+
+    private static String name(ShutdownMode mode) {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
