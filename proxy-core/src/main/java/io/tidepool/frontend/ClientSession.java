@@ -32,6 +32,9 @@ import io.tidepool.auth.AuthStep;
 import io.tidepool.auth.AuthenticationServices;
 import io.tidepool.auth.BackendAuthenticator;
 import io.tidepool.auth.tls.ServerTls;
+import io.tidepool.auth.tls.BackendTls;
+import io.tidepool.auth.tls.BackendSslNegotiator;
+import io.netty.util.concurrent.Promise;
 import java.util.Optional;
 import io.tidepool.protocol.frontend.StartupMessage;
 import io.tidepool.protocol.frontend.StartupPacket;
@@ -252,12 +255,40 @@ public final class ClientSession extends FrameInboundHandler
                 return;
             }
             backend = connected;
-            phase = Phase.AUTHENTICATING;
-            ByteBuf packet = startupPacket;
-            startupPacket = null;
-            backend.channel().writeAndFlush(packet, backend.channel().voidPromise());
-            client.config().setAutoRead(true);
-            resume(clientContext);
+            Optional<BackendTls> backendTls = services.authentication().flatMap(AuthenticationServices::backendTls);
+            if (backendTls.isPresent()) {
+                negotiateBackendTls(backendTls.get());
+            } else {
+                sendStartupToBackend();
+            }
+        });
+    }
+
+    private void sendStartupToBackend() {
+        phase = Phase.AUTHENTICATING;
+        ByteBuf packet = startupPacket;
+        startupPacket = null;
+        backend.channel().writeAndFlush(packet, backend.channel().voidPromise());
+        client.config().setAutoRead(true);
+        resume(clientContext);
+    }
+
+    /** Auth integration: {@code ssl = on} asks the backend for TLS first, as pgpool-II does. */
+    private void negotiateBackendTls(BackendTls tls) {
+        Promise<Boolean> ready = client.eventLoop().newPromise();
+        backend.channel().pipeline().addFirst("backend-ssl-request",
+                new BackendSslNegotiator(tls, backend.node().host(), backend.node().port(), ready));
+        ready.addListener(done -> {
+            if (phase != Phase.CONNECTING) {
+                return;
+            }
+            if (!done.isSuccess()) {
+                fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, "TLS to the database server "
+                        + backend.node().describe() + " failed: " + done.cause().getMessage(), null,
+                        "check ssl_ca_cert against the server's certificate, or the server's ssl settings"));
+                return;
+            }
+            sendStartupToBackend();
         });
     }
 
