@@ -60,6 +60,11 @@ public final class FrontendAuthenticator {
             }
         }
 
+        @Override
+        public byte[] mockSecret() {
+            return mockSecret.clone();
+        }
+
         /** Settings with a fresh random mock secret and PostgreSQL's default iteration count. */
         public static Settings of(boolean allowClearTextFrontendAuth, SecureRandom random) {
             byte[] secret = new byte[32];
