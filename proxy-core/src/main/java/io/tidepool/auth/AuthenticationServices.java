@@ -43,16 +43,19 @@ public final class AuthenticationServices {
 
     private final SecureRandom random = new SecureRandom();
     private final Optional<PoolKey> poolKey;
+    private final java.nio.file.Path hbaFile;
     private volatile Optional<PoolHbaHolder> hba;
     private final PoolPasswdStore passwords;
     private final ServerTlsHolder serverTls;
     private volatile Optional<BackendTls> backendTls;
     private volatile FrontendAuthenticator.Settings frontendSettings;
 
-    private AuthenticationServices(Optional<PoolKey> poolKey, Optional<PoolHbaHolder> hba, PoolPasswdStore passwords,
+    private AuthenticationServices(Optional<PoolKey> poolKey, java.nio.file.Path hbaFile, Optional<PoolHbaHolder> hba,
+                                   PoolPasswdStore passwords,
                                    ServerTlsHolder serverTls, Optional<BackendTls> backendTls,
                                    FrontendAuthenticator.Settings frontendSettings) {
         this.poolKey = poolKey;
+        this.hbaFile = hbaFile;
         this.hba = hba;
         this.passwords = passwords;
         this.serverTls = serverTls;
@@ -68,8 +71,14 @@ public final class AuthenticationServices {
      *                {@code ~/.pgpoolkey}), when one was found
      */
     public static AuthenticationServices load(PgpoolConfig config, Optional<PoolKey> poolKey) throws ConfigException {
+        return load(config, config.poolHbaFile(), poolKey);
+    }
+
+    /** As {@link #load(PgpoolConfig, Optional)} with pool_hba.conf somewhere else (pgpool's {@code -a}). */
+    public static AuthenticationServices load(PgpoolConfig config, java.nio.file.Path hbaFile, Optional<PoolKey> poolKey)
+            throws ConfigException {
         Optional<PoolHbaHolder> hba = config.getBoolean("enable_pool_hba")
-                ? Optional.of(PoolHbaHolder.load(config.poolHbaFile())) : Optional.empty();
+                ? Optional.of(PoolHbaHolder.load(hbaFile)) : Optional.empty();
         PoolPasswdStore passwords;
         try {
             passwords = PoolPasswdStore.load(config.poolPasswdFile(), poolKey);
@@ -79,7 +88,7 @@ public final class AuthenticationServices {
         TlsSettings tls = TlsSettings.fromConfig(config);
         try {
             SecureRandom random = new SecureRandom();
-            return new AuthenticationServices(poolKey, hba, passwords, ServerTlsHolder.load(tls), BackendTls.build(tls),
+            return new AuthenticationServices(poolKey, hbaFile, hba, passwords, ServerTlsHolder.load(tls), BackendTls.build(tls),
                     FrontendAuthenticator.Settings.of(config.getBoolean("allow_clear_text_frontend_auth"), random));
         } catch (TlsConfigException e) {
             throw problem("pgpool.conf", e.getMessage());
@@ -97,11 +106,11 @@ public final class AuthenticationServices {
     public void reload(PgpoolConfig config) {
         if (config.getBoolean("enable_pool_hba")) {
             Optional<PoolHbaHolder> current = hba;
-            if (current.isPresent() && current.get().file().equals(config.poolHbaFile())) {
+            if (current.isPresent()) {
                 current.get().reload();
             } else {
                 try {
-                    hba = Optional.of(PoolHbaHolder.load(config.poolHbaFile()));
+                    hba = Optional.of(PoolHbaHolder.load(hbaFile));
                 } catch (ConfigException e) {
                     org.slf4j.LoggerFactory.getLogger(AuthenticationServices.class)
                             .error("enable_pool_hba stays as it was: {}", e.getMessage());

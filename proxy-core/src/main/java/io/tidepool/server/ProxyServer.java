@@ -69,15 +69,22 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyServer(PgpoolConfig config) {
         this(ProxySettings.from(config));
-        services.useAuthentication(loadAuthentication(config));
+        services.useAuthentication(loadAuthentication(config, config.poolHbaFile(),
+                io.tidepool.auth.PoolKey.defaultFile(System.getenv())));
+    }
+
+    /** With pool_hba.conf and the pool key file from the command line ({@code -a}, {@code -k}). */
+    public ProxyServer(PgpoolConfig config, ServerFiles files) {
+        this(ProxySettings.from(config));
+        services.useAuthentication(loadAuthentication(config, files.hbaFile(), files.keyFile()));
     }
 
     /**
      * pool_hba.conf, pool_passwd and TLS from the configuration; the pool key for AES entries
-     * is read from {@code PGPOOLKEYFILE} or {@code ~/.pgpoolkey} when that file exists.
+     * is read from {@code keyFile} when that file exists.
      */
-    private static io.tidepool.auth.AuthenticationServices loadAuthentication(PgpoolConfig config) {
-        java.nio.file.Path keyFile = io.tidepool.auth.PoolKey.defaultFile(System.getenv());
+    private static io.tidepool.auth.AuthenticationServices loadAuthentication(PgpoolConfig config,
+            java.nio.file.Path hbaFile, java.nio.file.Path keyFile) {
         java.util.Optional<io.tidepool.auth.PoolKey> key = java.util.Optional.empty();
         if (java.nio.file.Files.isReadable(keyFile)) {
             try {
@@ -87,7 +94,7 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         try {
-            return io.tidepool.auth.AuthenticationServices.load(config, key);
+            return io.tidepool.auth.AuthenticationServices.load(config, hbaFile, key);
         } catch (io.tidepool.config.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -126,4 +126,18 @@ class AuthenticationServicesTest {
         assertThat(AuthenticationServices.methodMirroring(10)).contains(HbaMethod.SCRAM_SHA_256);
         assertThat(AuthenticationServices.methodMirroring(7)).isEmpty();
     }
+
+    @Test
+    void hbaFileFromTheCommandLineIsReadAndReloaded() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("etc")).resolve("my_hba.conf");
+        Files.writeString(elsewhere, "host all all all md5\n");
+        Files.writeString(dir.resolve("pool_hba.conf"), "host all all all trust\n");
+
+        AuthenticationServices auth = AuthenticationServices.load(config(""), elsewhere, Optional.empty());
+        assertThat(auth.match(client("x")).map(HbaRule::method)).contains(HbaMethod.MD5);
+
+        Files.writeString(elsewhere, "host all all all reject\n");
+        auth.reload(config(""));
+        assertThat(auth.match(client("x")).map(HbaRule::method)).contains(HbaMethod.REJECT);
+    }
 }
