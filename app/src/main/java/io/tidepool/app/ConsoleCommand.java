@@ -9,16 +9,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code ./tidepool console}: the desktop console, optionally connected to a pgpool-II at once. */
-@Command(name = "console", mixinStandardHelpOptions = true,
+@Command(name = "console",
         description = "Start the desktop console (manage a running pgpool-II or Tidepool).")
 public final class ConsoleCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
+    // -h is the host, as for psql and pgpool-II's tools; help is --help only.
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    boolean help;
+
     @Option(names = "--connect", description = "connect to this saved connection at start")
     String savedConnection;
-
 
     @Override
     public Integer call() {

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * running pgpool-II into PNG files. Without a display it runs itself again under
  * {@code xvfb-run}, so it works on servers and in CI.
  */
-@Command(name = "screenshots", mixinStandardHelpOptions = true,
+@Command(name = "screenshots",
         description = "Render the console's main views into PNG files (uses Xvfb when there is no display).")
 public final class ScreenshotsCommand implements Callable<Integer> {
 
@@ -31,6 +31,10 @@ public final class ScreenshotsCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
+
+    // -h is the host, as for psql and pgpool-II's tools; help is --help only.
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    boolean help;
 
     @Option(names = {"-o", "--out"}, defaultValue = "screenshots", description = "directory for the PNG files (default: ${DEFAULT-VALUE})")
     Path out;

@@ -39,6 +39,19 @@ class ConsoleCommandsTest {
     }
 
     @Test
+    void dashHIsTheHostAndHelpIsSpelledOut() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new ConsoleCommand());
+        cli.setOut(new java.io.PrintWriter(out));
+
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("-h, --host=<host>").contains("--help");
+        ScreenshotsCommand s = new ScreenshotsCommand();
+        new CommandLine(s).parseArgs("-h", "db1");
+        assertThat(s.cluster.profile()).isPresent();
+    }
+
+    @Test
     void withoutHostTheConsoleStartsUnconnected() {
         ConsoleCommand c = new ConsoleCommand();
         new CommandLine(c).parseArgs();

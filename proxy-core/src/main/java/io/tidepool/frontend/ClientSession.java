@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tidepool.backend.BackendConnection;
+import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.CancelRegistry;
 import io.tidepool.protocol.FrameDecoder;
 import io.tidepool.protocol.FrameForwarder;
@@ -242,7 +243,7 @@ public final class ClientSession extends FrameInboundHandler
     private void connectBackend() {
         SessionSettings settings = services.settings();
         Future<BackendConnection> connecting = services.connector().connectFirstAvailable(client.eventLoop(),
-                client.alloc(), settings.backends(), settings.connectTimeout(), settings.limits(), this);
+                client.alloc(), services.candidateBackends(), settings.connectTimeout(), settings.limits(), this);
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
                 fail(PgException.from(done.cause()));
@@ -571,6 +572,11 @@ public final class ClientSession extends FrameInboundHandler
     }
 
     @Override
+    public void onBackendConnectFailed(BackendNode node, Throwable cause) {
+        services.backendConnectionLost(node, "connecting failed: " + cause.getMessage());
+    }
+
+    @Override
     public void onBackendClosed(BackendConnection from) {
         if (phase == Phase.CLOSED || from != backend) {
             return;
@@ -582,6 +588,7 @@ public final class ClientSession extends FrameInboundHandler
             return;
         }
         String why = from.failure().map(cause -> ": " + cause.getMessage()).orElse("");
+        services.backendConnectionLost(from.node(), "connection closed without an error message" + why);
         fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
                 "lost the connection to the database server " + from.node().describe() + why,
                 null, "the server closed the connection or stopped; reconnect to continue"));

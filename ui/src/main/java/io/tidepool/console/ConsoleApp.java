@@ -24,12 +24,12 @@ public final class ConsoleApp extends Application {
         });
         stage.show();
         options.connectTo().ifPresent(p -> window.mainViewModel().connect(p, Optional.empty(), Optional.empty()));
-        options.savedName().ifPresent(name -> window.mainViewModel().profiles().stream()
-                .filter(p -> p.name().equals(name)).findFirst()
-                .ifPresent(p -> {
+        options.savedName().ifPresent(name -> window.profilesLoaded().thenRun(() -> window.mainViewModel().profiles()
+                .stream().filter(p -> p.name().equals(name)).findFirst()
+                .ifPresentOrElse(p -> {
                     window.mainViewModel().selectedProperty().set(p);
                     window.mainViewModel().connect(p, Optional.empty(), Optional.empty());
-                }));
+                }, () -> System.err.println("tidepool console: no saved connection named '" + name + "'"))));
     }
 
     @Override

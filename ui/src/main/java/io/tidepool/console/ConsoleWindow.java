@@ -48,13 +48,20 @@ public final class ConsoleWindow implements AutoCloseable {
     private final NodeActionsUi actions;
     private final MainView mainView;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.ExecutorService io;
+    private final java.util.concurrent.CompletableFuture<Void> profilesLoaded;
 
     public ConsoleWindow(Stage stage, ClusterClients clients, ConnectionStore store) {
         this.stage = stage;
         // The precompiled (binary) form of the theme: parsing its 170 kB of CSS text costs startup time.
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheetBSS());
         session = new ClusterSession(Platform::runLater);
-        main = new MainViewModel(session, clients, store);
+        io = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tidepool-console-files");
+            t.setDaemon(true);
+            return t;
+        });
+        main = new MainViewModel(session, clients, store, io);
         TopologyViewModel topology = new TopologyViewModel(session);
         NodesTableViewModel nodes = new NodesTableViewModel(session);
         ChartsViewModel charts = new ChartsViewModel(session, CHART_WINDOW);
@@ -87,7 +94,12 @@ public final class ConsoleWindow implements AutoCloseable {
             return t;
         });
         session.startPolling(timer);
-        main.loadProfiles();
+        profilesLoaded = main.loadProfiles();
+    }
+
+    /** Completes on the FX thread once the saved connections are in the chooser. */
+    public java.util.concurrent.CompletableFuture<Void> profilesLoaded() {
+        return profilesLoaded;
     }
 
     public Stage stage() {
@@ -113,6 +125,7 @@ public final class ConsoleWindow implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        io.shutdown();
         session.close();
     }
 }

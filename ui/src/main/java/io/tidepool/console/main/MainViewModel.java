@@ -18,6 +18,9 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -32,6 +35,7 @@ public final class MainViewModel {
     private final ClusterSession session;
     private final ClusterClients clients;
     private final ConnectionStore store;
+    private final Executor io;
     private final ObservableList<ConnectionProfile> profiles = FXCollections.observableArrayList();
     private final ObjectProperty<ConnectionProfile> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
@@ -40,10 +44,15 @@ public final class MainViewModel {
     private final StringBinding connectionDetail;
     private final StringBinding connectionStyle;
 
-    public MainViewModel(ClusterSession session, ClusterClients clients, ConnectionStore store) {
+    /**
+     * @param io runs the saved-connections file reads and writes, off the FX thread (tests pass a
+     *           direct executor); results come back through the session's ui executor
+     */
+    public MainViewModel(ClusterSession session, ClusterClients clients, ConnectionStore store, Executor io) {
         this.session = session;
         this.clients = clients;
         this.store = store;
+        this.io = io;
         title = Bindings.createStringBinding(() -> session.clientProperty().get()
                 .map(c -> "Tidepool \u2014 " + c.displayName()).orElse("Tidepool"), session.clientProperty());
         connectionText = Bindings.createStringBinding(() -> badge(session.connectionProperty().get(), Instant.now()),
@@ -54,29 +63,46 @@ public final class MainViewModel {
                 + session.connectionProperty().get().state().name().toLowerCase(Locale.ROOT), session.connectionProperty());
     }
 
-    /** Reads the saved connections; a broken file is reported, not fatal. */
-    public void loadProfiles() {
-        try {
-            profiles.setAll(store.load());
+    /** Reads the saved connections in the background; a broken file is reported, not fatal. */
+    public CompletableFuture<Void> loadProfiles() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.load();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, io).handleAsync((loaded, failure) -> {
+            if (failure != null) {
+                notice.set(Errors.describe(failure));
+                return null;
+            }
+            // Keep anything saved meanwhile (a connection made before the file was read).
+            loaded.stream().filter(p -> profiles.stream().noneMatch(q -> q.name().equals(p.name()))).forEach(profiles::add);
             if (selected.get() == null && !profiles.isEmpty()) {
                 selected.set(profiles.get(0));
             }
-        } catch (IOException e) {
-            notice.set(Errors.describe(e));
-        }
+            return null;
+        }, session.ui());
     }
 
-    /** Saves {@code profile} (replacing one of the same name) and selects it. */
-    public void saveProfile(ConnectionProfile profile) {
-        try {
-            profiles.setAll(store.upsert(profile));
-        } catch (IOException e) {
-            notice.set("could not save the connection: " + Errors.describe(e));
-            if (profiles.stream().noneMatch(p -> p.name().equals(profile.name()))) {
-                profiles.add(profile);
+    /**
+     * Shows and selects {@code profile} at once (replacing one of the same name) and saves the
+     * list in the background; a failed save is reported, the connection stays usable.
+     */
+    public CompletableFuture<Void> saveProfile(ConnectionProfile profile) {
+        profiles.removeIf(p -> p.name().equals(profile.name()));
+        profiles.add(profile);
+        selected.set(profile);
+        return CompletableFuture.runAsync(() -> {
+            try {
+                store.upsert(profile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }
-        profiles.stream().filter(p -> p.name().equals(profile.name())).findFirst().ifPresent(selected::set);
+        }, io).exceptionallyAsync(failure -> {
+            notice.set("could not save the connection: " + Errors.describe(failure));
+            return null;
+        }, session.ui());
     }
 
     /** Connects to the selected profile. Returns at once; progress shows in the badge. */

@@ -66,6 +66,7 @@ class ConnectionDialogIT {
         assertThat(fx(() -> badge.getStyleClass())).contains("connection-lost");
         ComboBox<ConnectionProfile> chooser = robot.lookup("#connectionChooser").queryComboBox();
         assertThat(fx(() -> chooser.getValue().name())).isEqualTo("nowhere");
+        console.await("the connection saved", Duration.ofSeconds(10), () -> Files.exists(scratch.resolve("connections.json")));
         String saved = Files.readString(scratch.resolve("connections.json"));
         assertThat(saved).contains("\"nowhere\"").contains(Integer.toString(closedPort)).doesNotContain("typed-secret");
 

@@ -59,6 +59,18 @@ public final class ConsoleFixture implements AutoCloseable {
         return window;
     }
 
+    /**
+     * Raises and focuses the window. X without a window manager (Xvfb) does not do it by itself
+     * after other windows of the test JVM came and went, and the first click would be lost.
+     */
+    public void toFront() {
+        fx(() -> {
+            window.stage().toFront();
+            window.stage().requestFocus();
+            return null;
+        });
+    }
+
     /** Snapshots applied so far. */
     public int snapshots() {
         return snapshots.get();

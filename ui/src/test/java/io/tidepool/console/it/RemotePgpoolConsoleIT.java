@@ -139,6 +139,10 @@ class RemotePgpoolConsoleIT {
                     .filter(r -> r.isVisible() && r.getParent() != null && r.getParent().isVisible())
                     .filter(r -> r instanceof TableRow<?> tr && tr.getItem() instanceof PoolNode p && p.nodeId() == nodeId)
                     .findFirst().orElseThrow(() -> new AssertionError("no table row for node " + nodeId)));
+            // Select the row first: it brings the window to the front and gives it focus, which
+            // X without a window manager does not do by itself after other windows came and went.
+            console.toFront();
+            robot.clickOn(row);
             robot.rightClickOn(row);
             try {
                 WaitForAsyncUtils.waitFor(3, TimeUnit.SECONDS,
@@ -146,6 +150,12 @@ class RemotePgpoolConsoleIT {
                 return robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).query();
             } catch (TimeoutException e) {
                 if (attempt == 2) {
+                    try {
+                        io.tidepool.console.screenshots.PngWriter.write(robot.capture(javafx.stage.Screen.getPrimary().getBounds()).getImage(),
+                                Path.of("target", "screenshots", "failure-row-menu.png"));
+                    } catch (java.io.IOException ignored) {
+                        // The assertion below says what went wrong; the picture is a bonus.
+                    }
                     throw new AssertionError("right-clicking node " + nodeId + "'s row showed no '" + itemId + "' item; menu items: "
                             + robot.lookup(".context-menu .menu-item").queryAll().stream().map(Node::getId).toList());
                 }
@@ -210,6 +220,7 @@ class RemotePgpoolConsoleIT {
 
     /** Opens node {@code nodeId}'s card menu, picks {@code itemId}, confirms, and waits for the task to end successfully. */
     private void runFromCard(int nodeId, String itemId) {
+        console.toFront();
         robot.clickOn("#card-actions-" + nodeId);
         try {
             WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,

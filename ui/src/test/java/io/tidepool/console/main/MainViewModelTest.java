@@ -23,7 +23,7 @@ class MainViewModelTest {
 
     private MainViewModel vm() {
         return new MainViewModel(new ClusterSession(Runnable::run), new ClusterClients(e -> Optional.empty()),
-                new ConnectionStore(dir.resolve("c.json")));
+                new ConnectionStore(dir.resolve("c.json")), Runnable::run);
     }
 
     @Test
