@@ -87,7 +87,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             }
             if (pgpool) {
                 try (LocalCluster cluster = newCluster(); PgpoolPeer peer = PgpoolPeer.forFailover(cluster, retries)) {
-                    long ms = firstWriteAfterStop(cluster, peer::connect);
+                    long ms = firstWriteAfterStop(cluster, peer::connect).firstWriteMillis();
                     pgpoolWrites.add(ms);
                     out.printf(Locale.ROOT, "round %d: pgpool-II  primary stopped -> first write through pgpool-II %6d ms%n",
                             round, ms);
@@ -104,7 +104,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         if (pgpool) {
             out.printf(Locale.ROOT, "  pgpool-II, failover_command script:  %s%n", summary(pgpoolWrites));
         }
-        out.printf(Locale.ROOT, "Both with health_check_period = 1, health_check_max_retries = %d, retry delay 1 s.%n",
+        out.printf(Locale.ROOT, "Settings: health_check_period = 1, health_check_max_retries = %d, health_check_retry_delay = 1.%n",
                 retries);
         out.flush();
         return 0;
@@ -139,8 +139,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             engine.start();
             String url = "jdbc:postgresql://127.0.0.1:" + engine.proxy().orElseThrow().tcpAddress().getPort()
                     + "/postgres";
-            Instant stoppedInstant = Instant.now();
-            long firstWrite = firstWriteAfterStop(cluster, () -> connect(url));
+            Outage outage = firstWriteAfterStop(cluster, () -> connect(url));
             // A write may succeed on the promoted node a moment before the engine has recorded the promotion.
             Optional<ClusterEvent> promotion = Optional.empty();
             long eventDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -149,24 +148,29 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                         .filter(e -> e.kind() == ClusterEvent.Kind.NODE_PROMOTED).findFirst();
                 Thread.sleep(20);
             }
-            long promoted = promotion.map(e -> Duration.between(stoppedInstant, e.at()).toMillis()).orElse(-1L);
-            return new Round(promoted, firstWrite);
+            long promoted = promotion.map(e -> Duration.between(outage.stoppedAt(), e.at()).toMillis()).orElse(-1L);
+            return new Round(promoted, outage.firstWriteMillis());
         }
     }
 
-    /** Stops the primary (immediate) and writes through {@code connect} until a write succeeds; returns the ms. */
-    private static long firstWriteAfterStop(LocalCluster cluster, Callable<Connection> connect) throws Exception {
+    /** When the primary was stopped, and how long until a write succeeded again. */
+    record Outage(Instant stoppedAt, long firstWriteMillis) {
+    }
+
+    /** Stops the primary (immediate) and writes through {@code connect} until a write succeeds. */
+    private static Outage firstWriteAfterStop(LocalCluster cluster, Callable<Connection> connect) throws Exception {
         try (Connection c = connect.call(); Statement s = c.createStatement()) {
             s.execute("create table if not exists bench_failover(id bigserial primary key, at timestamptz default now())");
         }
         cluster.awaitCaughtUp();
+        Instant stoppedInstant = Instant.now();
         long stoppedAt = System.nanoTime();
         cluster.primary().stop(ShutdownMode.IMMEDIATE);
         long deadline = stoppedAt + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             try (Connection c = connect.call(); Statement s = c.createStatement()) {
                 s.execute("insert into bench_failover default values");
-                return (System.nanoTime() - stoppedAt) / 1_000_000;
+                return new Outage(stoppedInstant, (System.nanoTime() - stoppedAt) / 1_000_000);
             } catch (SQLException e) {
                 Thread.sleep(20);
             }
