@@ -8,9 +8,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /**
@@ -80,6 +87,32 @@ public final class StreamingBenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code select_cnt} of each node from {@code SHOW pool_nodes}, as the target counted them:
+     * shows whether the reads were spread at all.
+     */
+    private static String selectsPerNode(BenchTarget target) {
+        Properties props = new Properties();
+        props.setProperty("user", BenchCommand.USER);
+        props.setProperty("password", BenchCommand.PASSWORD);
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("sslmode", "disable");
+        // pgpool-II answers its SHOW commands in the simple protocol only.
+        props.setProperty("preferQueryMode", "simple");
+        String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/postgres";
+        try (Connection c = DriverManager.getConnection(url, props); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SHOW pool_nodes")) {
+            StringJoiner counts = new StringJoiner(", ");
+            while (rows.next()) {
+                counts.add("node " + rows.getString("node_id") + " (" + rows.getString("role") + ") "
+                        + rows.getString("select_cnt"));
+            }
+            return counts.toString();
+        } catch (SQLException e) {
+            return "not known: " + e.getMessage();
+        }
+    }
+
     private BenchWorkload workload(String name) {
         for (BenchWorkload w : BenchWorkload.values()) {
             if (w.title().equalsIgnoreCase(name.strip())) {
@@ -141,7 +174,12 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             out.println();
             out.println("tps: transactions per second (mean of the rounds); lat ms: pgbench's average latency.");
             out.println("pgpool-II and Tidepool balance reads over the primary and two standbys (equal weights);"
-                    + " PgBouncer and direct reach the primary only.");
+                    + " PgBouncer and direct reach the primary only. SELECTs each sent per node (SHOW pool_nodes):");
+            for (BenchTarget target : targets) {
+                if (target instanceof PgpoolPeer || target instanceof TidepoolTarget) {
+                    out.printf(Locale.ROOT, "  %-10s %s%n", target.name(), selectsPerNode(target));
+                }
+            }
             out.println("Tidepool ran inside this JVM; pgbench, the poolers, Tidepool and the three PostgreSQL servers"
                     + " shared the same CPUs.");
             out.flush();
