@@ -174,7 +174,8 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             out.println();
             out.println("tps: transactions per second (mean of the rounds); lat ms: pgbench's average latency.");
             out.println("pgpool-II and Tidepool balance reads over the primary and two standbys (equal weights);"
-                    + " PgBouncer and direct reach the primary only. SELECTs each sent per node (SHOW pool_nodes):");
+                    + " PgBouncer and direct reach the primary only.");
+            out.println("SELECTs each sent per node over the whole bench (select_cnt of SHOW pool_nodes):");
             for (BenchTarget target : targets) {
                 if (target instanceof PgpoolPeer || target instanceof TidepoolTarget) {
                     out.printf(Locale.ROOT, "  %-10s %s%n", target.name(), selectsPerNode(target));
