@@ -35,14 +35,10 @@ final class PgBench {
                 .orThrow("pgbench -i -s " + scale);
     }
 
-    /** One select-only run; see {@link #run}. */
-    PgBenchResult selectOnly(BenchTarget target, String protocol, int clients, int threads, Duration duration) {
-        return run(target, BenchWorkload.SELECT_ONLY, protocol, clients, threads, duration);
-    }
-
     /**
-     * One run of {@code workload} for {@code duration}, with {@code -n} (no vacuum first: through
-     * a pooler it would run on a pooled connection and, for select-only, nothing is written).
+     * One run of {@code workload} for {@code duration}, with {@code -n}: no vacuum first, which
+     * through a pooler would run on a pooled connection and, for select-only, has nothing to do
+     * (tpcb-like's history table grows over the runs, alike for every target).
      *
      * <p>Never hangs: a client whose connection is not established within
      * {@link #CONNECT_TIMEOUT} fails (libpq's {@code connect_timeout}, which also covers a
