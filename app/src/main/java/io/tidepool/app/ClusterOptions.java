@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a remote pgpool-II is, for {@code console} and {@code screenshots}. Passwords are not
+ * Where a remote pgpool-II (or, with {@code --tidepool}, a remote Tidepool) is, for {@code console} and {@code screenshots}. Passwords are not
  * options (they would show in {@code ps}): {@code ~/.pgpass} and {@code ~/.pcppass} supply them.
  */
 final class ClusterOptions {
@@ -32,12 +32,17 @@ final class ClusterOptions {
     @Option(names = "--pcp-user", description = "PCP user (default: the database user)")
     String pcpUser;
 
+    @Option(names = "--tidepool", description = "the peer is a Tidepool proxy rather than pgpool-II"
+            + " (its nodes come from PCP when its SQL port does not answer SHOW pool_nodes)")
+    boolean tidepool;
+
     Optional<ConnectionProfile> profile() {
         if (host == null || host.isBlank()) {
             return Optional.empty();
         }
         String u = user != null ? user : System.getProperty("user.name", "postgres");
-        return Optional.of(new ConnectionProfile("pgpool-II " + host + ":" + port, ClusterClientKind.REMOTE_PGPOOL,
+        ClusterClientKind kind = tidepool ? ClusterClientKind.REMOTE_TIDEPOOL : ClusterClientKind.REMOTE_PGPOOL;
+        return Optional.of(new ConnectionProfile((tidepool ? "Tidepool " : "pgpool-II ") + host + ":" + port, kind,
                 host, port, database, u, pcpPort, pcpUser != null ? pcpUser : u));
     }
 
@@ -51,6 +56,9 @@ final class ClusterOptions {
             args.add("--database=" + p.database());
             args.add("--pcp-port=" + p.pcpPort());
             args.add("--pcp-user=" + p.pcpUser());
+            if (p.kind() == ClusterClientKind.REMOTE_TIDEPOOL) {
+                args.add("--kind=tidepool");
+            }
         });
         return args;
     }

@@ -3,6 +3,7 @@ package io.tidepool.app;
 import io.tidepool.app.bench.BenchCommand;
 import io.tidepool.app.demo.DemoCommand;
 import io.tidepool.app.pcp.PcpCommand;
+import io.tidepool.app.recovery.RecoverCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ConsoleCommand.class,
             ScreenshotsCommand.class,
+            RecoverCommand.class,
             // pcp, pg_md5 and pg_enc are added in commandLine() (PcpCommand.register).
             CommandLine.HelpCommand.class,
         })

@@ -144,6 +144,17 @@ public final class PoolPasswdFile {
         StringBuilder field = new StringBuilder();
         boolean sawColon = false;
         for (int i = 0; i < line.length(); i++) {
+            if (fields.size() == 1 && field.length() == 0) {
+                // A PostgreSQL SCRAM secret has two colons of its own; one written without
+                // escapes (as copied from pg_authid) is taken whole. pgpool-II would cut it at
+                // its first colon and never match; escaped colons work in both.
+                Matcher scram = UNESCAPED_SCRAM_SECRET.matcher(line).region(i, line.length());
+                if (scram.lookingAt()) {
+                    field.append(scram.group());
+                    i = scram.end() - 1;
+                    continue;
+                }
+            }
             char c = line.charAt(i);
             if (c == '\\' && i + 1 < line.length()) {
                 field.append(line.charAt(++i));
@@ -165,6 +176,9 @@ public final class PoolPasswdFile {
                 ? Optional.of(fields.get(3)) : Optional.empty();
         return Optional.of(new PoolPasswdEntry(fields.get(0), fields.get(1), backendUser, backendPassword));
     }
+
+    private static final Pattern UNESCAPED_SCRAM_SECRET =
+            Pattern.compile("SCRAM-SHA-256\\$\\d+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+(?=:|\\r?$)");
 
     static String escape(String field) {
         return field.replace("\\", "\\\\").replace(":", "\\:");

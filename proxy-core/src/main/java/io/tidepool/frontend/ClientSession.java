@@ -27,6 +27,16 @@ import io.tidepool.protocol.frontend.GssEncRequest;
 import io.tidepool.protocol.frontend.Parse;
 import io.tidepool.protocol.frontend.Query;
 import io.tidepool.protocol.frontend.SslRequest;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslHandler;
+import io.tidepool.auth.AuthStep;
+import io.tidepool.auth.AuthenticationServices;
+import io.tidepool.auth.BackendAuthenticator;
+import io.tidepool.auth.tls.ServerTls;
+import io.tidepool.auth.tls.BackendTls;
+import io.tidepool.auth.tls.BackendSslNegotiator;
+import io.netty.util.concurrent.Promise;
+import java.util.Optional;
 import io.tidepool.protocol.frontend.StartupMessage;
 import io.tidepool.protocol.frontend.StartupPacket;
 import io.tidepool.protocol.frontend.Terminate;
@@ -85,7 +95,7 @@ public final class ClientSession extends FrameInboundHandler
     /** Bound on SSLRequest / GSSENCRequest answers before a StartupMessage. */
     static final int MAX_NEGOTIATION_PACKETS = 4;
 
-    private enum Phase { STARTUP, CONNECTING, AUTHENTICATING, READY, CLOSED }
+    private enum Phase { STARTUP, CLIENT_AUTH, CONNECTING, AUTHENTICATING, READY, CLOSED }
 
     private final SessionServices services;
     private final FrameForwarder toBackend = new FrameForwarder();
@@ -105,6 +115,8 @@ public final class ClientSession extends FrameInboundHandler
     private int authenticationRounds;
 
     private BackendConnection backend;
+    /** Auth integration: set when the proxy authenticates the client itself; null when it relays. */
+    private ProxyAuthentication proxyAuth;
     private BackendKeyData proxyKey;
     private volatile List<CancelRegistry.CancelTarget> cancelTargets = List.of();
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
@@ -149,6 +161,7 @@ public final class ClientSession extends FrameInboundHandler
             case READY -> onClientMessage(type, frames, start, length);
             case STARTUP -> onStartupPacket(ctx, frames, start, length);
             case AUTHENTICATING -> onClientAuthenticationMessage(type, frames, start, length);
+            case CLIENT_AUTH -> onClientAuthResponse(type, frames, start, length);
             case CLOSED -> {
                 // The session is ending (its error is on the way); late frames are dropped.
             }
@@ -186,6 +199,9 @@ public final class ClientSession extends FrameInboundHandler
 
     private void onStartupPacket(ChannelHandlerContext ctx, ByteBuf frames, int start, int length) {
         StartupPacket packet = StartupPacket.decode(frames.slice(start, length));
+        if (packet instanceof SslRequest && startTls(ctx, frames, start, length)) {
+            return;
+        }
         if (packet instanceof SslRequest || packet instanceof GssEncRequest) {
             // No TLS or GSSAPI encryption yet: 'N' tells the client to go on in plain text.
             if (++negotiationPackets > MAX_NEGOTIATION_PACKETS) {
@@ -199,6 +215,11 @@ public final class ClientSession extends FrameInboundHandler
             startup = message;
             startupPacket = frames.retainedSlice(start, length);
             decoder.reset(FrameDecoder.Framing.TYPED, services.settings().limits().beforeAuthentication());
+            Optional<AuthenticationServices> auth = services.authentication();
+            if (auth.isPresent() && auth.get().proxyAuthenticates(services.settings().backends().size(), true)) {
+                startProxyAuthentication(auth.get());
+                return;
+            }
             phase = Phase.CONNECTING;
             pause();
             client.config().setAutoRead(false);
@@ -235,16 +256,48 @@ public final class ClientSession extends FrameInboundHandler
                 return;
             }
             backend = connected;
-            phase = Phase.AUTHENTICATING;
-            ByteBuf packet = startupPacket;
-            startupPacket = null;
-            backend.channel().writeAndFlush(packet, backend.channel().voidPromise());
-            client.config().setAutoRead(true);
-            resume(clientContext);
+            Optional<BackendTls> backendTls = services.authentication().flatMap(AuthenticationServices::backendTls);
+            if (backendTls.isPresent()) {
+                negotiateBackendTls(backendTls.get());
+            } else {
+                sendStartupToBackend();
+            }
+        });
+    }
+
+    private void sendStartupToBackend() {
+        phase = Phase.AUTHENTICATING;
+        ByteBuf packet = startupPacket;
+        startupPacket = null;
+        backend.channel().writeAndFlush(packet, backend.channel().voidPromise());
+        client.config().setAutoRead(true);
+        resume(clientContext);
+    }
+
+    /** Auth integration: {@code ssl = on} asks the backend for TLS first, as pgpool-II does. */
+    private void negotiateBackendTls(BackendTls tls) {
+        Promise<Boolean> ready = client.eventLoop().newPromise();
+        backend.channel().pipeline().addFirst("backend-ssl-request",
+                new BackendSslNegotiator(tls, backend.node().host(), backend.node().port(), ready));
+        ready.addListener(done -> {
+            if (phase != Phase.CONNECTING) {
+                return;
+            }
+            if (!done.isSuccess()) {
+                fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, "TLS to the database server "
+                        + backend.node().describe() + " failed: " + done.cause().getMessage(), null,
+                        "check ssl_ca_cert against the server's certificate, or the server's ssl settings"));
+                return;
+            }
+            sendStartupToBackend();
         });
     }
 
     private void onClientAuthenticationMessage(byte type, ByteBuf frames, int start, int length) {
+        if (proxyAuth != null && type != MessageType.TERMINATE) {
+            throw PgException.protocolViolation("unexpected message " + MessageType.describe(type)
+                    + " while the proxy logs in to the server; wait for AuthenticationOk");
+        }
         if (type == MessageType.PASSWORD && authenticationResponseExpected) {
             authenticationResponseExpected = false;
             toBackend.add(frames, start, length);
@@ -308,11 +361,110 @@ public final class ClientSession extends FrameInboundHandler
     }
 
     private void onAuthenticationTimeout() {
-        if (phase == Phase.STARTUP || phase == Phase.CONNECTING || phase == Phase.AUTHENTICATING) {
+        if (phase == Phase.STARTUP || phase == Phase.CLIENT_AUTH || phase == Phase.CONNECTING
+                || phase == Phase.AUTHENTICATING) {
             fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
                     "authentication did not complete within authentication_timeout ("
                             + services.settings().authenticationTimeout().toSeconds() + " s)",
                     null, "answer the server's authentication request, or raise authentication_timeout"));
+        }
+    }
+
+    // ---------------------------------------------------------------- auth integration (io.tidepool.auth)
+
+    /**
+     * SSLRequest with {@code ssl = on}: answer 'S' and put TLS in front of this handler. Bytes
+     * that arrived after the SSLRequest, before the handshake, were not protected by it and are
+     * refused (the buffered-data injection PostgreSQL fixed as CVE-2021-23214). Returns false
+     * when TLS is off, so the caller answers 'N'.
+     */
+    private boolean startTls(ChannelHandlerContext ctx, ByteBuf frames, int start, int length) {
+        Optional<ServerTls> tls = services.authentication().flatMap(AuthenticationServices::serverTls);
+        if (tls.isEmpty()) {
+            return false;
+        }
+        if (client.pipeline().get(SslHandler.class) != null) {
+            throw PgException.protocolViolation("SSLRequest inside an encrypted connection");
+        }
+        if (start + length != frames.writerIndex()) {
+            throw PgException.protocolViolation("received unencrypted data after the SSL request; "
+                    + "wait for the server's answer before sending more");
+        }
+        if (++negotiationPackets > MAX_NEGOTIATION_PACKETS) {
+            throw PgException.protocolViolation("too many SSL/GSSENC negotiation requests");
+        }
+        // The 'S' reaches the socket before the TLS handler is in place: write, then add.
+        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('S'));
+        ctx.pipeline().addFirst("tls", tls.get().newHandler(ctx.alloc()));
+        return true;
+    }
+
+    /** pool_hba.conf, then the client's exchange; the backend is connected only once the client is in. */
+    private void startProxyAuthentication(AuthenticationServices auth) {
+        phase = Phase.CLIENT_AUTH;
+        proxyAuth = ProxyAuthentication.forClient(auth, client, startup);
+        pause();
+        client.config().setAutoRead(false);
+        proxyAuth.start().whenComplete((step, failure) -> client.eventLoop().execute(() -> {
+            if (phase != Phase.CLIENT_AUTH) {
+                return;
+            }
+            if (failure != null) {
+                fail(PgException.from(failure));
+                return;
+            }
+            onClientAuthStep(step);
+            if (phase == Phase.CLIENT_AUTH) {
+                client.config().setAutoRead(true);
+                resume(clientContext);
+            }
+        }));
+    }
+
+    private void onClientAuthResponse(byte type, ByteBuf frames, int start, int length) {
+        if (type == MessageType.PASSWORD) {
+            onClientAuthStep(proxyAuth.onClientResponse(Frames.body(frames, start, length)));
+        } else if (type == MessageType.TERMINATE) {
+            clientTerminated = true;
+            phase = Phase.CLOSED;
+            client.close();
+        } else {
+            throw PgException.protocolViolation("unexpected message " + MessageType.describe(type)
+                    + " during authentication; answer the server's authentication request first");
+        }
+    }
+
+    private void onClientAuthStep(AuthStep step) {
+        if (step instanceof AuthStep.Challenge challenge) {
+            client.writeAndFlush(Unpooled.wrappedBuffer(challenge.frame()), client.voidPromise());
+        } else if (step instanceof AuthStep.Refused refused) {
+            fail(ProxyAuthentication.toPgException(refused.failure(), proxyAuth.client()));
+        } else {
+            proxyAuth.admitted((AuthStep.Accepted) step);
+            StartupMessage backendStartup = proxyAuth.backendStartup(startup);
+            if (backendStartup != startup) {
+                startupPacket.release();
+                startupPacket = client.alloc().buffer();
+                backendStartup.encode(startupPacket);
+            }
+            phase = Phase.CONNECTING;
+            pause();
+            client.config().setAutoRead(false);
+            connectBackend();
+        }
+    }
+
+    /** The backend asks the proxy, not the client: answer from pool_passwd; the client hears only the outcome. */
+    private void onBackendAuthenticationRequest(ByteBuf body) {
+        BackendAuthenticator.Step step = proxyAuth.onBackendRequest(backend.node().describe(), body);
+        if (step instanceof BackendAuthenticator.Step.Respond respond) {
+            backend.channel().writeAndFlush(Unpooled.wrappedBuffer(respond.frame()), backend.channel().voidPromise());
+        } else if (step instanceof BackendAuthenticator.Step.Failed failed) {
+            fail(ProxyAuthentication.toPgException(failed.failure(), proxyAuth.client()));
+        } else if (step instanceof BackendAuthenticator.Step.Authenticated) {
+            toClient.writeTo(client);
+            client.write(Unpooled.wrappedBuffer(proxyAuth.finalFrames()), client.voidPromise());
+            wroteToClient = true;
         }
     }
 
@@ -341,6 +493,10 @@ public final class ClientSession extends FrameInboundHandler
                 if (++authenticationRounds > MAX_AUTHENTICATION_ROUNDS) {
                     throw PgException.protocolViolation("it asked for more than " + MAX_AUTHENTICATION_ROUNDS
                             + " authentication rounds");
+                }
+                if (proxyAuth != null) {
+                    onBackendAuthenticationRequest(Frames.body(frames, start, length));
+                    return;
                 }
                 authenticationResponseExpected = request.expectsResponse();
                 toClient.add(frames, start, length);

@@ -45,6 +45,18 @@ public final class SessionServices {
         this.cancelForwarder = new CancelForwarder(connector);
     }
 
+    private volatile java.util.Optional<io.tidepool.auth.AuthenticationServices> authentication = java.util.Optional.empty();
+
+    /** Client authentication and TLS (pool_hba.conf, pool_passwd, ssl_*); empty: relay, answer 'N'. */
+    public java.util.Optional<io.tidepool.auth.AuthenticationServices> authentication() {
+        return authentication;
+    }
+
+    /** Installs the authentication services; sessions that start afterwards use them. */
+    public void useAuthentication(io.tidepool.auth.AuthenticationServices services) {
+        this.authentication = java.util.Optional.of(services);
+    }
+
     public SessionSettings settings() {
         return settings;
     }

@@ -6,5 +6,25 @@
  *
  * <p>A session and the backend connections it uses run on one event loop; nothing here is
  * locked.
+ *
+ * <h2>Authentication and TLS ({@link io.tidepool.auth})</h2>
+ * {@link io.tidepool.frontend.SessionServices#authentication()} holds pool_hba.conf, pool_passwd
+ * and the TLS contexts; without it a session relays and answers SSLRequest with 'N'. With it:
+ * <ul>
+ *   <li>SSLRequest is answered 'S' when {@code ssl = on} and TLS is put first in the pipeline;
+ *       bytes sent behind the SSLRequest before the handshake are refused (08P01).</li>
+ *   <li>With {@code enable_pool_hba = on} the session authenticates the client itself
+ *       (phase CLIENT_AUTH, {@link io.tidepool.frontend.ProxyAuthentication}), connects the
+ *       backend only after that, answers the backend's Authentication requests from
+ *       pool_passwd, and sends the client SASLFinal + AuthenticationOk only once the backend
+ *       accepted the proxy. Otherwise (pool_hba off, one backend in use: raw mode today) the
+ *       backend's exchange is relayed as before.</li>
+ *   <li>With {@code ssl = on} a backend is asked for TLS before the StartupMessage
+ *       ({@link io.tidepool.auth.tls.BackendSslNegotiator}).</li>
+ * </ul>
+ * Still to do when sessions use several backends: log in to each with the same
+ * {@link io.tidepool.auth.ClientIdentity} (one {@code BackendAuthenticator} per backend), and
+ * with pool_hba off mirror the main backend's method
+ * ({@link io.tidepool.auth.AuthenticationServices#methodMirroring(int)}).
  */
 package io.tidepool.frontend;

@@ -16,6 +16,8 @@ public enum SqlState {
     FEATURE_NOT_SUPPORTED("0A000"),
     /** 28000 invalid_authorization_specification. */
     INVALID_AUTHORIZATION_SPECIFICATION("28000"),
+    /** 28P01 invalid_password: every password failure, whether or not the user exists. */
+    INVALID_PASSWORD("28P01"),
     /** 53300 too_many_connections. */
     TOO_MANY_CONNECTIONS("53300"),
     /** 57014 query_canceled. */
@@ -36,5 +38,15 @@ public enum SqlState {
     /** The five-character code sent in the {@code C} field. */
     public String code() {
         return code;
+    }
+
+    /** The constant for a code; empty for codes Tidepool does not raise itself. */
+    public static java.util.Optional<SqlState> ofCode(String code) {
+        for (SqlState state : values()) {
+            if (state.code.equals(code)) {
+                return java.util.Optional.of(state);
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -74,8 +74,9 @@ final class RecoveryProbe {
                         }));
                 result.orThrow("reading the control file of " + dir);
             } catch (SshException e) {
-                throw RecoveryException.refused("node recovery failed: cannot look at node " + settings.target().id()
-                        + "'s data directory over ssh", e.getMessage());
+                throw new RecoveryException("node recovery failed: cannot look at node " + settings.target().id()
+                        + "'s data directory over ssh", e.getMessage(), Optional.empty(), java.util.OptionalInt.empty(),
+                        java.util.List.of(), e);
             }
             synchronized (output) {
                 target = Optional.of(RecoveryFacts.TargetData.parse(output.toString()));

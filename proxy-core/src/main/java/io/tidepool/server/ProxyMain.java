@@ -305,8 +305,8 @@ public final class ProxyMain implements Callable<Integer> {
             return failStart("cannot set up logging: " + e.getMessage());
         }
         Logger log = LoggerFactory.getLogger(ProxyMain.class);
-        // pcp.conf and pool_hba.conf are read by the PCP server and client authentication, which
-        // take them from the configuration's directory; -F and -a are resolved here already.
+        // pcp.conf is read by the PCP server from the configuration's directory; pool_hba.conf
+        // (-a) and the pool key (-k) are handed to the server's authentication below.
         log.debug("configuration {}, pcp.conf {}, pool_hba.conf {}, key file {}", files.configFile(), files.pcpFile(),
                 files.hbaFile(), files.keyFile());
         try {
@@ -319,7 +319,7 @@ public final class ProxyMain implements Callable<Integer> {
             if (discardStatus) {
                 discardStatusFile(config, log);
             }
-            server = new ProxyServer(config);
+            server = new ProxyServer(config, files);
             server.start();
             List<String> addresses = server.boundAddresses().stream().map(ProxyMain::describe).toList();
             ServerController controller = new ServerController(server, config, files.configFile(), logging, debug,

@@ -75,6 +75,41 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyServer(PgpoolConfig config) {
         this(ProxySettings.from(config));
+        services.useAuthentication(loadAuthentication(config, config.poolHbaFile(),
+                io.tidepool.auth.PoolKey.defaultFile(System.getenv())));
+    }
+
+    /** With pool_hba.conf and the pool key file from the command line ({@code -a}, {@code -k}). */
+    public ProxyServer(PgpoolConfig config, ServerFiles files) {
+        this(ProxySettings.from(config));
+        services.useAuthentication(loadAuthentication(config, files.hbaFile(), files.keyFile()));
+    }
+
+    /**
+     * pool_hba.conf, pool_passwd and TLS from the configuration; the pool key for AES entries
+     * is read from {@code keyFile} when that file exists.
+     */
+    private static io.tidepool.auth.AuthenticationServices loadAuthentication(PgpoolConfig config,
+            java.nio.file.Path hbaFile, java.nio.file.Path keyFile) {
+        java.util.Optional<io.tidepool.auth.PoolKey> key = java.util.Optional.empty();
+        if (java.nio.file.Files.isReadable(keyFile)) {
+            try {
+                key = java.util.Optional.of(io.tidepool.auth.PoolKey.readFile(keyFile));
+            } catch (IOException e) {
+                log.warn("pool key {} not usable, AES entries of pool_passwd cannot be decrypted: {}", keyFile, e.getMessage());
+            }
+        }
+        try {
+            return io.tidepool.auth.AuthenticationServices.load(config, hbaFile, key);
+        } catch (io.tidepool.config.ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Authentication and TLS for a server built from {@link ProxySettings} (tests, embedded engines). */
+    public ProxyServer useAuthentication(io.tidepool.auth.AuthenticationServices authentication) {
+        services.useAuthentication(authentication);
+        return this;
     }
 
     public ProxyServer(ProxySettings settings) {
@@ -347,7 +382,9 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Applies the reloadable parameters of {@code newConfig}; returns the names that need a restart. */
     public List<String> reload(PgpoolConfig newConfig) {
-        return reload(ProxySettings.from(newConfig));
+        List<String> restartNeeded = reload(ProxySettings.from(newConfig));
+        services.authentication().ifPresent(auth -> auth.reload(newConfig));
+        return restartNeeded;
     }
 
     /** Same as {@link #reload(PgpoolConfig)} from settings already read. */

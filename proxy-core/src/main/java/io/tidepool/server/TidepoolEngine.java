@@ -156,6 +156,14 @@ public final class TidepoolEngine implements AutoCloseable {
     }
 
     /**
+     * Stops admitting client sessions, waits until those served have ended or {@code timeout}
+     * passed, then admits again (what {@code pcp_detach_node -g} waits for). True when all ended.
+     */
+    public boolean awaitSessionsEnded(java.time.Duration timeout) throws InterruptedException {
+        return sessions.awaitSessionsEnded(timeout);
+    }
+
+    /**
      * Re-reads pgpool.conf (when the engine was loaded from a file) and applies what can change
      * while running; returns the names that need a restart.
      */

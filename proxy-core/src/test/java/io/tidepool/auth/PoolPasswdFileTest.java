@@ -79,4 +79,29 @@ class PoolPasswdFileTest {
         Files.writeString(conf, "pool_passwd = ''\n");
         assertThat(PoolPasswdFile.locate(conf)).isEmpty();
     }
+
+    @Test
+    void scramSecretCopiedFromPgAuthidIsReadWholeDespiteItsColons() {
+        String secret = "SCRAM-SHA-256$4096:MDEyMzQ1Njc4OWFiY2RlZg==$3ECvmzv2vp23jPXfC4cKGS+xlBFF/wT+O6hrZwAAAAA="
+                + ":J2b7B0ow9Yd4mQ3CP1eq8fXQrW7y1rWkJ1OZCzV3k9E=";
+        PoolPasswdFile file = PoolPasswdFile.parse("alice:" + secret + "\nbob:" + secret + ":owner:TEXTpw\r\n");
+
+        assertThat(file.find("alice").orElseThrow().storedPassword()).isEqualTo(secret);
+        assertThat(file.find("alice").orElseThrow().type()).isEqualTo(PoolPasswdEntry.PasswordType.SCRAM_SHA_256);
+        PoolPasswdEntry bob = file.find("bob").orElseThrow();
+        assertThat(bob.storedPassword()).isEqualTo(secret);
+        assertThat(bob.backendUser()).contains("owner");
+        assertThat(bob.backendPassword()).contains("TEXTpw");
+        ScramVerifier.parse(bob.storedPassword());
+    }
+
+    @Test
+    void scramSecretWrittenByWithEntryIsEscapedAndReadBack() {
+        String secret = ScramVerifier.fromPassword("pw", "0123456789abcdef".getBytes(), 4096).format();
+
+        PoolPasswdFile file = PoolPasswdFile.parse(PoolPasswdFile.empty().withEntry("alice", secret).format());
+
+        assertThat(file.format()).contains("\\:");
+        assertThat(file.find("alice").orElseThrow().storedPassword()).isEqualTo(secret);
+    }
 }

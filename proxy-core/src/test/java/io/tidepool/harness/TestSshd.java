@@ -41,9 +41,10 @@ import java.util.stream.Stream;
  * <p>Keys made for each server: the host key; the client key authorised for the user
  * ({@link #clientKey()}, ed25519, no passphrase); an RSA client key with passphrase
  * {@link #RSA_PASSPHRASE}, also authorised ({@link #rsaClientKey()}); and a key that is not
- * authorised ({@link #strangerKey()}). Password logins are off. When the JVM runs as root, sshd
- * runs as root (it must, to switch to the user); otherwise it runs as the current user and only
- * that user may log in.
+ * authorised ({@link #strangerKey()}). Password logins are off. When the JVM runs as root (as on
+ * this project's machines and CI), sshd runs as root, which it must to switch to the user;
+ * otherwise it runs as the current user and only that user may log in (untested here: an
+ * unprivileged sshd with PAM may refuse logins on some systems).
  *
  * <p>{@link #killSessions()} SIGKILLs every session process (and the commands they run) while the
  * server keeps accepting: a dropped connection as the client sees it.

@@ -11,6 +11,8 @@ import io.tidepool.admin.sql.AdminResult;
 import io.tidepool.admin.sql.PoolAdminRows;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.harness.TestSshd;
+import io.tidepool.ops.local.CommandResult;
+import io.tidepool.ops.local.ExternalCommand;
 import io.tidepool.server.ShutdownMode;
 import io.tidepool.server.TidepoolEngine;
 
@@ -81,8 +83,9 @@ class EngineRecoveryIT {
                 settings.put(k, k.startsWith("ssh_port") || k.equals("recovery_timeout") ? v : ClusterConfigs.quote(v));
             }
         });
+        // Quick detection, but patient enough that a loaded test machine does not fail over a healthy primary.
         settings.putAll(Map.of("pcp_client_version", "'4.3'", "builtin_failover", "on", "health_check_period", "1",
-                "health_check_max_retries", "1", "health_check_retry_delay", "1", "connect_timeout", "1000",
+                "health_check_max_retries", "3", "health_check_retry_delay", "1", "connect_timeout", "10000",
                 "sr_check_period", "1"));
         engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, settings),
                 TidepoolEngine.Options.defaults().withProxy(true));
@@ -93,11 +96,13 @@ class EngineRecoveryIT {
         env = new HashMap<>(Map.of("PCPPASSFILE", pcppass.toString(), "TZ", "UTC"));
     }
 
-    private PgpoolTools.Result pcp(String tool, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(engine.pcpPort().orElseThrow()),
-                "-U", USER, "-w"));
+    /** A pgpool-II pcp tool against the engine; up to 5 minutes (a recovery replies when it has finished). */
+    private PgpoolTools.Result pcp(String tool, String... args) {
+        List<String> all = new ArrayList<>(List.of(PgpoolTools.locate(tool).toString(), "-h", "127.0.0.1", "-p",
+                Integer.toString(engine.pcpPort().orElseThrow()), "-U", USER, "-w"));
         all.addAll(List.of(args));
-        return PgpoolTools.run(env, tool, all.toArray(String[]::new));
+        CommandResult result = ExternalCommand.of(all).env(env).timeout(Duration.ofMinutes(5)).run();
+        return new PgpoolTools.Result(result.exitCode(), result.stdout(), result.stderr());
     }
 
     @Test

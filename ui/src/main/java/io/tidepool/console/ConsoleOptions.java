@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What the console was started with: optionally a pgpool-II to connect to at once
- * ({@code --host=... --port=... [--user=...] [--database=...] [--pcp-port=...] [--pcp-user=...]})
+ * ({@code --host=... --port=... [--user=...] [--database=...] [--pcp-port=...] [--pcp-user=...]
+ * [--kind=tidepool]})
  * or a saved connection by name ({@code --connect=name}). Passwords are never options:
  * {@code ~/.pgpass} and {@code ~/.pcppass} supply them.
  */
@@ -23,9 +24,11 @@ public record ConsoleOptions(Optional<ConnectionProfile> connectTo, Optional<Str
         String user = named.getOrDefault("user", System.getProperty("user.name", "postgres"));
         String host = named.get("host");
         int port = Integer.parseInt(named.getOrDefault("port", "9999"));
+        boolean tidepool = "tidepool".equals(named.get("kind"));
         ConnectionProfile p = new ConnectionProfile(
-                named.getOrDefault("name", "pgpool-II " + host + ":" + port),
-                io.tidepool.console.client.ClusterClientKind.REMOTE_PGPOOL,
+                named.getOrDefault("name", (tidepool ? "Tidepool " : "pgpool-II ") + host + ":" + port),
+                tidepool ? io.tidepool.console.client.ClusterClientKind.REMOTE_TIDEPOOL
+                        : io.tidepool.console.client.ClusterClientKind.REMOTE_PGPOOL,
                 host, port,
                 named.getOrDefault("database", "postgres"),
                 user,

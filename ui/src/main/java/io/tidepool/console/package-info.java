@@ -8,10 +8,20 @@
  * composition root; {@link io.tidepool.console.ConsoleLauncher} the main class.
  *
  * <h2>Talking to a cluster</h2>
- * Only through {@link io.tidepool.console.client.ClusterClient}. Implemented: the remote pgpool-II
- * client ({@code client.pgpool}: {@code SHOW pool_nodes} over pgJDBC in the simple protocol, node
- * actions over PCP). Planned, chosen in {@link io.tidepool.console.connect.ClusterClients}: the
- * embedded engine and a remote Tidepool, once the engine publishes snapshots and events.
+ * Only through {@link io.tidepool.console.client.ClusterClient}, chosen in
+ * {@link io.tidepool.console.connect.ClusterClients}:
+ * <ul>
+ *   <li>the embedded engine ({@code client.embedded}): snapshots straight from the cluster owner
+ *       ({@code io.tidepool.cluster}), events from its journal and listener, node actions as requests to
+ *       it, and the engine's log lines ({@code io.tidepool.server.logging.LogTail}). The demo hands its
+ *       engine over through {@link io.tidepool.console.EmbeddedConsole};</li>
+ *   <li>a remote pgpool-II ({@code client.pgpool}: {@code SHOW pool_nodes} over pgJDBC in the simple
+ *       protocol, node actions over PCP);</li>
+ *   <li>a remote Tidepool (the same client, {@code Peer.TIDEPOOL}): {@code SHOW pool_nodes} through the
+ *       proxy when it answers, else PCP's node info alone, fields PCP lacks shown as unknown.</li>
+ * </ul>
+ * Only proxy-core's public API is used (no {@code protocol}, {@code frontend}, {@code backend}: the
+ * app's ArchitectureTest checks it).
  *
  * <h2>Threads</h2>
  * Clients answer on their own threads; {@link io.tidepool.console.session.ClusterSession} moves

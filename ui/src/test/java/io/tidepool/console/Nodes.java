@@ -10,6 +10,7 @@ import io.tidepool.console.client.ReplicationDelay;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Test data: pool_nodes rows as a healthy primary + standbys cluster reports them. */
 public final class Nodes {
@@ -19,13 +20,13 @@ public final class Nodes {
 
     public static PoolNode primary(int id) {
         return new PoolNode(id, "127.0.0.1", 5432 + id, PoolNodeStatus.UP, LiveStatus.UP, 0.333333,
-                NodeRole.PRIMARY, Optional.of(NodeRole.PRIMARY), 10, false, ReplicationDelay.NONE, "", "",
+                NodeRole.PRIMARY, Optional.of(NodeRole.PRIMARY), OptionalLong.of(10), Optional.of(false), ReplicationDelay.NONE, "", "",
                 "2026-11-21 07:00:00");
     }
 
     public static PoolNode standby(int id) {
         return new PoolNode(id, "127.0.0.1", 5432 + id, PoolNodeStatus.UP, LiveStatus.UP, 0.333333,
-                NodeRole.STANDBY, Optional.of(NodeRole.STANDBY), 20, id == 1, ReplicationDelay.bytes(0),
+                NodeRole.STANDBY, Optional.of(NodeRole.STANDBY), OptionalLong.of(20), Optional.of(id == 1), ReplicationDelay.bytes(0),
                 "streaming", "async", "2026-11-21 07:00:00");
     }
 
@@ -43,7 +44,7 @@ public final class Nodes {
 
     public static PoolNode withSelects(PoolNode n, long selects, ReplicationDelay delay) {
         return new PoolNode(n.nodeId(), n.hostname(), n.port(), n.status(), n.pgStatus(), n.lbWeight(), n.role(),
-                n.pgRole(), selects, n.loadBalanceNode(), delay, n.replicationState(), n.replicationSyncState(),
+                n.pgRole(), OptionalLong.of(selects), n.loadBalanceNode(), delay, n.replicationState(), n.replicationSyncState(),
                 n.lastStatusChange());
     }
 

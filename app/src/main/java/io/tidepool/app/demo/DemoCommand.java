@@ -1,22 +1,19 @@
 package io.tidepool.app.demo;
 
+import io.tidepool.app.Displays;
 import io.tidepool.config.ConfigException;
-import io.tidepool.config.PgpoolConfig;
+import io.tidepool.console.EmbeddedConsole;
+import io.tidepool.console.connections.ConnectionStore;
 import io.tidepool.ops.local.LocalCluster;
 import io.tidepool.ops.local.LocalNode;
 import io.tidepool.server.ControlSignal;
 import io.tidepool.server.PidFile;
-import io.tidepool.server.ProxyServer;
-import io.tidepool.server.ShutdownMode;
-import io.tidepool.server.logging.LogSettings;
-import io.tidepool.server.logging.LoggingSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -29,7 +26,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./tidepool demo}: a local primary and two streaming standbys made from the machine's
- * PostgreSQL binaries, with the proxy in front of them in this process, until Ctrl-C.
+ * PostgreSQL binaries, with the engine (cluster owner + proxy) in front of them in this process and
+ * the console connected to it, until Ctrl-C or the console window is closed. Without a display
+ * (or with {@code --headless}) it runs without the console and says so.
  *
  * <p>Layout of the demo folder: {@code cluster/} (the PostgreSQL nodes, kept between runs so a
  * second start takes seconds), {@code pgpool.conf} (rewritten at each start), {@code log/}
@@ -52,6 +51,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9999", description = "proxy port (default ${DEFAULT-VALUE})")
     int port;
+
+    @Option(names = "--headless", description = "do not open the console, even when a display is available")
+    boolean headless;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -88,7 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         LocalCluster cluster = null;
-        ProxyServer server = null;
+        DemoEngine engine = null;
+        EmbeddedConsole console = null;
         try {
             Path clusterDir = folder.resolve("cluster");
             if (LocalCluster.exists(clusterDir)) {
@@ -107,28 +110,21 @@ public final class DemoCommand implements Callable<Integer> {
                         .atExit(LocalCluster.ExitAction.STOP)
                         .build();
             }
-            Path configFile = writeConfig(folder, cluster);
-            PgpoolConfig config = PgpoolConfig.load(configFile);
-            LoggingSetup.forProcess().apply(LogSettings.from(config, false));
-
-            server = new ProxyServer(config);
-            try {
-                server.start();
-            } catch (Exception e) {
-                throw new IllegalStateException("the proxy cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
-                        + " (is another proxy or demo using it? try --port)", e);
-            }
-            printWelcome(out, folder, cluster);
-            // The console (issue 6) opens here, on the same ProxyServer, when a display is available.
-
-            CompletableFuture<ControlSignal> stop = new CompletableFuture<>();
+            engine = DemoEngine.start(nodesOf(cluster), port, folder, cluster.superuser(), cluster.superuserPassword());
+            // Signals first: a stop that arrives while the console opens must still stop cleanly.
+            CompletableFuture<String> stop = new CompletableFuture<>();
             for (String warning : ControlSignal.install(signal -> {
                 if (signal != ControlSignal.RELOAD) {
-                    stop.complete(signal);
+                    stop.complete(signal.name());
                 }
             })) {
                 err.println("tidepool demo: " + warning);
             }
+            console = openConsole(engine, out);
+            if (console != null) {
+                console.closedByUser().thenRun(() -> stop.complete("the console window was closed"));
+            }
+            printWelcome(out, folder, cluster);
             stop.join();
             out.println();
             out.println("Stopping the proxy and the cluster ...");
@@ -142,10 +138,14 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("tidepool demo: " + e.getMessage());
             return 1;
         } finally {
-            if (server != null) {
+            if (console != null) {
+                console.close();
+                EmbeddedConsole.exitToolkit();
+            }
+            if (engine != null) {
                 try {
-                    server.stop(ShutdownMode.FAST).get(15, TimeUnit.SECONDS);
-                } catch (Exception e) {
+                    engine.close();
+                } catch (RuntimeException e) {
                     err.println("tidepool demo: the proxy did not stop cleanly: " + e.getMessage());
                 }
             }
@@ -159,14 +159,35 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Path writeConfig(Path folder, LocalCluster cluster) throws IOException {
-        List<DemoConfig.Node> nodes = cluster.nodes().stream()
+    /** The console on the demo's engine, or null (said why) when there is no display or it cannot start. */
+    private EmbeddedConsole openConsole(DemoEngine engine, PrintWriter out) {
+        if (headless) {
+            out.println("Headless (--headless): the console is not opened.");
+            out.flush();
+            return null;
+        }
+        if (Displays.missing()) {
+            out.println("No display (DISPLAY is not set): running headless, without the console."
+                    + " Run the demo on a desktop, over 'ssh -X' or under 'xvfb-run' to see it.");
+            out.flush();
+            return null;
+        }
+        try {
+            EmbeddedConsole console = EmbeddedConsole.open(engine.consoleClients(), ConnectionStore.atDefaultLocation());
+            out.println("The console is open. Closing its window stops the demo too.");
+            out.flush();
+            return console;
+        } catch (IllegalStateException e) {
+            out.println("The console cannot open (" + e.getMessage() + "): running headless.");
+            out.flush();
+            return null;
+        }
+    }
+
+    static List<DemoConfig.Node> nodesOf(LocalCluster cluster) {
+        return cluster.nodes().stream()
                 .map(node -> new DemoConfig.Node(node.name(), node.host(), node.port(), node.dataDirectory()))
                 .toList();
-        Files.createDirectories(folder.resolve("log"));
-        Path file = folder.resolve("pgpool.conf");
-        Files.writeString(file, DemoConfig.render(nodes, port, folder), StandardCharsets.UTF_8);
-        return file;
     }
 
     private void printWelcome(PrintWriter out, Path folder, LocalCluster cluster) {
@@ -184,6 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Configuration: " + folder.resolve("pgpool.conf"));
         out.println("Proxy log:     " + folder.resolve("log"));
+        out.println("Clustering mode streaming_replication with builtin_failover: promote and failover need no scripts.");
         out.println("Press Ctrl-C to stop (the cluster is kept; './tidepool demo --down' removes it).");
         out.flush();
     }

@@ -14,7 +14,7 @@ class DemoConfigTest {
         return DemoConfig.render(List.of(
                 new DemoConfig.Node("node0", "127.0.0.1", 40001, FOLDER.resolve("cluster/node0")),
                 new DemoConfig.Node("node1", "127.0.0.1", 40002, FOLDER.resolve("cluster/node1")),
-                new DemoConfig.Node("node2", "127.0.0.1", 40003, FOLDER.resolve("cluster/node2"))), 9999, FOLDER);
+                new DemoConfig.Node("node2", "127.0.0.1", 40003, FOLDER.resolve("cluster/node2"))), 9999, FOLDER, "postgres", "it's secret");
     }
 
     @Test
@@ -31,6 +31,18 @@ class DemoConfigTest {
                 "backend_data_directory2 = '" + FOLDER.resolve("cluster/node2") + "'\n",
                 "backend_application_name1 = 'node1'\n");
         assertThat(render()).doesNotContain("backend_port3");
+    }
+
+    @Test
+    void runsInStreamingReplicationWithChecksAsTheSuperuser() {
+        assertThat(render()).contains("backend_clustering_mode = 'streaming_replication'\n",
+                "health_check_period = 2\n", "sr_check_period = 2\n",
+                "health_check_user = 'postgres'\n", "sr_check_password = 'it''s secret'\n");
+    }
+
+    @Test
+    void tidepoolConfTurnsTheBuiltinFailoverOn() {
+        assertThat(DemoConfig.renderTidepoolConf()).contains("builtin_failover = on\n");
     }
 
     @Test

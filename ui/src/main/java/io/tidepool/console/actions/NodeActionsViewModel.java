@@ -46,6 +46,14 @@ public final class NodeActionsViewModel {
         String target = "node " + node.nodeId() + " (" + node.address() + ", " + node.role().text() + ")";
         String via = session.clientProperty().get().map(ClusterClient::displayName).orElse("the cluster");
         Optional<PoolNode> primary = session.snapshotProperty().get().flatMap(ClusterSnapshot::primary);
+        Optional<List<String>> own = session.clientProperty().get().flatMap(c -> c.effects(action, node));
+        ActionPlan general = generalPlan(action, node, target, via, primary);
+        return own.map(effects -> new ActionPlan(action, node, general.title(), general.headline(), effects,
+                general.caution(), general.confirmLabel())).orElse(general);
+    }
+
+    private static ActionPlan generalPlan(NodeAction action, PoolNode node, String target, String via,
+                                          Optional<PoolNode> primary) {
         return switch (action) {
             case ATTACH -> new ActionPlan(action, node, "Attach node " + node.nodeId(),
                     "Attach " + target + " to " + via + ".",

@@ -57,10 +57,16 @@ public final class ChartsViewModel {
         for (PoolNode n : after.nodes()) {
             Optional<PoolNode> was = before.node(n.nodeId());
             // A smaller count means the middleware restarted; that interval has no rate.
-            if (was.isEmpty() || Long.compareUnsigned(n.selectCount(), was.get().selectCount()) < 0) {
+            // Unknown counts (PCP-only peers) draw no line rather than a flat invented zero.
+            if (was.isEmpty() || n.selectCount().isEmpty() || was.get().selectCount().isEmpty()) {
                 continue;
             }
-            double rate = (n.selectCount() - was.get().selectCount()) / seconds;
+            long now = n.selectCount().getAsLong();
+            long then = was.get().selectCount().getAsLong();
+            if (Long.compareUnsigned(now, then) < 0) {
+                continue;
+            }
+            double rate = (now - then) / seconds;
             add(readByNode.computeIfAbsent(n.nodeId(), id -> newSeries(readRates, id, n)), after.takenAt(), rate);
         }
     }

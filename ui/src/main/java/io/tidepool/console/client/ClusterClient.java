@@ -1,12 +1,15 @@
 package io.tidepool.console.client;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The console's only door to a cluster. Three implementations are planned (DESIGN.md, "The
- * console"): the embedded engine, a remote Tidepool (admin API + events) and a remote pgpool-II
- * ({@code SHOW pool_nodes} over SQL + PCP, {@link io.tidepool.console.client.pgpool.PgpoolClient}).
+ * The console's only door to a cluster. Three implementations (DESIGN.md, "The
+ * console"): the embedded engine ({@link io.tidepool.console.client.embedded.EmbeddedEngineClient}), a
+ * remote Tidepool ({@link io.tidepool.console.client.pgpool.PgpoolClient} in its Tidepool flavour: PCP,
+ * plus {@code SHOW pool_nodes} where the proxy answers it) and a remote pgpool-II ({@code SHOW pool_nodes}
+ * over SQL + PCP, {@link io.tidepool.console.client.pgpool.PgpoolClient}).
  *
  * <p>Threading: every method returns at once. Futures complete and listeners are called on the
  * client's own threads, never the FX thread; callers hop to their UI thread themselves. Every
@@ -44,12 +47,25 @@ public interface ClusterClient extends AutoCloseable {
     ActionAvailability availability(NodeAction action, PoolNode node);
 
     /**
+     * What {@code action} will do to {@code node} on this kind of cluster, one sentence each, for
+     * the confirmation dialog; empty: the console's general description fits.
+     */
+    default Optional<java.util.List<String>> effects(NodeAction action, PoolNode node) {
+        return Optional.empty();
+    }
+
+    /**
      * Requests an action. Completes with {@link ActionResult.Done} when the cluster accepted it,
      * with {@link ActionResult.NotAvailable} (nothing sent) when {@link #availability} refuses,
      * exceptionally with {@link ClusterClientException} when the cluster refused or timed out.
      * Cancelling the future stops waiting; a request already sent may still be carried out.
      */
     CompletableFuture<ActionResult> perform(NodeAction action, PoolNode node);
+
+    /** The proxy's log as it is written, where this client can read it (the embedded engine); empty otherwise. */
+    default Optional<LogFeed> logFeed() {
+        return Optional.empty();
+    }
 
     /** Stops retrying, closes connections and threads. Idempotent. */
     @Override

@@ -17,11 +17,19 @@ public record ClusterEvent(Instant at, Kind kind, OptionalInt nodeId, String mes
     public enum Kind {
         NODE_DOWN("node down"),
         NODE_UP("node up"),
+        NODE_ATTACHED("attached"),
         ROLE_CHANGED("role changed"),
+        PROMOTED("promoted"),
+        FOLLOWED_PRIMARY("follows primary"),
         HEALTH_CHECK("health check"),
+        REPLICATION_DELAY("replication delay"),
         STATE_DISAGREES("state disagrees"),
         NODE_ADDED("node added"),
-        FAILOVER_OUTPUT("failover output"),
+        /** Output of failover_command, failback_command or follow_primary_command. */
+        FAILOVER_OUTPUT("command output"),
+        /** The cluster refused a request (backend_flag, a node that is not alive, ...). */
+        REFUSED("refused"),
+        NOTICE("notice"),
         ACTION("action"),
         ACTION_FAILED("action failed"),
         CONNECTION("connection");

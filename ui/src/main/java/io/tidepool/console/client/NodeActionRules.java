@@ -8,10 +8,13 @@ import io.tidepool.cluster.NodeRole;
  */
 public final class NodeActionRules {
 
-    /** Shown for RECOVER until Tidepool's SSH-driven online recovery exists. */
+    /**
+     * Shown for RECOVER where the console cannot run it: online recovery runs in the engine of
+     * this process (the embedded client offers it); for a remote peer it is not available yet.
+     */
     public static final String RECOVERY_NOT_AVAILABLE =
-            "online recovery is not available in this console yet"
-                    + " (planned: pg_rewind or pg_basebackup over SSH, with a plan shown first)";
+            "online recovery is not available yet for a remote cluster"
+                    + " (it runs for the engine of this console: pg_rewind or pg_basebackup over SSH)";
 
     private NodeActionRules() {
     }

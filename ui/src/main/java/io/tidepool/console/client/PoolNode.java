@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One backend node as the middleware sees it: the fourteen columns of {@code SHOW pool_nodes}
@@ -15,8 +16,10 @@ import java.util.Optional;
  * @param pgStatus           live check of the server, {@link LiveStatus#UNKNOWN} when not checked
  * @param pgRole             live role from {@code pg_is_in_recovery()}, empty when unknown
  * @param lbWeight           normalised load-balance weight, 0..1
- * @param selectCount        SELECTs the middleware sent to this node since it started
- * @param loadBalanceNode    whether this node is the load-balance node of the session that asked
+ * @param selectCount        SELECTs the middleware sent to this node since it started; empty when the
+ *                           peer does not report it (PCP has no such field) or nothing counts them
+ * @param loadBalanceNode    whether this node is the load-balance node of the session that asked; empty
+ *                           when no session asked (PCP, the embedded engine)
  * @param lastStatusChange   as the peer printed it ({@code YYYY-MM-DD HH:MM:SS}, its local time)
  */
 public record PoolNode(
@@ -28,8 +31,8 @@ public record PoolNode(
         double lbWeight,
         NodeRole role,
         Optional<NodeRole> pgRole,
-        long selectCount,
-        boolean loadBalanceNode,
+        OptionalLong selectCount,
+        Optional<Boolean> loadBalanceNode,
         ReplicationDelay replicationDelay,
         String replicationState,
         String replicationSyncState,
@@ -41,6 +44,8 @@ public record PoolNode(
         Objects.requireNonNull(pgStatus, "pgStatus");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(pgRole, "pgRole");
+        Objects.requireNonNull(selectCount, "selectCount");
+        Objects.requireNonNull(loadBalanceNode, "loadBalanceNode");
         Objects.requireNonNull(replicationDelay, "replicationDelay");
         Objects.requireNonNull(replicationState, "replicationState");
         Objects.requireNonNull(replicationSyncState, "replicationSyncState");
@@ -50,6 +55,16 @@ public record PoolNode(
     /** {@code host:port}, the way operators name a node. */
     public String address() {
         return hostname + ":" + port;
+    }
+
+    /** True only when the peer said so; unknown reads as false. */
+    public boolean isLoadBalanceNode() {
+        return loadBalanceNode.orElse(false);
+    }
+
+    /** {@code select_cnt} as SHOW pool_nodes prints it (unsigned), or {@code unknown}. */
+    public String selectCountText() {
+        return selectCount.isPresent() ? Long.toUnsignedString(selectCount.getAsLong()) : "unknown";
     }
 
     public boolean isPrimary() {

@@ -33,8 +33,17 @@ public record ConnectionProfile(
         return new ConnectionProfile(name, ClusterClientKind.REMOTE_PGPOOL, host, port, "postgres", user, pcpPort, pcpUser);
     }
 
-    /** Chooser text: {@code name — kind user@host:port}. */
+    /** The engine running in the console's process; host and ports mean nothing for it. */
+    public static ConnectionProfile embedded(String name) {
+        String user = System.getProperty("user.name", "postgres");
+        return new ConnectionProfile(name, ClusterClientKind.EMBEDDED_ENGINE, "in-process", 0, "postgres", user, 0, user);
+    }
+
+    /** Chooser text: {@code name — kind user@host:port} ({@code name — kind} for the embedded engine). */
     public String label() {
+        if (kind == ClusterClientKind.EMBEDDED_ENGINE) {
+            return name + " \u2014 " + kind.label();
+        }
         return name + " \u2014 " + kind.label() + " " + user + "@" + host + ":" + port;
     }
 

@@ -46,6 +46,12 @@ public final class EventsView {
         eventsTable.setItems(viewModel.visibleEvents());
         logNote.textProperty().bind(viewModel.logNoteProperty());
         logList.setItems(viewModel.logLines());
+        // Follow the tail, as `tail -f` does.
+        viewModel.logLines().addListener((javafx.collections.ListChangeListener<String>) change -> {
+            if (!logList.getItems().isEmpty()) {
+                logList.scrollTo(logList.getItems().size() - 1);
+            }
+        });
     }
 
     private static TableColumn<ClusterEvent, String> column(String title, double width,

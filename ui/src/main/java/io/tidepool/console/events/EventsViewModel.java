@@ -39,10 +39,11 @@ public final class EventsViewModel {
     private final StringProperty filterText = new SimpleStringProperty("");
     private final ObjectProperty<KindChoice> kindFilter = new SimpleObjectProperty<>(KindChoice.ALL);
     private final ObservableList<KindChoice> kindChoices;
-    private final ObservableList<String> logLines = FXCollections.observableArrayList();
+    private final ObservableList<String> logLines;
     private final ReadOnlyStringWrapper logNote = new ReadOnlyStringWrapper("");
 
     public EventsViewModel(ClusterSession session) {
+        logLines = session.logLines();
         List<KindChoice> choices = new ArrayList<>();
         choices.add(KindChoice.ALL);
         for (ClusterEvent.Kind k : ClusterEvent.Kind.values()) {
@@ -104,7 +105,7 @@ public final class EventsViewModel {
         return kindChoices;
     }
 
-    /** Proxy log lines, for the embedded engine; empty otherwise. */
+    /** Proxy log lines, oldest first, for the embedded engine; empty otherwise. */
     public ObservableList<String> logLines() {
         return logLines;
     }

@@ -90,6 +90,8 @@ public final class NodesTableView {
                 MenuItem copy = new MenuItem("Copy rows");
                 copy.setOnAction(a -> copySelected());
                 menu.getItems().add(copy);
+                menu.setOnShowing(m -> viewModel.heldProperty().set(true));
+                menu.setOnHidden(m -> viewModel.heldProperty().set(false));
                 menu.show(row, e.getScreenX(), e.getScreenY());
                 e.consume();
             });

@@ -35,8 +35,8 @@ public final class NodesTableViewModel {
             new Column("lb_weight", n -> String.format(Locale.ROOT, "%f", n.lbWeight())),
             new Column("role", n -> n.role().text()),
             new Column("pg_role", n -> n.pgRole().map(r -> r.text()).orElse("unknown")),
-            new Column("select_cnt", n -> Long.toUnsignedString(n.selectCount())),
-            new Column("load_balance_node", n -> Boolean.toString(n.loadBalanceNode())),
+            new Column("select_cnt", PoolNode::selectCountText),
+            new Column("load_balance_node", n -> n.loadBalanceNode().map(b -> Boolean.toString(b)).orElse("unknown")),
             new Column("replication_delay", n -> n.replicationDelay().pgpoolText()),
             new Column("replication_state", PoolNode::replicationState),
             new Column("replication_sync_state", PoolNode::replicationSyncState),
@@ -45,10 +45,15 @@ public final class NodesTableViewModel {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final ClusterSession session;
+    private final ObservableList<PoolNode> rows = javafx.collections.FXCollections.observableArrayList();
+    private final BooleanProperty held = new javafx.beans.property.SimpleBooleanProperty(false);
     private final StringBinding statusLine;
 
     public NodesTableViewModel(ClusterSession session) {
         this.session = session;
+        session.nodes().addListener((javafx.collections.ListChangeListener<PoolNode>) change -> sync());
+        held.addListener((o, was, now) -> sync());
+        sync();
         this.statusLine = Bindings.createStringBinding(() -> {
             if (!session.lastErrorProperty().get().isEmpty()) {
                 return "refresh failed: " + session.lastErrorProperty().get();
@@ -64,8 +69,23 @@ public final class NodesTableViewModel {
         return s.detail().isEmpty() ? s.state().name().toLowerCase(Locale.ROOT) : s.detail();
     }
 
+    /**
+     * The rows shown: the session's nodes, except that they hold still while {@link #heldProperty()}
+     * is set (a row's menu is open: replacing the rows under it would discard the row it belongs
+     * to), and catch up when it is cleared. Rows equal to the shown ones are not replaced.
+     */
     public ObservableList<PoolNode> rows() {
-        return session.nodes();
+        return rows;
+    }
+
+    public BooleanProperty heldProperty() {
+        return held;
+    }
+
+    private void sync() {
+        if (!held.get() && !rows.equals(session.nodes())) {
+            rows.setAll(session.nodes());
+        }
     }
 
     public DoubleProperty refreshIntervalSecondsProperty() {

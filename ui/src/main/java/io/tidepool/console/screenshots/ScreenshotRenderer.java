@@ -51,13 +51,21 @@ public final class ScreenshotRenderer {
      */
     public static List<Shot> render(ConnectionProfile profile, Optional<String> password, Optional<String> pcpPassword,
                                     Path dir, Duration timeout) throws IOException {
+        return render(new ClusterClients(PcpChannels.factory()), profile, password, pcpPassword, dir, timeout);
+    }
+
+    /**
+     * As {@link #render(ConnectionProfile, Optional, Optional, Path, Duration)} with the clients
+     * given, e.g. ones that know the engine of this process (photographing the embedded engine).
+     */
+    public static List<Shot> render(ClusterClients clients, ConnectionProfile profile, Optional<String> password,
+                                    Optional<String> pcpPassword, Path dir, Duration timeout) throws IOException {
         startFx();
         Files.createDirectories(dir);
         Path scratch = Files.createTempDirectory("tidepool-screenshots-");
         AtomicInteger snapshots = new AtomicInteger();
         ConsoleWindow window = fx(() -> {
-            ConsoleWindow w = new ConsoleWindow(new Stage(), new ClusterClients(PcpChannels.factory()),
-                    new ConnectionStore(scratch.resolve("connections.json")));
+            ConsoleWindow w = new ConsoleWindow(new Stage(), clients, new ConnectionStore(scratch.resolve("connections.json")));
             w.session().refreshIntervalSecondsProperty().set(0.5);
             w.session().onSnapshot(s -> snapshots.incrementAndGet());
             w.stage().show();

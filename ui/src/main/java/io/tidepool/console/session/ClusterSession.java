@@ -43,6 +43,8 @@ public final class ClusterSession implements AutoCloseable {
 
     /** Bounds the event history so a flapping node cannot exhaust memory. */
     public static final int MAX_EVENTS = 5_000;
+    /** Bounds the proxy log tail the console keeps. */
+    public static final int MAX_LOG_LINES = 2_000;
     public static final double MIN_INTERVAL_SECONDS = 0.2;
     public static final double MAX_INTERVAL_SECONDS = 60;
 
@@ -53,6 +55,7 @@ public final class ClusterSession implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Optional<ClusterSnapshot>> snapshot = new ReadOnlyObjectWrapper<>(Optional.empty());
     private final ObservableList<PoolNode> nodes = FXCollections.observableArrayList();
     private final ObservableList<ClusterEvent> events = FXCollections.observableArrayList();
+    private final ObservableList<String> logLines = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper("");
     private final DoubleProperty refreshIntervalSeconds = new SimpleDoubleProperty(1.0);
     private final BooleanProperty paused = new SimpleBooleanProperty(false);
@@ -87,6 +90,15 @@ public final class ClusterSession implements AutoCloseable {
             }
         })));
         subscriptions.add(next.onEvent(e -> ui.execute(() -> addEvent(e))));
+        next.logFeed().ifPresent(feed -> {
+            // Subscribe before reading the kept lines: a line written in between may show twice,
+            // never go missing.
+            subscriptions.add(feed.onLine(line -> ui.execute(() -> addLogLine(line))));
+            List<String> recent = feed.recentLines();
+            ui.execute(() -> {
+                logLines.setAll(recent.subList(Math.max(0, recent.size() - MAX_LOG_LINES), recent.size()));
+            });
+        });
         client.set(Optional.of(next));
         connection.set(next.connectionStatus());
         next.start();
@@ -101,6 +113,7 @@ public final class ClusterSession implements AutoCloseable {
         connection.set(ConnectionStatus.of(ConnectionState.CLOSED, "not connected"));
         snapshot.set(Optional.empty());
         nodes.clear();
+        logLines.clear();
         lastError.set("");
     }
 
@@ -165,6 +178,13 @@ public final class ClusterSession implements AutoCloseable {
         }
     }
 
+    void addLogLine(String line) {
+        logLines.add(line);
+        if (logLines.size() > MAX_LOG_LINES) {
+            logLines.remove(0, logLines.size() - MAX_LOG_LINES);
+        }
+    }
+
     /** Called on the ui executor after each applied snapshot, in order. */
     public void onSnapshot(Consumer<ClusterSnapshot> listener) {
         snapshotListeners.add(listener);
@@ -190,6 +210,11 @@ public final class ClusterSession implements AutoCloseable {
     /** Every event since the console started, oldest first, at most {@link #MAX_EVENTS}. */
     public ObservableList<ClusterEvent> events() {
         return events;
+    }
+
+    /** The proxy's log lines, oldest first, for clients that can read the log (the embedded engine). */
+    public ObservableList<String> logLines() {
+        return logLines;
     }
 
     /** The last refresh failure, empty after a successful one. */

@@ -62,8 +62,8 @@ public final class TopologyViewModel {
                 "status-" + n.status().text(),
                 replication,
                 String.format(Locale.ROOT, "weight %.2f", n.lbWeight()),
-                "select_cnt " + n.selectCount(),
-                n.loadBalanceNode(),
+                "select_cnt " + n.selectCountText(),
+                n.isLoadBalanceNode(),
                 n.disagreements());
     }
 

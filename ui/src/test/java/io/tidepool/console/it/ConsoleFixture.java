@@ -1,20 +1,35 @@
 package io.tidepool.console.it;
 
 import io.tidepool.console.ConsoleWindow;
+import io.tidepool.console.client.PoolNode;
+import io.tidepool.console.screenshots.PngWriter;
+import io.tidepool.console.session.ConsoleTask;
 import io.tidepool.console.connect.ClusterClients;
 import io.tidepool.console.connections.ConnectionProfile;
 import io.tidepool.console.connections.ConnectionStore;
+import javafx.css.PseudoClass;
+import javafx.scene.Node;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TableRow;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
+import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real console window for window tests (XxxIT, run under a display: Xvfb in CI). Counts the
@@ -69,6 +84,85 @@ public final class ConsoleFixture implements AutoCloseable {
             window.stage().requestFocus();
             return null;
         });
+    }
+
+    /**
+     * Right-clicks node {@code nodeId}'s table row and returns the menu item {@code itemId} (a
+     * second try if no menu shows).
+     */
+    public Node openRowMenuItem(FxRobot robot, int nodeId, String itemId) {
+        for (int attempt = 1; ; attempt++) {
+            WaitForAsyncUtils.waitForFxEvents();
+            // Only a row that is shown: the table also keeps invisible cells (for measuring) that hold items.
+            Node row = fx(() -> robot.lookup("#nodesTable .table-row-cell").queryAll().stream()
+                    .filter(r -> r.isVisible() && r.getParent() != null && r.getParent().isVisible())
+                    .filter(r -> r instanceof TableRow<?> tr && tr.getItem() instanceof PoolNode p && p.nodeId() == nodeId)
+                    .findFirst().orElseThrow(() -> new AssertionError("no table row for node " + nodeId)));
+            // Select the row first: it brings the window to the front and gives it focus, which
+            // X without a window manager does not do by itself after other windows came and went.
+            toFront();
+            robot.clickOn(row);
+            robot.rightClickOn(row);
+            try {
+                WaitForAsyncUtils.waitFor(3, TimeUnit.SECONDS,
+                        () -> robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).tryQuery().isPresent());
+                return robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).query();
+            } catch (TimeoutException e) {
+                if (attempt == 2) {
+                    try {
+                        PngWriter.write(robot.capture(Screen.getPrimary().getBounds()).getImage(),
+                                Path.of("target", "screenshots", "failure-row-menu.png"));
+                    } catch (IOException ignored) {
+                        // The assertion below says what went wrong; the picture is a bonus.
+                    }
+                    throw new AssertionError("right-clicking node " + nodeId + "'s row showed no '" + itemId + "' item; menu items: "
+                            + robot.lookup(".context-menu .menu-item").queryAll().stream().map(Node::getId).toList());
+                }
+                robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+            }
+        }
+    }
+
+    /**
+     * Opens node {@code nodeId}'s card menu, picks {@code itemId}, confirms, and waits for the
+     * task to end successfully.
+     */
+    public void runFromCard(FxRobot robot, int nodeId, String itemId) {
+        toFront();
+        robot.clickOn("#card-actions-" + nodeId);
+        try {
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+                    () -> robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).tryQuery().isPresent());
+        } catch (TimeoutException e) {
+            throw new AssertionError("the card menu of node " + nodeId + " shows no '" + itemId + "'", e);
+        }
+        Node item = robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).query();
+        assertThat(item.getPseudoClassStates()).as("'%s' is enabled", ((Labeled) item.lookup(".label")).getText())
+                .doesNotContain(PseudoClass.getPseudoClass("disabled"));
+        var before = fx(() -> window.actions().currentTaskProperty().get());
+        robot.clickOn(item);
+        robot.clickOn("#confirm-action");
+        await("the request to finish", Duration.ofSeconds(60), () -> window.actions().currentTaskProperty().get()
+                .filter(t -> before.map(b -> b != t).orElse(true))
+                .map(t -> t.stateProperty().get() != ConsoleTask.State.RUNNING).orElse(false));
+        assertThat(fx(() -> window.actions().currentTaskProperty().get().orElseThrow().stateProperty().get()))
+                .as(fx(() -> window.actions().currentTaskProperty().get().orElseThrow().messageProperty().get()))
+                .isEqualTo(ConsoleTask.State.SUCCEEDED);
+    }
+
+    /** Leaves a picture of the window in target/screenshots for a person to look at. */
+    public void keepPicture(String name) {
+        try {
+            PngWriter.write(fx(() -> window.stage().getScene().snapshot(null)), Path.of("target", "screenshots", name + ".png"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The node with {@code id} in the latest snapshot the console applied. */
+    public PoolNode node(int id) {
+        return fx(() -> window.session().nodes().stream().filter(n -> n.nodeId() == id).findFirst()
+                .orElseThrow(() -> new AssertionError("no node " + id + " in the console")));
     }
 
     /** Snapshots applied so far. */

@@ -100,7 +100,7 @@ class RemotePgpoolConsoleIT {
     void detachingAStandbyFromTheTableChangesItsCardAndRowWithinTwoRefreshes() {
         robot.clickOn("#nodesTab");
         TableView<PoolNode> table = robot.lookup("#nodesTable").queryTableView();
-        Node detach = openRowMenuItem(1, "action-detach-1");
+        Node detach = console.openRowMenuItem(robot, 1, "action-detach-1");
         Node recover = robot.lookup(".context-menu .menu-item").match((Node n) -> "action-recover-1".equals(n.getId())).query();
         assertThat(recover.getPseudoClassStates()).contains(javafx.css.PseudoClass.getPseudoClass("disabled"));
         assertThat(fx(() -> ((javafx.scene.control.Labeled) recover.lookup(".label")).getText()))
@@ -122,46 +122,12 @@ class RemotePgpoolConsoleIT {
         assertThat(console.snapshots() - after).isLessThanOrEqualTo(2);
         assertThat(fx(() -> table.getItems().stream().filter(n -> n.nodeId() == 1).findFirst().orElseThrow().status()))
                 .isEqualTo(PoolNodeStatus.DOWN);
-        keepPicture("after-detach-table");
+        console.keepPicture("after-detach-table");
 
         robot.clickOn("#topologyTab");
         Label status = robot.lookup("#card-status-1").queryAs(Label.class);
         assertThat(fx(status::getText)).startsWith("down");
         assertThat(fx(() -> robot.lookup("#node-card-1").query().getStyleClass())).contains("status-down");
-    }
-
-    /** Right-clicks node {@code nodeId}'s table row and returns the menu item {@code itemId} (a second try if no menu shows). */
-    private Node openRowMenuItem(int nodeId, String itemId) {
-        for (int attempt = 1; ; attempt++) {
-            WaitForAsyncUtils.waitForFxEvents();
-            // Only a row that is shown: the table also keeps invisible cells (for measuring) that hold items.
-            Node row = fx(() -> robot.lookup("#nodesTable .table-row-cell").queryAll().stream()
-                    .filter(r -> r.isVisible() && r.getParent() != null && r.getParent().isVisible())
-                    .filter(r -> r instanceof TableRow<?> tr && tr.getItem() instanceof PoolNode p && p.nodeId() == nodeId)
-                    .findFirst().orElseThrow(() -> new AssertionError("no table row for node " + nodeId)));
-            // Select the row first: it brings the window to the front and gives it focus, which
-            // X without a window manager does not do by itself after other windows came and went.
-            console.toFront();
-            robot.clickOn(row);
-            robot.rightClickOn(row);
-            try {
-                WaitForAsyncUtils.waitFor(3, TimeUnit.SECONDS,
-                        () -> robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).tryQuery().isPresent());
-                return robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).query();
-            } catch (TimeoutException e) {
-                if (attempt == 2) {
-                    try {
-                        io.tidepool.console.screenshots.PngWriter.write(robot.capture(javafx.stage.Screen.getPrimary().getBounds()).getImage(),
-                                Path.of("target", "screenshots", "failure-row-menu.png"));
-                    } catch (java.io.IOException ignored) {
-                        // The assertion below says what went wrong; the picture is a bonus.
-                    }
-                    throw new AssertionError("right-clicking node " + nodeId + "'s row showed no '" + itemId + "' item; menu items: "
-                            + robot.lookup(".context-menu .menu-item").queryAll().stream().map(Node::getId).toList());
-                }
-                robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
-            }
-        }
     }
 
     @Test
@@ -182,7 +148,7 @@ class RemotePgpoolConsoleIT {
     @Order(4)
     void attachFromTheCardMenuBringsTheDetachedStandbyBack() {
         robot.clickOn("#topologyTab");
-        runFromCard(1, "action-attach-1");
+        console.runFromCard(robot, 1, "action-attach-1");
 
         console.await("node 1 serving again", Duration.ofSeconds(15), () -> node(1).status().isServing());
         // pgpool-II reports an attached node as waiting until a session connects to it.
@@ -193,7 +159,7 @@ class RemotePgpoolConsoleIT {
     @Test
     @Order(5)
     void promoteFromTheCardMakesTheStandbyPrimaryAndTheCardSaysTheServerDisagrees() {
-        runFromCard(1, "action-promote-1");
+        console.runFromCard(robot, 1, "action-promote-1");
 
         // pgpool-II's promote only records the new primary (spec 1.7.1: no pg_promote without
         // failover scripts), so the server itself is still a standby: the card must say so.
@@ -201,44 +167,10 @@ class RemotePgpoolConsoleIT {
         console.await("the card's disagreement warning", Duration.ofSeconds(20), () -> robot.lookup("#node-card-1 .card-warning")
                 .queryAll().stream().anyMatch(n -> ((Label) n).getText().contains("recorded primary but the server is standby")));
         assertThat(fx(() -> robot.lookup("#card-role-1").queryAs(Label.class).getText())).startsWith("node 1 \u00b7 PRIMARY");
-        keepPicture("after-promote");
-    }
-
-    /** Leaves a picture of the window in target/screenshots for a person to look at. */
-    private static void keepPicture(String name) {
-        try {
-            io.tidepool.console.screenshots.PngWriter.write(
-                    fx(() -> console.window().stage().getScene().snapshot(null)), Path.of("target", "screenshots", name + ".png"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        console.keepPicture("after-promote");
     }
 
     private static PoolNode node(int id) {
         return console.window().session().nodes().stream().filter(n -> n.nodeId() == id).findFirst().orElseThrow();
-    }
-
-    /** Opens node {@code nodeId}'s card menu, picks {@code itemId}, confirms, and waits for the task to end successfully. */
-    private void runFromCard(int nodeId, String itemId) {
-        console.toFront();
-        robot.clickOn("#card-actions-" + nodeId);
-        try {
-            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
-                    () -> robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).tryQuery().isPresent());
-        } catch (TimeoutException e) {
-            throw new AssertionError("the card menu of node " + nodeId + " shows no '" + itemId + "'", e);
-        }
-        Node item = robot.lookup(".context-menu .menu-item").match((Node n) -> itemId.equals(n.getId())).query();
-        assertThat(item.getPseudoClassStates()).as("'%s' is enabled", ((javafx.scene.control.Labeled) item.lookup(".label")).getText())
-                .doesNotContain(javafx.css.PseudoClass.getPseudoClass("disabled"));
-        var before = fx(() -> console.window().actions().currentTaskProperty().get());
-        robot.clickOn(item);
-        robot.clickOn("#confirm-action");
-        console.await("the request to finish", Duration.ofSeconds(20), () -> console.window().actions().currentTaskProperty().get()
-                .filter(t -> before.map(b -> b != t).orElse(true))
-                .map(t -> t.stateProperty().get() != io.tidepool.console.session.ConsoleTask.State.RUNNING).orElse(false));
-        assertThat(fx(() -> console.window().actions().currentTaskProperty().get().orElseThrow().stateProperty().get()))
-                .as(fx(() -> console.window().actions().currentTaskProperty().get().orElseThrow().messageProperty().get()))
-                .isEqualTo(io.tidepool.console.session.ConsoleTask.State.SUCCEEDED);
     }
 }

@@ -1,27 +1,37 @@
 package io.tidepool.console.it;
 
+import io.tidepool.cluster.ClusterConfigs;
 import io.tidepool.console.ConsoleWindow;
+import io.tidepool.console.PcpChannels;
+import io.tidepool.console.client.embedded.EmbeddedEngineClient;
+import io.tidepool.console.connect.ClusterClients;
 import io.tidepool.console.connections.ConnectionProfile;
 import io.tidepool.console.peer.DebianPgpool;
 import io.tidepool.console.screenshots.ScreenshotRenderer;
 import io.tidepool.harness.TestClusters;
 import io.tidepool.ops.local.LocalCluster;
+import io.tidepool.server.TidepoolEngine;
+import io.tidepool.server.logging.LogTail;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The screenshot renderer against Debian's pgpool-II in front of the shared harness cluster:
- * every main view and the action confirmation dialog become non-empty PNGs of the right size.
- * The files stay in {@code ui/target/screenshots} for a person to look at.
+ * The screenshot renderer against Debian's pgpool-II, and against an engine in this process, in
+ * front of the shared harness cluster: every main view and the action confirmation dialog become
+ * non-empty PNGs of the right size. The files stay in {@code ui/target/screenshots} (and its
+ * {@code embedded/}) for a person to look at.
  */
 class ScreenshotsIT {
 
@@ -65,6 +75,52 @@ class ScreenshotsIT {
     }
 
     @Test
+    void rendersTheEmbeddedEnginesViewsWithoutPgpool(@TempDir Path work) throws Exception {
+        if (System.getenv("DISPLAY") == null) {
+            throw new AssertionError("screenshots need a display: run under ./tidepool test or xvfb-run");
+        }
+        org.testfx.api.FxToolkit.registerPrimaryStage();
+        LocalCluster cluster = TestClusters.primaryWithStandbys(2);
+        Path out = Path.of("target", "screenshots", "embedded");
+        try (TidepoolEngine engine = new TidepoolEngine(
+                ClusterConfigs.pgpoolConf(cluster, work, Map.of("health_check_period", "1")),
+                TidepoolEngine.Options.defaults().withPcp(false));
+             LogTail log = LogTail.attach(100)) {
+            engine.start();
+            ClusterClients clients = new ClusterClients(
+                    PcpChannels.factory()).withEmbeddedEngine(() ->
+                    new EmbeddedEngineClient(engine, Optional.of(log),
+                            EmbeddedEngineClient.selectCountsUnknown()));
+            List<ScreenshotRenderer.Shot> shots = ScreenshotRenderer.render(clients,
+                    ConnectionProfile.embedded("harness engine"), Optional.empty(), Optional.empty(), out,
+                    Duration.ofSeconds(30));
+
+            assertPictures(shots);
+        }
+    }
+
+    private static void assertPictures(List<ScreenshotRenderer.Shot> shots) throws IOException {
+        assertThat(shots).extracting(ScreenshotRenderer.Shot::name)
+                .containsExactly("topology", "table", "charts", "events", "confirm-detach");
+        for (ScreenshotRenderer.Shot shot : shots) {
+            assertThat(Files.size(shot.file())).as(shot.name()).isGreaterThan(5_000);
+            BufferedImage image = ImageIO.read(shot.file().toFile());
+            assertThat(image).as(shot.name() + " is a readable PNG").isNotNull();
+            assertThat(image.getWidth()).isEqualTo(shot.width());
+            assertThat(image.getHeight()).isEqualTo(shot.height());
+            if (!shot.name().equals("confirm-detach")) {
+                assertThat(image.getWidth()).isEqualTo((int) ConsoleWindow.WIDTH);
+                assertThat(image.getHeight()).isEqualTo((int) ConsoleWindow.HEIGHT);
+            } else {
+                assertThat(image.getWidth()).isBetween(300, 1000);
+                assertThat(image.getHeight()).isBetween(150, 800);
+            }
+            System.out.println("screenshot " + shot.name() + ": " + shot.file().toAbsolutePath()
+                    + " (" + image.getWidth() + "x" + image.getHeight() + ")");
+        }
+    }
+
+    @Test
     void rendersTheMainViewsAndTheConfirmationDialogAsPngFiles() throws Exception {
         DebianPgpool.requireInstalled();
         if (System.getenv("DISPLAY") == null) {
@@ -82,24 +138,7 @@ class ScreenshotsIT {
                             pgpool.pcpPort(), DebianPgpool.PCP_USER),
                     Optional.empty(), Optional.empty(), out, Duration.ofSeconds(30));
 
-            assertThat(shots).extracting(ScreenshotRenderer.Shot::name)
-                    .containsExactly("topology", "table", "charts", "events", "confirm-detach");
-            for (ScreenshotRenderer.Shot shot : shots) {
-                assertThat(Files.size(shot.file())).as(shot.name()).isGreaterThan(5_000);
-                BufferedImage image = ImageIO.read(shot.file().toFile());
-                assertThat(image).as(shot.name() + " is a readable PNG").isNotNull();
-                assertThat(image.getWidth()).isEqualTo(shot.width());
-                assertThat(image.getHeight()).isEqualTo(shot.height());
-                if (!shot.name().equals("confirm-detach")) {
-                    assertThat(image.getWidth()).isEqualTo((int) ConsoleWindow.WIDTH);
-                    assertThat(image.getHeight()).isEqualTo((int) ConsoleWindow.HEIGHT);
-                } else {
-                    assertThat(image.getWidth()).isBetween(300, 1000);
-                    assertThat(image.getHeight()).isBetween(150, 800);
-                }
-                System.out.println("screenshot " + shot.name() + ": " + shot.file().toAbsolutePath()
-                        + " (" + image.getWidth() + "x" + image.getHeight() + ")");
-            }
+            assertPictures(shots);
         }
     }
 }

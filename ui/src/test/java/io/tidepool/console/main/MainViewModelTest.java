@@ -39,12 +39,12 @@ class MainViewModelTest {
     }
 
     @Test
-    void kindsWithoutAClientAreRefusedWithAReason() {
+    void theEmbeddedEngineIsRefusedWithAReasonWhenNoneRunsInTheProcess() {
         MainViewModel vm = vm();
         ConnectionProfile embedded = new ConnectionProfile("local", ClusterClientKind.EMBEDDED_ENGINE, "localhost", 1, "postgres", "postgres", 0, "");
 
         assertThat(vm.connect(embedded, Optional.empty(), Optional.empty())).isFalse();
-        assertThat(vm.noticeProperty().get()).contains("embedded engine").contains("not built");
+        assertThat(vm.noticeProperty().get()).contains("no Tidepool engine runs in this console").contains("./tidepool demo");
         assertThat(vm.session().clientProperty().get()).isEmpty();
     }
 

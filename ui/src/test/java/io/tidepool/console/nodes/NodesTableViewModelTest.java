@@ -32,6 +32,26 @@ class NodesTableViewModelTest {
     }
 
     @Test
+    void rowsHoldStillWhileHeldAndCatchUpAfterwards() {
+        ClusterSession session = new ClusterSession(Runnable::run);
+        NodesTableViewModel vm = new NodesTableViewModel(session);
+        ScriptedClusterClient client = new ScriptedClusterClient();
+        session.connect(client.answer(Nodes.threeNodes(Instant.now())));
+        session.refresh().join();
+        assertThat(vm.rows()).hasSize(3);
+
+        vm.heldProperty().set(true);
+        client.answer(new io.tidepool.console.client.ClusterSnapshot(Instant.now(),
+                List.of(Nodes.primary(0), Nodes.withStatus(Nodes.standby(1), io.tidepool.console.client.PoolNodeStatus.DOWN,
+                        io.tidepool.console.client.LiveStatus.UP), Nodes.standby(2))));
+        session.refresh().join();
+        assertThat(vm.rows().get(1).status()).isEqualTo(io.tidepool.console.client.PoolNodeStatus.UP);
+
+        vm.heldProperty().set(false);
+        assertThat(vm.rows().get(1).status()).isEqualTo(io.tidepool.console.client.PoolNodeStatus.DOWN);
+    }
+
+    @Test
     void statusLineSaysNodesPausedAndFailures() {
         ClusterSession session = new ClusterSession(Runnable::run);
         NodesTableViewModel vm = new NodesTableViewModel(session);

@@ -4,9 +4,11 @@ import io.tidepool.admin.pcp.PcpClient;
 import io.tidepool.admin.pcp.PcpClientException;
 import io.tidepool.admin.pcp.PcpEndpoint;
 import io.tidepool.admin.pcp.PcpPassFile;
+import io.tidepool.cluster.NodeSnapshot;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -40,6 +42,11 @@ public final class PcpClientNodeCommands implements PcpNodeCommands {
     }
 
     @Override
+    public List<NodeSnapshot> nodeInfo() throws IOException {
+        return call(timeout, c -> c.nodeInfo(-1));
+    }
+
+    @Override
     public void attachNode(int nodeId) throws IOException {
         run(timeout, c -> c.attachNode(nodeId));
     }
@@ -59,10 +66,22 @@ public final class PcpClientNodeCommands implements PcpNodeCommands {
         void send(PcpClient client) throws PcpClientException;
     }
 
+    @FunctionalInterface
+    private interface Query<T> {
+        T ask(PcpClient client) throws PcpClientException;
+    }
+
     private void run(Duration wait, Command command) throws IOException {
+        call(wait, c -> {
+            command.send(c);
+            return null;
+        });
+    }
+
+    private <T> T call(Duration wait, Query<T> query) throws IOException {
         try (PcpClient client = PcpClient.connect(endpoint, PcpClient.Options.defaults().withTimeout(wait))) {
             client.authenticate(user, password.get());
-            command.send(client);
+            return query.ask(client);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.tidepool.console.client.NodeActionRules;
 import io.tidepool.console.client.PoolNode;
 import io.tidepool.console.client.SnapshotEvents;
 import io.tidepool.console.client.Subscription;
+import io.tidepool.console.client.embedded.EngineMapping;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -24,6 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -40,6 +42,12 @@ import java.util.function.Consumer;
  * A remote pgpool-II: nodes from {@code SHOW pool_nodes} over one pgJDBC connection, node
  * actions over PCP, events derived from successive snapshots (pgpool-II publishes none).
  *
+ * <p>The same client serves a remote Tidepool ({@link Peer#TIDEPOOL}): its proxy answers
+ * {@code SHOW pool_nodes} once its SQL admin commands are there; until then (PostgreSQL itself
+ * answers "unrecognized configuration parameter"), or when the SQL port refuses the console,
+ * the nodes come from PCP's node info alone. The status says so, and what PCP lacks
+ * ({@code select_cnt}, the load-balance node) is shown as unknown, never as zero.
+ *
  * <p>Threading: one single-threaded "sql" executor owns the JDBC connection, the previous
  * snapshot and the retry schedule, so none of them needs a lock; PCP requests run on their own
  * single thread so a slow graceful detach never stalls the live view. Status is published
@@ -51,7 +59,22 @@ import java.util.function.Consumer;
  */
 public final class PgpoolClient implements ClusterClient {
 
+    /** Which middleware answers at the endpoint. */
+    public enum Peer {
+        PGPOOL("pgpool-II", ClusterClientKind.REMOTE_PGPOOL),
+        TIDEPOOL("Tidepool", ClusterClientKind.REMOTE_TIDEPOOL);
+
+        private final String label;
+        private final ClusterClientKind kind;
+
+        Peer(String label, ClusterClientKind kind) {
+            this.label = label;
+            this.kind = kind;
+        }
+    }
+
     private final PgpoolEndpoint endpoint;
+    private final Peer peer;
     private final Optional<PcpNodeCommands> pcp;
     private final Duration timeout;
     private final RetryBackoff backoff;
@@ -69,13 +92,22 @@ public final class PgpoolClient implements ClusterClient {
     private Optional<ClusterSnapshot> previous = Optional.empty();
     private int failures;
     private boolean everConnected;
+    /** Why SHOW pool_nodes is not used (a Tidepool whose proxy does not answer it); empty: SQL is used. */
+    private Optional<String> pcpOnly = Optional.empty();
 
     public PgpoolClient(PgpoolEndpoint endpoint, Optional<PcpNodeCommands> pcp, Duration timeout, RetryBackoff backoff) {
-        this(endpoint, pcp, timeout, backoff, Clock.systemUTC());
+        this(endpoint, Peer.PGPOOL, pcp, timeout, backoff, Clock.systemUTC());
     }
 
-    PgpoolClient(PgpoolEndpoint endpoint, Optional<PcpNodeCommands> pcp, Duration timeout, RetryBackoff backoff, Clock clock) {
+    public PgpoolClient(PgpoolEndpoint endpoint, Peer peer, Optional<PcpNodeCommands> pcp, Duration timeout,
+                        RetryBackoff backoff) {
+        this(endpoint, peer, pcp, timeout, backoff, Clock.systemUTC());
+    }
+
+    PgpoolClient(PgpoolEndpoint endpoint, Peer peer, Optional<PcpNodeCommands> pcp, Duration timeout,
+                 RetryBackoff backoff, Clock clock) {
         this.endpoint = endpoint;
+        this.peer = peer;
         this.pcp = pcp;
         this.timeout = timeout;
         this.backoff = backoff;
@@ -86,12 +118,12 @@ public final class PgpoolClient implements ClusterClient {
 
     @Override
     public ClusterClientKind kind() {
-        return ClusterClientKind.REMOTE_PGPOOL;
+        return peer.kind;
     }
 
     @Override
     public String displayName() {
-        return "pgpool-II at " + endpoint.sqlAddress();
+        return peer.label + " at " + endpoint.sqlAddress();
     }
 
     @Override
@@ -205,23 +237,55 @@ public final class PgpoolClient implements ClusterClient {
         }
         setStatus(new ConnectionStatus(failures == 0 ? ConnectionState.CONNECTING : ConnectionState.RETRYING,
                 "connecting to " + endpoint.sqlAddress(), failures, Optional.empty()));
+        ClusterSnapshot first;
         try {
             connection = open();
-            ClusterSnapshot first = query();
-            failures = 0;
-            setStatus(ConnectionStatus.of(ConnectionState.CONNECTED,
-                    "connected to " + displayName() + ", " + first.nodes().size() + " nodes"));
-            publish(ClusterEvent.ofCluster(clock.instant(), ClusterEvent.Kind.CONNECTION,
-                    (everConnected ? "connection restored to " : "connected to ") + displayName(),
-                    first.nodes().size() + " nodes"));
-            everConnected = true;
-            accept(first);
+            first = query();
+            pcpOnly = Optional.empty();
         } catch (SQLException | RuntimeException e) {
-            lost(e);
+            closeConnection();
+            if (peer != Peer.TIDEPOOL || pcp.isEmpty()) {
+                lost(e);
+                return;
+            }
+            // A Tidepool without SQL admin commands (or whose SQL port refuses the console): PCP alone.
+            try {
+                first = readPcp();
+                pcpOnly = Optional.of(Errors.describe(e));
+            } catch (IOException | RuntimeException pcpFailure) {
+                lost(new IOException("neither SHOW pool_nodes (" + Errors.describe(e) + ") nor PCP ("
+                        + Errors.describe(pcpFailure) + ") answered", pcpFailure));
+                return;
+            }
         }
+        failures = 0;
+        String how = pcpOnly.map(why -> " over PCP only (SHOW pool_nodes: " + why
+                + "); select_cnt and load_balance_node are unknown").orElse("");
+        setStatus(ConnectionStatus.of(ConnectionState.CONNECTED,
+                "connected to " + displayName() + how + ", " + first.nodes().size() + " nodes"));
+        publish(ClusterEvent.ofCluster(clock.instant(), ClusterEvent.Kind.CONNECTION,
+                (everConnected ? "connection restored to " : "connected to ") + displayName(),
+                first.nodes().size() + " nodes" + how));
+        everConnected = true;
+        accept(first);
+    }
+
+    /** All nodes from PCP's node info, on the sql thread (PCP calls have their own time limit). */
+    private ClusterSnapshot readPcp() throws IOException {
+        return EngineMapping.fromPcp(pcp.orElseThrow().nodeInfo(), clock.instant(), ZoneId.systemDefault());
     }
 
     private ClusterSnapshot readSnapshot() {
+        if (pcpOnly.isPresent()) {
+            try {
+                ClusterSnapshot snapshot = readPcp();
+                accept(snapshot);
+                return snapshot;
+            } catch (IOException | RuntimeException e) {
+                lost(e);
+                throw new ClusterClientException("lost PCP to " + displayName() + ": " + Errors.describe(e), e);
+            }
+        }
         if (connection == null) {
             ConnectionStatus s = status;
             throw new ClusterClientException("not connected to " + displayName()
@@ -252,7 +316,9 @@ public final class PgpoolClient implements ClusterClient {
         } catch (SQLException e) {
             if ("42704".equals(e.getSQLState())) {
                 // PostgreSQL itself answered: "unrecognized configuration parameter pool_nodes".
-                throw new SQLException(endpoint.sqlAddress() + " is not pgpool-II (SHOW pool_nodes is unknown there)", "42704", e);
+                throw new SQLException(peer == Peer.TIDEPOOL
+                        ? "the proxy at " + endpoint.sqlAddress() + " passes SHOW pool_nodes on to PostgreSQL (no SQL admin commands)"
+                        : endpoint.sqlAddress() + " is not pgpool-II (SHOW pool_nodes is unknown there)", "42704", e);
             }
             throw e;
         }
@@ -275,6 +341,7 @@ public final class PgpoolClient implements ClusterClient {
 
     private void lost(Exception e) {
         closeConnection();
+        pcpOnly = Optional.empty();
         if (closed) {
             return;
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Turns the rows of {@code SHOW pool_nodes} into {@link PoolNode}s (spec 2.2.1). Columns are
@@ -77,8 +78,10 @@ public final class PoolNodesReader {
                     parseDouble("lb_weight", v.text("lb_weight")),
                     PoolNode.parseRole(v.text("role")),
                     v.get("pg_role").flatMap(PoolNode::parseLiveRole),
-                    v.get("select_cnt").filter(s -> !s.isBlank()).map(s -> parseUnsigned("select_cnt", s)).orElse(0L),
-                    "true".equals(v.text("load_balance_node").trim().toLowerCase(Locale.ROOT)),
+                    v.get("select_cnt").filter(s -> !s.isBlank())
+                            .map(s -> OptionalLong.of(parseUnsigned("select_cnt", s))).orElse(OptionalLong.empty()),
+                    v.get("load_balance_node").filter(s -> !s.isBlank())
+                            .map(s -> "true".equals(s.trim().toLowerCase(Locale.ROOT))),
                     ReplicationDelay.parse(v.text("replication_delay")),
                     v.text("replication_state"),
                     v.text("replication_sync_state"),
