@@ -1,23 +1,38 @@
 package io.tidepool.app.bench;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The benchmark's result table: one row per protocol and client count, a TPS and latency
- * column pair per target, then the subject's TPS divided by each other target's.
+ * The benchmark's result table: one row per workload, protocol and client count, a TPS and
+ * latency column pair per target, then the subject's TPS divided by each other target's. A run
+ * that failed shows {@code failed}, and its reason is listed under the table.
  *
  * <pre>
- *                    direct              pgbouncer           tidepool            tidepool/  tidepool/
- * protocol  clients  tps       lat ms    tps       lat ms    tps       lat ms    direct     pgbouncer
- * simple          8  24518.3    0.326    13378.9    0.598    14011.4    0.571    0.57       1.05
+ *                               direct              pgbouncer           tidepool            tidepool/  tidepool/
+ * workload     protocol  clients  tps       lat ms    tps       lat ms    tps       lat ms    direct     pgbouncer
+ * select-only  simple          8  24518.3    0.326    13378.9    0.598    14011.4    0.571    0.57       1.05
  * </pre>
  */
 public final class BenchTable {
-    /** One row: a result per target name, empty where the run failed. */
-    public record Row(String protocol, int clients, Map<String, Optional<PgBenchResult>> results) {
+    /**
+     * One row: a result per target name, empty where the run failed; {@code failures} holds the
+     * reason for each target that failed.
+     */
+    public record Row(String workload, String protocol, int clients, Map<String, Optional<PgBenchResult>> results,
+                      Map<String, String> failures) {
+        public Row {
+            results = new LinkedHashMap<>(results);
+            failures = new LinkedHashMap<>(failures);
+        }
+
+        /** A select-only row without failure reasons. */
+        public Row(String protocol, int clients, Map<String, Optional<PgBenchResult>> results) {
+            this(BenchWorkload.SELECT_ONLY.title(), protocol, clients, results, Map.of());
+        }
     }
 
     private BenchTable() {
@@ -30,8 +45,9 @@ public final class BenchTable {
     public static String render(List<String> targets, String subject, List<Row> rows) {
         List<String> others = targets.stream().filter(t -> !t.equals(subject)).toList();
         StringBuilder out = new StringBuilder();
-        StringBuilder top = new StringBuilder(String.format(Locale.ROOT, "%-9s %7s", "", ""));
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-9s %7s", "protocol", "clients"));
+        StringBuilder top = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7s", "", "", ""));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7s", "workload", "protocol",
+                "clients"));
         for (String target : targets) {
             top.append(String.format(Locale.ROOT, "  %-18s", target));
             header.append(String.format(Locale.ROOT, "  %9s %8s", "tps", "lat ms"));
@@ -42,13 +58,20 @@ public final class BenchTable {
         }
         out.append(top.toString().stripTrailing()).append('\n');
         out.append(header.toString().stripTrailing()).append('\n');
+        StringBuilder reasons = new StringBuilder();
         for (Row row : rows) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-9s %7d", row.protocol(), row.clients()));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7d", row.workload(),
+                    row.protocol(), row.clients()));
             for (String target : targets) {
                 Optional<PgBenchResult> result = row.results().getOrDefault(target, Optional.empty());
                 line.append(result
                         .map(r -> String.format(Locale.ROOT, "  %9.1f %8.3f", r.tps(), r.latencyMillis()))
                         .orElse(String.format(Locale.ROOT, "  %9s %8s", "failed", "-")));
+                if (result.isEmpty()) {
+                    reasons.append(String.format(Locale.ROOT, "%s, %s %s %d clients: failed: %s\n", target,
+                            row.workload(), row.protocol(), row.clients(),
+                            row.failures().getOrDefault(target, "no result")));
+                }
             }
             Optional<PgBenchResult> mine = row.results().getOrDefault(subject, Optional.empty());
             for (String other : others) {
@@ -59,6 +82,9 @@ public final class BenchTable {
                 line.append(String.format(Locale.ROOT, "  %-10s", ratio));
             }
             out.append(line.toString().stripTrailing()).append('\n');
+        }
+        if (!reasons.isEmpty()) {
+            out.append('\n').append(reasons);
         }
         return out.toString();
     }

@@ -1,9 +1,6 @@
 package io.tidepool.app.bench;
 
-/**
- * Something pgbench runs against: PostgreSQL itself, a pooler, the proxy. Issue 3 adds
- * pgpool-II (Debian's pgpool2) and Tidepool in streaming-replication mode as further targets.
- */
+/** Something pgbench runs against: PostgreSQL itself, a pooler, pgpool-II, the proxy. */
 interface BenchTarget extends AutoCloseable {
     /** Column title. */
     String name();
@@ -11,6 +8,15 @@ interface BenchTarget extends AutoCloseable {
     String host();
 
     int port();
+
+    /**
+     * How many clients the target serves at once as configured (pgpool-II: its
+     * {@code num_init_children}); the warm-up stays within it. Rows with more clients are still
+     * run, and show how the target copes.
+     */
+    default int clientLimit() {
+        return Integer.MAX_VALUE;
+    }
 
     /** Stops what the target started; idempotent. */
     @Override

@@ -68,7 +68,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         quietLogging();
-        boolean pgpool = !noPgpool && PgpoolFailoverPeer.installed();
+        boolean pgpool = !noPgpool && PgpoolPeer.installed();
         if (!noPgpool && !pgpool) {
             err.println("tidepool bench failover: pgpool-II is not installed (/usr/sbin/pgpool), its column is left out"
                     + " (apt-get install pgpool2)");
@@ -86,7 +86,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                 out.flush();
             }
             if (pgpool) {
-                try (LocalCluster cluster = newCluster(); PgpoolFailoverPeer peer = PgpoolFailoverPeer.start(cluster, retries)) {
+                try (LocalCluster cluster = newCluster(); PgpoolPeer peer = PgpoolPeer.forFailover(cluster, retries)) {
                     long ms = firstWriteAfterStop(cluster, peer::connect).firstWriteMillis();
                     pgpoolWrites.add(ms);
                     out.printf(Locale.ROOT, "round %d: pgpool-II  primary stopped -> first write through pgpool-II %6d ms%n",

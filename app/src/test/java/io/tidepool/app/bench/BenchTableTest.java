@@ -26,9 +26,9 @@ class BenchTableTest {
                 new BenchTable.Row("simple", 8, results(new PgBenchResult(20000, 0.4),
                         new PgBenchResult(11000, 0.727), new PgBenchResult(12100, 0.661)))));
         assertThat(table).isEqualTo(
-                "                   direct              pgbouncer           tidepool            tidepool/   tidepool/\n"
-                + "protocol  clients        tps   lat ms        tps   lat ms        tps   lat ms  direct      pgbouncer\n"
-                + "simple          8    20000.0    0.400    11000.0    0.727    12100.0    0.661  0.61        1.10\n");
+                "                                direct              pgbouncer           tidepool            tidepool/   tidepool/\n"
+                + "workload     protocol  clients        tps   lat ms        tps   lat ms        tps   lat ms  direct      pgbouncer\n"
+                + "select-only  simple          8    20000.0    0.400    11000.0    0.727    12100.0    0.661  0.61        1.10\n");
     }
 
     @Test
@@ -37,12 +37,22 @@ class BenchTableTest {
                 new BenchTable.Row("prepared", 64, results(new PgBenchResult(20000, 3.2), null,
                         new PgBenchResult(10000, 6.4)))));
         assertThat(table.lines().skip(2).findFirst()).hasValue(
-                "prepared       64    20000.0    3.200     failed        -    10000.0    6.400  0.50        -");
+                "select-only  prepared       64    20000.0    3.200     failed        -    10000.0    6.400  0.50        -");
+    }
+
+    @Test
+    void theReasonOfEachFailureIsListedUnderTheTable() {
+        String table = BenchTable.render(List.of("direct", "pgbouncer", "tidepool"), "tidepool", List.of(
+                new BenchTable.Row("tpcb-like", "simple", 256, results(new PgBenchResult(900, 280), null,
+                        new PgBenchResult(850, 300)), Map.of("pgbouncer", "timeout expired (exit status 2)"))));
+        assertThat(table.lines().toList()).endsWith(
+                "",
+                "pgbouncer, tpcb-like simple 256 clients: failed: timeout expired (exit status 2)");
     }
 
     @Test
     void aMissingTargetLeavesItsColumnsOut() {
         String table = BenchTable.render(List.of("direct", "tidepool"), "tidepool", List.of());
-        assertThat(table.lines().findFirst()).hasValue("                   direct              tidepool            tidepool/");
+        assertThat(table.lines().findFirst()).hasValue("                                direct              tidepool            tidepool/");
     }
 }

@@ -18,36 +18,77 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's pgpool-II in front of a local cluster for {@code bench failover}: streaming
- * replication mode, the same health-check settings as Tidepool's run, and the usual script-based
- * failover (a {@code failover_command} that promotes the new main node with {@code pg_promote()}).
- * Runs as the cluster's server user when the JVM is root, as pgpool-II should.
+ * Debian's pgpool-II in front of a local cluster, the peer Tidepool is measured against. Streaming
+ * replication mode; a generated {@code pgpool.conf} in a directory of its own under the cluster's;
+ * run as the cluster's server user when the JVM is root, as pgpool-II should. Two set-ups:
+ * <ul>
+ *   <li>{@link #forFailover}: for {@code bench failover}, the same health-check settings as
+ *       Tidepool's run and the usual script-based failover (a {@code failover_command} that
+ *       promotes the new main node with {@code pg_promote()}), no load balancing;</li>
+ *   <li>{@link #forLoadBalancing}: for {@code bench streaming}, reads balanced over every node
+ *       with equal weights, {@code num_init_children} as given (pgpool-II's default is 32), no
+ *       health check and no failover, so that only the serving path is measured.</li>
+ * </ul>
  */
-final class PgpoolFailoverPeer implements AutoCloseable {
+final class PgpoolPeer implements BenchTarget {
 
     static final Path BINARY = Path.of("/usr/sbin/pgpool");
+
+    /** pgpool-II's own default for {@code num_init_children}: the concurrent clients it serves. */
+    static final int DEFAULT_NUM_INIT_CHILDREN = 32;
 
     private final Path dir;
     private final int port;
     private final LocalCluster cluster;
+    private final int clientLimit;
     private Process process;
+    private boolean closed;
 
-    private PgpoolFailoverPeer(Path dir, int port, LocalCluster cluster) {
+    private PgpoolPeer(Path dir, int port, LocalCluster cluster, int clientLimit) {
         this.dir = dir;
         this.port = port;
         this.cluster = cluster;
+        this.clientLimit = clientLimit;
     }
 
     static boolean installed() {
         return Files.isExecutable(BINARY);
     }
 
-    static PgpoolFailoverPeer start(LocalCluster cluster, int retries) throws Exception {
+    /** For {@code bench failover}: health check every second, {@code retries} retries, failover by script. */
+    static PgpoolPeer forFailover(LocalCluster cluster, int retries) throws Exception {
+        String psql = cluster.binaries().psql().toString();
+        String settings = "num_init_children = 8\nmax_pool = 1\nload_balance_mode = off\n"
+                + "sr_check_period = 1\n"
+                + "health_check_period = 1\nhealth_check_timeout = 2\nhealth_check_user = 'postgres'\n"
+                + "health_check_password = 'postgres'\nhealth_check_database = 'postgres'\n"
+                + "health_check_max_retries = " + retries + "\nhealth_check_retry_delay = 1\n"
+                + "connect_timeout = 1000\n"
+                + "failover_command = '" + psql + " -X -q -h %H -p %r -U postgres -d postgres -c \"select pg_promote()\"'\n";
+        return start(cluster, settings, 8);
+    }
+
+    /**
+     * For {@code bench streaming}: load balancing over every node with equal weights, per session
+     * (pgpool-II's default), {@code numInitChildren} processes with pgpool-II's default pool of
+     * connections each; health check off (its default), replication delay checked at the default
+     * period.
+     */
+    static PgpoolPeer forLoadBalancing(LocalCluster cluster, int numInitChildren) throws Exception {
+        StringBuilder settings = new StringBuilder();
+        settings.append("num_init_children = ").append(numInitChildren).append('\n');
+        settings.append("load_balance_mode = on\n");
+        for (int i = 0; i < cluster.nodes().size(); i++) {
+            settings.append("backend_weight").append(i).append(" = 1\n");
+        }
+        return start(cluster, settings.toString(), numInitChildren);
+    }
+
+    private static PgpoolPeer start(LocalCluster cluster, String modeSettings, int clientLimit) throws Exception {
         Path dir = cluster.baseDirectory().resolve("pgpool");
         Files.createDirectories(dir);
         int port = PgBouncerTarget.freePort();
         int pcpPort = PgBouncerTarget.freePort();
-        String psql = cluster.binaries().psql().toString();
         StringBuilder c = new StringBuilder();
         c.append("backend_clustering_mode = 'streaming_replication'\n");
         c.append("listen_addresses = '127.0.0.1'\nport = ").append(port).append('\n');
@@ -57,15 +98,9 @@ final class PgpoolFailoverPeer implements AutoCloseable {
         c.append("wd_ipc_socket_dir = '").append(dir).append("'\n");
         c.append("pid_file_name = '").append(dir.resolve("pgpool.pid")).append("'\n");
         c.append("logdir = '").append(dir).append("'\n");
-        c.append("enable_pool_hba = off\nnum_init_children = 8\nmax_pool = 1\nload_balance_mode = off\n");
-        c.append("sr_check_period = 1\nsr_check_user = 'postgres'\nsr_check_password = 'postgres'\n");
-        c.append("health_check_period = 1\nhealth_check_timeout = 2\nhealth_check_user = 'postgres'\n");
-        c.append("health_check_password = 'postgres'\nhealth_check_database = 'postgres'\n");
-        c.append("health_check_max_retries = ").append(retries).append("\nhealth_check_retry_delay = 1\n");
-        c.append("connect_timeout = 1000\nsearch_primary_node_timeout = 60\nuse_watchdog = off\n");
-        c.append("log_min_messages = warning\n");
-        c.append("failover_command = '").append(psql)
-                .append(" -X -q -h %H -p %r -U postgres -d postgres -c \"select pg_promote()\"'\n");
+        c.append("enable_pool_hba = off\nuse_watchdog = off\nlog_min_messages = warning\n");
+        c.append("sr_check_user = 'postgres'\nsr_check_password = 'postgres'\nsearch_primary_node_timeout = 60\n");
+        c.append(modeSettings);
         List<LocalNode> nodes = cluster.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             LocalNode n = nodes.get(i);
@@ -79,7 +114,7 @@ final class PgpoolFailoverPeer implements AutoCloseable {
         Files.writeString(dir.resolve("pcp.conf"), "bench:" + io.tidepool.auth.Md5Hash.pcpConfValue("bench") + "\n");
         Files.writeString(dir.resolve("pool_hba.conf"), "host all all 127.0.0.1/32 trust\n");
         cluster.serverUser().own(dir);
-        PgpoolFailoverPeer peer = new PgpoolFailoverPeer(dir, port, cluster);
+        PgpoolPeer peer = new PgpoolPeer(dir, port, cluster, clientLimit);
         try {
             peer.launch();
         } catch (Exception e) {
@@ -112,8 +147,25 @@ final class PgpoolFailoverPeer implements AutoCloseable {
         throw new IllegalStateException("pgpool-II did not accept connections within 30 s:\n" + logTail());
     }
 
-    int port() {
+    @Override
+    public String name() {
+        return "pgpool-II";
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int port() {
         return port;
+    }
+
+    /** Clients beyond {@code num_init_children} wait in the listen queue until a child is free. */
+    @Override
+    public int clientLimit() {
+        return clientLimit;
     }
 
     Connection connect() throws SQLException {
@@ -136,7 +188,11 @@ final class PgpoolFailoverPeer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (process == null || !process.isAlive()) {
             return;
         }
