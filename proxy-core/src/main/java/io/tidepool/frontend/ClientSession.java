@@ -29,6 +29,7 @@ import io.tidepool.protocol.frontend.SslRequest;
 import io.tidepool.protocol.frontend.StartupMessage;
 import io.tidepool.protocol.frontend.StartupPacket;
 import io.tidepool.protocol.frontend.Terminate;
+import io.tidepool.session.MultiNodeSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,8 @@ import java.util.concurrent.TimeUnit;
  * responses per backend, DESIGN hard part 1, instead of the single pass-through stream).
  */
 public final class ClientSession extends FrameInboundHandler
-        implements BackendConnection.Listener, CancelRegistry.Cancellable {
+        implements BackendConnection.Listener, CancelRegistry.Cancellable, MultiNodeSession.Host,
+        SessionAdmission.Waiter {
 
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     /** Bound on the authentication round trips a server may ask for (SCRAM needs 3). */
@@ -111,6 +113,16 @@ public final class ClientSession extends FrameInboundHandler
     private boolean clientTerminated;
     private boolean wroteToBackend;
     private boolean wroteToClient;
+
+    /** Streaming mode, once authenticated: the per-statement router over several nodes. */
+    private MultiNodeSession multi;
+    /** Streaming mode: a copy of the StartupMessage for logging in to further nodes; owned until handed over. */
+    private ByteBuf startupCopy;
+    private BackendKeyData backendKey;
+    private boolean cleartextRequested;
+    private String cleartextPassword;
+    private enum Admission { NONE, QUEUED, ADMITTED }
+    private Admission admission = Admission.NONE;
 
     public ClientSession(SessionServices services) {
         super(new FrameDecoder(FrameDecoder.Framing.STARTUP, services.settings().limits().startupPacket()));
@@ -171,6 +183,10 @@ public final class ClientSession extends FrameInboundHandler
         if (type == MessageType.TERMINATE) {
             clientTerminated = true;
         }
+        if (multi != null) {
+            multi.onClientMessage(type, frames, start, length);
+            return;
+        }
         toBackend.add(frames, start, length);
     }
 
@@ -197,12 +213,59 @@ public final class ClientSession extends FrameInboundHandler
         } else if (packet instanceof StartupMessage message) {
             startup = message;
             startupPacket = frames.retainedSlice(start, length);
+            if (services.streaming().isPresent()) {
+                startupCopy = client.alloc().buffer(length).writeBytes(frames, start, length);
+            }
             decoder.reset(FrameDecoder.Framing.TYPED, services.settings().limits().beforeAuthentication());
             phase = Phase.CONNECTING;
             pause();
             client.config().setAutoRead(false);
-            connectBackend();
+            admit();
         }
+    }
+
+    /**
+     * num_init_children: served now, queued until a session ends, or refused with 53300 (after
+     * the SSLRequest was answered, so the client shows this message).
+     */
+    private void admit() {
+        switch (services.admission().admit(this)) {
+            case ADMITTED -> {
+                admission = Admission.ADMITTED;
+                connectBackend();
+            }
+            case QUEUED -> {
+                admission = Admission.QUEUED;
+                // Time spent waiting for a slot is not authentication time.
+                if (authenticationTimer != null) {
+                    authenticationTimer.cancel(false);
+                    authenticationTimer = null;
+                }
+                log.debug("client {} waits for a free session slot", describePeer(client.remoteAddress()));
+            }
+            case REFUSED -> fail(new PgException(Severity.FATAL, SqlState.TOO_MANY_CONNECTIONS,
+                    "sorry, too many clients already", null,
+                    "raise num_init_children, or retry when fewer clients are connected"));
+        }
+    }
+
+    /** A slot became free for this queued client; called from any thread. */
+    @Override
+    public void admitted() {
+        client.eventLoop().execute(() -> {
+            if (phase != Phase.CONNECTING || admission != Admission.QUEUED) {
+                // The client left meanwhile: pass the slot on.
+                services.admission().release();
+                return;
+            }
+            admission = Admission.ADMITTED;
+            Duration timeout = services.settings().authenticationTimeout();
+            if (!timeout.isZero()) {
+                authenticationTimer = client.eventLoop().schedule(this::onAuthenticationTimeout, timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            connectBackend();
+        });
     }
 
     private void onCancelRequest(CancelRequest request) {
@@ -220,8 +283,23 @@ public final class ClientSession extends FrameInboundHandler
 
     private void connectBackend() {
         SessionSettings settings = services.settings();
-        Future<BackendConnection> connecting = services.connector().connectFirstAvailable(client.eventLoop(),
-                client.alloc(), settings.backends(), settings.connectTimeout(), settings.limits(), this);
+        Future<BackendConnection> connecting;
+        if (services.streaming().isPresent()) {
+            // Streaming mode: the client authenticates against the primary (the main node).
+            io.tidepool.session.ClusterViewSource cluster = services.streaming().get().cluster();
+            int primary = cluster.current().primaryId();
+            java.util.Optional<io.tidepool.backend.BackendNode> node = cluster.node(primary);
+            if (node.isEmpty()) {
+                fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, "no primary node is available",
+                        null, "retry after failover completes or run 'pcp_promote_node'"));
+                return;
+            }
+            connecting = services.connector().connectTo(client.eventLoop(), client.alloc(), node.get(),
+                    settings.connectTimeout(), settings.limits(), this);
+        } else {
+            connecting = services.connector().connectFirstAvailable(client.eventLoop(),
+                    client.alloc(), settings.backends(), settings.connectTimeout(), settings.limits(), this);
+        }
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
                 fail(PgException.from(done.cause()));
@@ -246,6 +324,11 @@ public final class ClientSession extends FrameInboundHandler
     private void onClientAuthenticationMessage(byte type, ByteBuf frames, int start, int length) {
         if (type == MessageType.PASSWORD && authenticationResponseExpected) {
             authenticationResponseExpected = false;
+            if (cleartextRequested && startupCopy != null) {
+                // Kept to log in to standbys that ask for the same password (BackendLogin.relayed).
+                cleartextPassword = io.tidepool.protocol.frontend.PasswordMessage.decode(
+                        Frames.body(frames, start, length)).password();
+            }
             toBackend.add(frames, start, length);
         } else if (type == MessageType.TERMINATE) {
             clientTerminated = true;
@@ -258,6 +341,10 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     protected void onFramesEnd(ChannelHandlerContext ctx) {
+        if (multi != null) {
+            multi.endClientBatch();
+            return;
+        }
         if (backend != null && toBackend.writeTo(backend.channel())) {
             wroteToBackend = true;
         }
@@ -265,6 +352,10 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     protected void onReadComplete(ChannelHandlerContext ctx) {
+        if (multi != null) {
+            multi.flushAll();
+            return;
+        }
         if (wroteToBackend) {
             wroteToBackend = false;
             backend.channel().flush();
@@ -273,6 +364,10 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (multi != null) {
+            multi.clientWritabilityChanged(ctx.channel().isWritable());
+            return;
+        }
         if (backend != null && backend.channel().isActive()) {
             backend.channel().config().setAutoRead(ctx.channel().isWritable());
         }
@@ -342,11 +437,12 @@ public final class ClientSession extends FrameInboundHandler
                             + " authentication rounds");
                 }
                 authenticationResponseExpected = request.expectsResponse();
+                cleartextRequested = request instanceof Authentication.CleartextPassword;
                 toClient.add(frames, start, length);
             }
             case MessageType.BACKEND_KEY_DATA -> {
                 // The client gets the proxy's key, never the backend's (DESIGN hard part 5).
-                BackendKeyData backendKey = BackendKeyData.decode(Frames.body(frames, start, length));
+                backendKey = BackendKeyData.decode(Frames.body(frames, start, length));
                 cancelTargets = List.of(new CancelRegistry.CancelTarget(backend.node(), backendKey));
                 if (proxyKey == null) {
                     proxyKey = services.cancelRegistry().register(this);
@@ -383,6 +479,38 @@ public final class ClientSession extends FrameInboundHandler
                     startup.user().orElse(""), startup.database().orElse(""),
                     startup.parameters().getOrDefault("application_name", ""), backend.node().describe());
         }
+        if (services.streaming().isPresent()) {
+            startMultiNode();
+        }
+    }
+
+    /**
+     * Streaming mode: from here on the session routes each statement; the main node's
+     * connection is handed to it (what was collected for the client is written first).
+     */
+    private void startMultiNode() {
+        if (toClient.writeTo(client)) {
+            client.flush();
+        }
+        ByteBuf copy = startupCopy;
+        startupCopy = null;
+        SessionSettings settings = services.settings();
+        multi = new MultiNodeSession(client, services.streaming().get(),
+                new MultiNodeSession.Connecting(services.connector(), settings.connectTimeout(), settings.limits(), copy,
+                        io.tidepool.session.BackendLogin.relayed(java.util.Optional.ofNullable(cleartextPassword))),
+                this, backend, backendKey, transactionStatus, startup.database().orElse(startup.user().orElse("")),
+                startup.user().orElse(""), startup.parameters().getOrDefault("application_name", ""));
+        cleartextPassword = null;
+    }
+
+    @Override
+    public void fatal(PgException error) {
+        fail(error);
+    }
+
+    @Override
+    public void cancelTargetsChanged(List<CancelRegistry.CancelTarget> targets) {
+        cancelTargets = targets;
     }
 
     @Override
@@ -470,6 +598,10 @@ public final class ClientSession extends FrameInboundHandler
 
     private void closeBackend() {
         toBackend.clear();
+        if (multi != null) {
+            multi.close(!clientTerminated);
+            return;
+        }
         if (backend != null && backend.channel().isActive()) {
             Channel channel = backend.channel();
             if (!clientTerminated) {
@@ -489,6 +621,20 @@ public final class ClientSession extends FrameInboundHandler
         if (startupPacket != null) {
             startupPacket.release();
             startupPacket = null;
+        }
+        if (startupCopy != null) {
+            startupCopy.release();
+            startupCopy = null;
+        }
+        if (admission == Admission.ADMITTED) {
+            admission = Admission.NONE;
+            services.admission().release();
+        } else if (admission == Admission.QUEUED) {
+            admission = Admission.NONE;
+            if (!services.admission().withdraw(this)) {
+                // Admitted in the same instant: admitted() will find the session gone and pass the slot on.
+                log.debug("queued client left as its slot came free");
+            }
         }
         if (proxyKey != null) {
             services.cancelRegistry().unregister(proxyKey);

@@ -24,11 +24,34 @@ public final class SessionServices {
     private volatile boolean draining;
     private volatile boolean refusing;
     private volatile io.tidepool.protocol.PgException refusal;
+    private final SessionAdmission admission;
+    private final java.util.Optional<io.tidepool.session.StreamingServices> streaming;
 
+    /** Raw mode, no admission limit. */
     public SessionServices(SessionSettings settings, BackendConnector connector) {
+        this(settings, connector, SessionAdmission.unlimited(), java.util.Optional.empty());
+    }
+
+    /**
+     * @param admission  num_init_children and its queue
+     * @param streaming  present in streaming- and logical-replication mode: sessions route per
+     *                   statement over several nodes; empty in raw mode
+     */
+    public SessionServices(SessionSettings settings, BackendConnector connector, SessionAdmission admission,
+                           java.util.Optional<io.tidepool.session.StreamingServices> streaming) {
         this.settings = settings;
         this.connector = connector;
         this.cancelForwarder = new CancelForwarder(connector);
+        this.admission = admission;
+        this.streaming = streaming;
+    }
+
+    public SessionAdmission admission() {
+        return admission;
+    }
+
+    public java.util.Optional<io.tidepool.session.StreamingServices> streaming() {
+        return streaming;
     }
 
     public SessionSettings settings() {

@@ -16,6 +16,10 @@ public enum SqlState {
     FEATURE_NOT_SUPPORTED("0A000"),
     /** 28000 invalid_authorization_specification. */
     INVALID_AUTHORIZATION_SPECIFICATION("28000"),
+    /** 42704 undefined_object: an unknown parameter in PGPOOL SHOW/SET. */
+    UNDEFINED_OBJECT("42704"),
+    /** 55P02 cant_change_runtime_param: PGPOOL SET of a parameter that is not per session. */
+    CANT_CHANGE_RUNTIME_PARAM("55P02"),
     /** 53300 too_many_connections. */
     TOO_MANY_CONNECTIONS("53300"),
     /** 57014 query_canceled. */

@@ -15,6 +15,19 @@ import io.tidepool.backend.BackendConnector;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.frontend.ClientSession;
 import io.tidepool.frontend.SessionServices;
+import io.tidepool.frontend.SessionAdmission;
+import io.tidepool.backend.BackendNode;
+import io.tidepool.routing.FunctionVolatility;
+import io.tidepool.routing.FunctionVolatilityLookup;
+import io.tidepool.routing.RelationPersistenceLookup;
+import io.tidepool.routing.Router;
+import io.tidepool.routing.StatementClassifier;
+import io.tidepool.session.ClusterViewSource;
+import io.tidepool.session.StatementCounters;
+import io.tidepool.session.StreamingServices;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
 import io.tidepool.protocol.PgException;
 import io.tidepool.protocol.Severity;
 import io.tidepool.protocol.SqlState;
@@ -79,7 +92,61 @@ public final class ProxyServer implements AutoCloseable {
     public ProxyServer(ProxySettings settings, Transport transport) {
         this.transport = transport;
         this.settings = settings;
-        this.services = new SessionServices(settings.session(), new BackendConnector(transport));
+        this.services = sessionServices(settings, new BackendConnector(transport));
+    }
+
+    /**
+     * Raw mode: one node per session, no routing. Streaming and logical replication: the router,
+     * the cluster view (a fixed view with the configured primary until the cluster owner's
+     * snapshots are wired in through {@link #ProxyServer(ProxySettings, Transport, ClusterViewSource)}).
+     */
+    private static SessionServices sessionServices(ProxySettings settings, BackendConnector connector) {
+        return sessionServices(settings, connector, ClusterViewSource.fixed(settings.session().backends(),
+                settings.serving().weights(), settings.serving().primaryHint()));
+    }
+
+    private static SessionServices sessionServices(ProxySettings settings, BackendConnector connector,
+                                                   ClusterViewSource cluster) {
+        ServingSettings serving = settings.serving();
+        SessionAdmission admission = serving.numInitChildren() <= 0 ? SessionAdmission.unlimited()
+                : SessionAdmission.fromPoolSettings(serving.numInitChildren(), serving.reservedConnections(),
+                        serving.listenBacklogMultiplier());
+        Optional<StreamingServices> streaming = Optional.empty();
+        if (settings.routesStatements()) {
+            Router router = new Router(serving.routing(), NO_CATALOG_LOOKUPS, RelationPersistenceLookup.ALL_PERMANENT);
+            int nodes = settings.session().backends().stream().mapToInt(BackendNode::id).max().orElse(0) + 1;
+            streaming = Optional.of(new StreamingServices(router, new StatementClassifier(), cluster,
+                    new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0)));
+        }
+        return new SessionServices(settings.session(), connector, admission, streaming);
+    }
+
+    /**
+     * Until the catalog look-ups get credentials (sr_check_user, wired with the cluster owner), a
+     * function of unknown volatility sends its statement to the primary: always correct, never balanced.
+     */
+    private static final FunctionVolatilityLookup NO_CATALOG_LOOKUPS = new FunctionVolatilityLookup() {
+        @Override
+        public Optional<FunctionVolatility> cached(String database, String function) {
+            return Optional.empty();
+        }
+
+        @Override
+        public CompletableFuture<Map<String, FunctionVolatility>> resolve(String database, Collection<String> functions) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+    };
+
+    /** Streaming mode with the cluster owner's view of the nodes. */
+    public ProxyServer(ProxySettings settings, Transport transport, ClusterViewSource cluster) {
+        this.transport = transport;
+        this.settings = settings;
+        this.services = sessionServices(settings, new BackendConnector(transport), cluster);
+    }
+
+    /** The streaming sessions' shared state (counters, served sessions), when routing is on. */
+    public Optional<StreamingServices> streaming() {
+        return services.streaming();
     }
 
     /** Binds every listener ({@code listen_addresses}/{@code port}, Unix sockets); throws when one cannot bind. */
@@ -88,7 +155,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("the proxy server is already started");
         }
         ProxySettings current = settings;
-        if (!"raw".equalsIgnoreCase(current.clusteringMode())) {
+        if (!"raw".equalsIgnoreCase(current.clusteringMode()) && !current.routesStatements()) {
             log.warn("backend_clustering_mode '{}' is not implemented yet: sessions go to the first node that is up (raw mode)",
                     current.clusteringMode());
         }

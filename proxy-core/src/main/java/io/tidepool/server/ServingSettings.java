@@ -1,0 +1,64 @@
+package io.tidepool.server;
+
+import io.tidepool.config.BackendDefinition;
+import io.tidepool.config.BackendFlag;
+import io.tidepool.config.PgpoolConfig;
+import io.tidepool.routing.RoutingSettings;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How many sessions are served and how statements are routed: the part of pgpool.conf that
+ * streaming-replication sessions and the admission queue read.
+ *
+ * @param numInitChildren         sessions served at once ({@code <= 0}: unlimited)
+ * @param reservedConnections     with {@code > 0}, clients past {@code numInitChildren - reservedConnections}
+ *                                are refused (53300) instead of queued
+ * @param listenBacklogMultiplier queue length as a multiple of {@code numInitChildren}
+ * @param routing                 the router's settings
+ * @param weights                 {@code backend_weightN} by node position
+ * @param primaryHint             the node treated as primary until the cluster owner says otherwise: the
+ *                                node flagged ALWAYS_PRIMARY, else the first configured node
+ * @param config                  the loaded configuration (SHOW pool_status, PGPOOL SHOW), when there is one
+ */
+public record ServingSettings(int numInitChildren, int reservedConnections, int listenBacklogMultiplier,
+                              RoutingSettings routing, List<Double> weights, int primaryHint,
+                              Optional<PgpoolConfig> config) {
+
+    public ServingSettings {
+        weights = List.copyOf(weights);
+    }
+
+    /** No limit, default routing, equal weights, node 0 primary: tests and raw mode. */
+    public static ServingSettings unlimited() {
+        return new ServingSettings(0, 0, 1, RoutingSettings.defaults(), List.of(), 0, Optional.empty());
+    }
+
+    public static ServingSettings from(PgpoolConfig config) {
+        List<BackendDefinition> backends = config.backends();
+        int primary = backends.isEmpty() ? 0 : backends.get(0).id();
+        for (BackendDefinition b : backends) {
+            if (b.flag().alwaysPrimary()) {
+                primary = b.id();
+            }
+        }
+        return new ServingSettings(config.getInt("num_init_children"), config.getInt("reserved_connections"),
+                config.getInt("listen_backlog_multiplier"), RoutingSettings.fromConfig(config),
+                backends.stream().map(BackendDefinition::weight).toList(), primary, Optional.of(config));
+    }
+
+    public ServingSettings withLimits(int children, int reserved) {
+        return new ServingSettings(children, reserved, listenBacklogMultiplier, routing, weights, primaryHint, config);
+    }
+
+    public ServingSettings withRouting(RoutingSettings newRouting) {
+        return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, newRouting, weights,
+                primaryHint, config);
+    }
+
+    public ServingSettings withWeights(List<Double> newWeights) {
+        return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, newWeights,
+                primaryHint, config);
+    }
+}
