@@ -113,7 +113,8 @@ public final class ProxyServer implements AutoCloseable {
                         serving.listenBacklogMultiplier());
         Optional<StreamingServices> streaming = Optional.empty();
         if (settings.routesStatements()) {
-            Router router = new Router(serving.routing(), NO_CATALOG_LOOKUPS, RelationPersistenceLookup.ALL_PERMANENT);
+            Router router = new Router(serving.routing(), functionLookup(serving, cluster),
+                    RelationPersistenceLookup.ALL_PERMANENT);
             int nodes = settings.session().backends().stream().mapToInt(BackendNode::id).max().orElse(0) + 1;
             streaming = Optional.of(new StreamingServices(router, new StatementClassifier(), cluster,
                     new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0)));
@@ -122,7 +123,54 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Until the catalog look-ups get credentials (sr_check_user, wired with the cluster owner), a
+     * Function volatility from pg_proc on the primary, looked up in the background as
+     * {@code sr_check_user} (the statement that first meets a function goes to the primary, later
+     * ones are balanced when the function is not volatile).
+     */
+    private static FunctionVolatilityLookup functionLookup(ServingSettings serving, ClusterViewSource cluster) {
+        if (serving.catalogUser().isEmpty()) {
+            return NO_CATALOG_LOOKUPS;
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", serving.catalogUser());
+        if (!serving.catalogPassword().isEmpty()) {
+            props.setProperty("password", serving.catalogPassword());
+        }
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "10");
+        props.setProperty("sslmode", "disable");
+        props.setProperty("ApplicationName", "tidepool catalog lookup");
+        io.tidepool.routing.JdbcCatalogQuery query = new io.tidepool.routing.JdbcCatalogQuery(database -> {
+            BackendNode primary = cluster.node(cluster.current().primaryId())
+                    .orElseThrow(() -> new IllegalStateException("no primary node for a catalog look-up"));
+            if (primary.isUnixSocket()) {
+                // pgJDBC has no Unix-socket transport of its own: statements with functions stay on the primary.
+                throw new IllegalStateException("catalog look-ups need a TCP address for " + primary.describe());
+            }
+            String host = primary.host().contains(":") ? "[" + primary.host() + "]" : primary.host();
+            return "jdbc:postgresql://" + host + ":" + primary.port() + "/"
+                    + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+        }, props);
+        return new io.tidepool.routing.PgCatalogFunctionVolatilityLookup(query, CATALOG_EXECUTOR, 10_000,
+                java.time.Duration.ofMinutes(10));
+    }
+
+    /** Catalog look-ups block on JDBC: two daemon threads, never an event loop. */
+    private static final java.util.concurrent.Executor CATALOG_EXECUTOR = catalogExecutor();
+
+    private static java.util.concurrent.Executor catalogExecutor() {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(1000), r -> {
+                    Thread t = new Thread(r, "tidepool-catalog-lookup");
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * Without catalog credentials (sr_check_user, wired with the cluster owner), a
      * function of unknown volatility sends its statement to the primary: always correct, never balanced.
      */
     private static final FunctionVolatilityLookup NO_CATALOG_LOOKUPS = new FunctionVolatilityLookup() {

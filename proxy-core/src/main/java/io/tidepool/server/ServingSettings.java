@@ -21,10 +21,13 @@ import java.util.Optional;
  * @param primaryHint             the node treated as primary until the cluster owner says otherwise: the
  *                                node flagged ALWAYS_PRIMARY, else the first configured node
  * @param config                  the loaded configuration (SHOW pool_status, PGPOOL SHOW), when there is one
+ * @param catalogUser             who looks function volatility up in pg_proc on the primary
+ *                                ({@code sr_check_user}); empty: no look-ups, such statements go to the primary
+ * @param catalogPassword         {@code sr_check_password} (plain text; empty for trust)
  */
 public record ServingSettings(int numInitChildren, int reservedConnections, int listenBacklogMultiplier,
                               RoutingSettings routing, List<Double> weights, int primaryHint,
-                              Optional<PgpoolConfig> config) {
+                              Optional<PgpoolConfig> config, String catalogUser, String catalogPassword) {
 
     public ServingSettings {
         weights = List.copyOf(weights);
@@ -32,7 +35,7 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
 
     /** No limit, default routing, equal weights, node 0 primary: tests and raw mode. */
     public static ServingSettings unlimited() {
-        return new ServingSettings(0, 0, 1, RoutingSettings.defaults(), List.of(), 0, Optional.empty());
+        return new ServingSettings(0, 0, 2, RoutingSettings.defaults(), List.of(), 0, Optional.empty(), "", "");
     }
 
     public static ServingSettings from(PgpoolConfig config) {
@@ -45,20 +48,41 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
         }
         return new ServingSettings(config.getInt("num_init_children"), config.getInt("reserved_connections"),
                 config.getInt("listen_backlog_multiplier"), RoutingSettings.fromConfig(config),
-                backends.stream().map(BackendDefinition::weight).toList(), primary, Optional.of(config));
+                backends.stream().map(BackendDefinition::weight).toList(), primary, Optional.of(config),
+                config.getString("sr_check_user"), plainPassword(config.getString("sr_check_password")));
     }
 
     public ServingSettings withLimits(int children, int reserved) {
-        return new ServingSettings(children, reserved, listenBacklogMultiplier, routing, weights, primaryHint, config);
+        return new ServingSettings(children, reserved, listenBacklogMultiplier, routing, weights, primaryHint, config, catalogUser, catalogPassword);
+    }
+
+    /** num_init_children, reserved_connections and listen_backlog_multiplier. */
+    public ServingSettings withLimits(int children, int reserved, int backlogMultiplier) {
+        return new ServingSettings(children, reserved, backlogMultiplier, routing, weights, primaryHint, config,
+                catalogUser, catalogPassword);
+    }
+
+    /** Catalog look-ups (function volatility) as {@code user}. */
+    public ServingSettings withCatalogUser(String user, String password) {
+        return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, weights,
+                primaryHint, config, user, password);
+    }
+
+    /**
+     * An {@code md5...} or {@code AES...} sr_check_password cannot be sent as is; until pool_passwd
+     * decoding is shared (AUTH engineer) only a plain-text one is used.
+     */
+    private static String plainPassword(String value) {
+        return value.startsWith("md5") || value.startsWith("AES") || value.startsWith("SCRAM-") ? "" : value;
     }
 
     public ServingSettings withRouting(RoutingSettings newRouting) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, newRouting, weights,
-                primaryHint, config);
+                primaryHint, config, catalogUser, catalogPassword);
     }
 
     public ServingSettings withWeights(List<Double> newWeights) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, newWeights,
-                primaryHint, config);
+                primaryHint, config, catalogUser, catalogPassword);
     }
 }

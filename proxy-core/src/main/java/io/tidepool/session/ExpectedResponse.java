@@ -71,6 +71,8 @@ final class ExpectedResponse {
     boolean done;
     /** An ErrorResponse ended it: later requests up to the next Sync produce no output. */
     boolean failed;
+    /** The node already sent an ErrorResponse for it (a lost node's answer needs no second one). */
+    boolean sawError;
 
     ExpectedResponse(Kind kind, NodeLink node, Visibility visibility, boolean ordered) {
         this.kind = kind;

@@ -538,6 +538,13 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (type == MessageType.ERROR_RESPONSE) {
             ErrorResponse error = ErrorResponse.decode(Frames.body(frames, start, length));
             services.counters().error(link.nodeId(), error.severity());
+            if (link.nodeId() != mainNode && ("FATAL".equals(error.severity()) || "PANIC".equals(error.severity()))) {
+                // A standby ending its connection (pg_terminate_backend, shutdown) ends only that link:
+                // the client must not see a FATAL, which tells it the whole session is over. The
+                // requests the node owed get an ERROR with the same cause when the link closes.
+                link.lastWords = error;
+                return;
+            }
         }
         ExpectedResponse completed = queue.onBackendMessage(link, type, frames, start, length, link.nodeId() == mainNode);
         if (completed != null && type == MessageType.READY_FOR_QUERY && completed.visibility == Visibility.ALL) {
@@ -586,13 +593,18 @@ public final class MultiNodeSession implements NodeLink.Owner {
                     "the session cannot continue without its primary; reconnect"));
             return;
         }
+        if (link.lastWords != null) {
+            SqlState state = "57P01".equals(link.lastWords.code()) ? SqlState.ADMIN_SHUTDOWN : SqlState.CONNECTION_FAILURE;
+            error = new PgException(Severity.ERROR, state, link.node().describe() + " ended the connection: "
+                    + link.lastWords.message(), null, null);
+        }
         lost.add(link.nodeId());
         links.remove(link.nodeId());
         prepared.nodeLost(link.nodeId());
         if (lastTarget == link) {
             lastTarget = null;
         }
-        queue.nodeLost(link, new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE, error.getMessage(),
+        queue.nodeLost(link, new PgException(Severity.ERROR, error.sqlState(), error.getMessage(),
                 null, "the session continues on the other nodes; run the statement again"), status);
         queue.flush();
         linksChanged();

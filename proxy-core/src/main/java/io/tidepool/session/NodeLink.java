@@ -66,6 +66,8 @@ final class NodeLink implements BackendConnection.Listener {
     private TransactionStatus status = TransactionStatus.IDLE;
     private BackendKeyData backendKey;
     private boolean closing;
+    /** A FATAL the node sent before closing, reported to the client as the cause of the loss. */
+    ErrorResponse lastWords;
 
     private NodeLink(BackendNode node, Owner owner, BackendLogin login, State state) {
         this.node = node;

@@ -88,6 +88,9 @@ final class ResponseQueue {
             log.warn("{} rejected a statement the proxy sent it on the session's behalf: {} {}",
                     link.node().describe(), error.code(), error.message());
         }
+        if (type == MessageType.ERROR_RESPONSE) {
+            e.sawError = true;
+        }
         if (!e.kind.completedBy(type)) {
             return null;
         }
@@ -135,7 +138,7 @@ final class ResponseQueue {
             if (!e.ordered || e.visibility == ExpectedResponse.Visibility.NONE) {
                 continue;
             }
-            if (!errorSent && !skipping) {
+            if (!errorSent && !skipping && !e.sawError) {
                 e.hold(client.alloc(), ErrorResponse.of(error).encode(client.alloc()));
                 errorSent = true;
                 e.failed = e.kind.extended();
