@@ -120,6 +120,10 @@ public final class ClientSession extends FrameInboundHandler
     private ByteBuf startupCopy;
     private BackendKeyData backendKey;
     private boolean cleartextRequested;
+    /** Streaming mode: no authentication request needed an answer (trust), so the connection may be pooled. */
+    private boolean trustLogin = true;
+    /** Streaming mode: the main node's ParameterStatus messages, for a pooled connection's next owner; owned. */
+    private ByteBuf parameterStatus;
     private String cleartextPassword;
     private enum Admission { NONE, QUEUED, ADMITTED }
     private Admission admission = Admission.NONE;
@@ -284,6 +288,9 @@ public final class ClientSession extends FrameInboundHandler
     private void connectBackend() {
         SessionSettings settings = services.settings();
         Future<BackendConnection> connecting;
+        if (services.streaming().isPresent() && startFromPool()) {
+            return;
+        }
         if (services.streaming().isPresent()) {
             // Streaming mode: the client authenticates against the primary (the main node).
             io.tidepool.session.ClusterViewSource cluster = services.streaming().get().cluster();
@@ -437,6 +444,7 @@ public final class ClientSession extends FrameInboundHandler
                             + " authentication rounds");
                 }
                 authenticationResponseExpected = request.expectsResponse();
+                trustLogin &= !request.expectsResponse();
                 cleartextRequested = request instanceof Authentication.CleartextPassword;
                 toClient.add(frames, start, length);
             }
@@ -462,7 +470,16 @@ public final class ClientSession extends FrameInboundHandler
                 backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
                 toClient.add(frames, start, length);
             }
-            // ParameterStatus, NoticeResponse, NegotiateProtocolVersion: relayed as they are.
+            case MessageType.PARAMETER_STATUS -> {
+                if (startupCopy != null) {
+                    if (parameterStatus == null) {
+                        parameterStatus = client.alloc().buffer(512);
+                    }
+                    parameterStatus.writeBytes(frames, start, length);
+                }
+                toClient.add(frames, start, length);
+            }
+            // NoticeResponse, NegotiateProtocolVersion: relayed as they are.
             default -> toClient.add(frames, start, length);
         }
     }
@@ -495,12 +512,64 @@ public final class ClientSession extends FrameInboundHandler
         ByteBuf copy = startupCopy;
         startupCopy = null;
         SessionSettings settings = services.settings();
-        multi = new MultiNodeSession(client, services.streaming().get(),
-                new MultiNodeSession.Connecting(services.connector(), settings.connectTimeout(), settings.limits(), copy,
-                        io.tidepool.session.BackendLogin.relayed(java.util.Optional.ofNullable(cleartextPassword))),
-                this, backend, backendKey, transactionStatus, startup.database().orElse(startup.user().orElse("")),
-                startup.user().orElse(""), startup.parameters().getOrDefault("application_name", ""));
+        ByteBuf status = parameterStatus != null ? parameterStatus : client.alloc().buffer(0);
+        parameterStatus = null;
+        multi = MultiNodeSession.afterLogin(client, services.streaming().get(), connecting(copy), this,
+                startupFacts(), backend, backendKey, transactionStatus, trustLogin && cleartextPassword == null, status);
         cleartextPassword = null;
+    }
+
+    private MultiNodeSession.Connecting connecting(ByteBuf startupBytes) {
+        SessionSettings settings = services.settings();
+        return new MultiNodeSession.Connecting(services.connector(), settings.connectTimeout(), settings.limits(),
+                startupBytes, io.tidepool.session.BackendLogin.relayed(java.util.Optional.ofNullable(cleartextPassword)));
+    }
+
+    private MultiNodeSession.Startup startupFacts() {
+        String user = startup.user().orElse("");
+        return new MultiNodeSession.Startup(startup.database().orElse(user), user, startup.parameters());
+    }
+
+    /**
+     * Streaming mode with a pooled connection to the primary for this user, database and startup
+     * parameters: the client is greeted as the server greeted the first owner (only trust logins
+     * are pooled, so this skips nothing the server would have asked), with the proxy's cancel key.
+     */
+    private boolean startFromPool() {
+        io.tidepool.session.StreamingServices streaming = services.streaming().get();
+        int primary = streaming.cluster().current().primaryId();
+        java.util.Optional<io.tidepool.backend.BackendPool.Pooled> pooled = streaming.pool().take(client.eventLoop(),
+                MultiNodeSession.poolKey(primary, startupFacts()));
+        if (pooled.isEmpty()) {
+            return false;
+        }
+        io.tidepool.backend.BackendPool.Pooled p = pooled.get();
+        phase = Phase.READY;
+        decoder.setLimit(services.settings().limits().afterAuthentication());
+        if (authenticationTimer != null) {
+            authenticationTimer.cancel(false);
+            authenticationTimer = null;
+        }
+        startupPacket.release();
+        startupPacket = null;
+        ByteBuf greeting = client.alloc().buffer(64 + p.parameterStatus.readableBytes());
+        Authentication.Ok.INSTANCE.encode(greeting);
+        greeting.writeBytes(p.parameterStatus, p.parameterStatus.readerIndex(), p.parameterStatus.readableBytes());
+        proxyKey = services.cancelRegistry().register(this);
+        proxyKey.encode(greeting);
+        ReadyForQuery.of(TransactionStatus.IDLE).encode(greeting);
+        client.writeAndFlush(greeting, client.voidPromise());
+        ByteBuf copy = startupCopy;
+        startupCopy = null;
+        multi = MultiNodeSession.onPooled(client, streaming, connecting(copy), this, startupFacts(), p);
+        transactionStatus = TransactionStatus.IDLE;
+        if (services.settings().logConnections()) {
+            log.info("connection authorized: user={} database={} (pooled connection to {})", startup.user().orElse(""),
+                    startup.database().orElse(""), p.connection.node().describe());
+        }
+        client.config().setAutoRead(true);
+        resume(clientContext);
+        return true;
     }
 
     @Override
@@ -599,7 +668,7 @@ public final class ClientSession extends FrameInboundHandler
     private void closeBackend() {
         toBackend.clear();
         if (multi != null) {
-            multi.close(!clientTerminated);
+            multi.close(!clientTerminated, false);
             return;
         }
         if (backend != null && backend.channel().isActive()) {
@@ -625,6 +694,10 @@ public final class ClientSession extends FrameInboundHandler
         if (startupCopy != null) {
             startupCopy.release();
             startupCopy = null;
+        }
+        if (parameterStatus != null) {
+            parameterStatus.release();
+            parameterStatus = null;
         }
         if (admission == Admission.ADMITTED) {
             admission = Admission.NONE;

@@ -117,7 +117,8 @@ public final class ProxyServer implements AutoCloseable {
                     RelationPersistenceLookup.ALL_PERMANENT);
             int nodes = settings.session().backends().stream().mapToInt(BackendNode::id).max().orElse(0) + 1;
             streaming = Optional.of(new StreamingServices(router, new StatementClassifier(), cluster,
-                    new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0)));
+                    new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0),
+                    new io.tidepool.backend.BackendPool(serving.pool())));
         }
         return new SessionServices(settings.session(), connector, admission, streaming);
     }

@@ -1,10 +1,12 @@
 package io.tidepool.server;
 
+import io.tidepool.backend.BackendPool;
 import io.tidepool.config.BackendDefinition;
 import io.tidepool.config.BackendFlag;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.routing.RoutingSettings;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,10 +26,12 @@ import java.util.Optional;
  * @param catalogUser             who looks function volatility up in pg_proc on the primary
  *                                ({@code sr_check_user}); empty: no look-ups, such statements go to the primary
  * @param catalogPassword         {@code sr_check_password} (plain text; empty for trust)
+ * @param pool                    connection_cache and its limits ({@link BackendPool} documents the mapping)
  */
 public record ServingSettings(int numInitChildren, int reservedConnections, int listenBacklogMultiplier,
                               RoutingSettings routing, List<Double> weights, int primaryHint,
-                              Optional<PgpoolConfig> config, String catalogUser, String catalogPassword) {
+                              Optional<PgpoolConfig> config, String catalogUser, String catalogPassword,
+                              BackendPool.Settings pool) {
 
     public ServingSettings {
         weights = List.copyOf(weights);
@@ -35,7 +39,8 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
 
     /** No limit, default routing, equal weights, node 0 primary: tests and raw mode. */
     public static ServingSettings unlimited() {
-        return new ServingSettings(0, 0, 2, RoutingSettings.defaults(), List.of(), 0, Optional.empty(), "", "");
+        return new ServingSettings(0, 0, 2, RoutingSettings.defaults(), List.of(), 0, Optional.empty(), "", "",
+                BackendPool.Settings.DISABLED);
     }
 
     public static ServingSettings from(PgpoolConfig config) {
@@ -49,23 +54,33 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
         return new ServingSettings(config.getInt("num_init_children"), config.getInt("reserved_connections"),
                 config.getInt("listen_backlog_multiplier"), RoutingSettings.fromConfig(config),
                 backends.stream().map(BackendDefinition::weight).toList(), primary, Optional.of(config),
-                config.getString("sr_check_user"), plainPassword(config.getString("sr_check_password")));
+                config.getString("sr_check_user"), plainPassword(config.getString("sr_check_password")),
+                poolSettings(config));
+    }
+
+    private static BackendPool.Settings poolSettings(PgpoolConfig config) {
+        Duration life = config.getDuration("connection_life_time");
+        Duration child = config.getDuration("child_life_time");
+        Duration idle = life.isZero() ? child : child.isZero() ? life : (life.compareTo(child) < 0 ? life : child);
+        return new BackendPool.Settings(config.getBoolean("connection_cache"),
+                Math.max(1, config.getInt("num_init_children")) * Math.max(0, config.getInt("max_pool")), idle,
+                config.getInt("child_max_connections"), config.getList("reset_query_list"));
     }
 
     public ServingSettings withLimits(int children, int reserved) {
-        return new ServingSettings(children, reserved, listenBacklogMultiplier, routing, weights, primaryHint, config, catalogUser, catalogPassword);
+        return new ServingSettings(children, reserved, listenBacklogMultiplier, routing, weights, primaryHint, config, catalogUser, catalogPassword, pool);
     }
 
     /** num_init_children, reserved_connections and listen_backlog_multiplier. */
     public ServingSettings withLimits(int children, int reserved, int backlogMultiplier) {
         return new ServingSettings(children, reserved, backlogMultiplier, routing, weights, primaryHint, config,
-                catalogUser, catalogPassword);
+                catalogUser, catalogPassword, pool);
     }
 
     /** Catalog look-ups (function volatility) as {@code user}. */
     public ServingSettings withCatalogUser(String user, String password) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, weights,
-                primaryHint, config, user, password);
+                primaryHint, config, user, password, pool);
     }
 
     /**
@@ -76,13 +91,19 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
         return value.startsWith("md5") || value.startsWith("AES") || value.startsWith("SCRAM-") ? "" : value;
     }
 
+    /** The pool's settings. */
+    public ServingSettings withPool(BackendPool.Settings newPool) {
+        return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, weights,
+                primaryHint, config, catalogUser, catalogPassword, newPool);
+    }
+
     public ServingSettings withRouting(RoutingSettings newRouting) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, newRouting, weights,
-                primaryHint, config, catalogUser, catalogPassword);
+                primaryHint, config, catalogUser, catalogPassword, pool);
     }
 
     public ServingSettings withWeights(List<Double> newWeights) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, newWeights,
-                primaryHint, config, catalogUser, catalogPassword);
+                primaryHint, config, catalogUser, catalogPassword, pool);
     }
 }

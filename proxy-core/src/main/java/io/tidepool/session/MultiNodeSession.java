@@ -99,22 +99,62 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private volatile String lastStatement = "";
     private volatile Map<Integer, Integer> backendPids = Map.of();
 
-    public MultiNodeSession(Channel client, StreamingServices services, Connecting connecting, Host host,
-                            BackendConnection main, BackendKeyData mainKey, TransactionStatus status,
-                            String database, String user, String applicationName) {
+    /** What the client's startup said: who, where, and every parameter (the pool key). */
+    public record Startup(String database, String user, Map<String, String> parameters) {
+        public Startup {
+            parameters = Map.copyOf(parameters);
+        }
+    }
+
+    private final Startup startup;
+
+    /**
+     * After the client logged in to the main node through the relay.
+     *
+     * @param trust           the login needed no credentials (the connection may be pooled afterwards)
+     * @param parameterStatus the server's ParameterStatus messages (ownership taken)
+     */
+    public static MultiNodeSession afterLogin(Channel client, StreamingServices services, Connecting connecting, Host host,
+                                              Startup startup, BackendConnection main, BackendKeyData mainKey,
+                                              TransactionStatus status, boolean trust, ByteBuf parameterStatus) {
+        MultiNodeSession s = new MultiNodeSession(client, services, connecting, host, startup, main.node().id(), status);
+        s.links.put(s.mainNode, NodeLink.loggedIn(main, s, mainKey, status, trust, parameterStatus));
+        s.linksChanged();
+        return s;
+    }
+
+    /** On a pooled connection to the main node (ownership of {@code pooled} taken). */
+    public static MultiNodeSession onPooled(Channel client, StreamingServices services, Connecting connecting, Host host,
+                                            Startup startup, io.tidepool.backend.BackendPool.Pooled pooled) {
+        MultiNodeSession s = new MultiNodeSession(client, services, connecting, host, startup,
+                pooled.connection.node().id(), TransactionStatus.IDLE);
+        s.links.put(s.mainNode, NodeLink.fromPool(pooled, s));
+        s.linksChanged();
+        return s;
+    }
+
+    /** The pool key of {@code node} for this client. */
+    public static io.tidepool.backend.BackendPool.Key poolKey(int node, Startup startup) {
+        return new io.tidepool.backend.BackendPool.Key(node, startup.user(), startup.database(), startup.parameters());
+    }
+
+    private MultiNodeSession(Channel client, StreamingServices services, Connecting connecting, Host host,
+                             Startup startup, int mainNode, TransactionStatus status) {
+        String database = startup.database();
+        String user = startup.user();
+        String applicationName = startup.parameters().getOrDefault("application_name", "");
+        this.startup = startup;
         this.client = client;
         this.services = services;
         this.connecting = connecting;
         this.host = host;
-        this.mainNode = main.node().id();
+        this.mainNode = mainNode;
         this.status = status;
         this.database = database;
         this.user = user;
         this.queue = new ResponseQueue(client);
         this.routing = SessionRoutingState.start(database, user, applicationName).usingNodes(List.of(mainNode));
-        links.put(mainNode, NodeLink.loggedIn(main, this, mainKey, status));
         services.started(this);
-        linksChanged();
     }
 
     // ================================================================== client messages
@@ -141,7 +181,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
                 queue.expect(new ExpectedResponse(Kind.QUERY, main, Visibility.ALL, true));
                 lastTarget = main;
             }
-            case MessageType.TERMINATE -> close(true);
+            case MessageType.TERMINATE -> close(false, true);
             default -> throw PgException.protocolViolation("invalid frontend message type " + MessageType.describe(type)
                     + "; the client does not speak the PostgreSQL v3 protocol");
         }
@@ -509,13 +549,21 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (node.isEmpty()) {
             return Optional.empty();
         }
-        NodeLink opened = NodeLink.opening(node.get(), this, connecting.login());
+        Optional<io.tidepool.backend.BackendPool.Pooled> pooled =
+                services.pool().take(client.eventLoop(), poolKey(id, startup));
+        NodeLink opened = pooled.isPresent() ? NodeLink.fromPool(pooled.get(), this)
+                : NodeLink.opening(node.get(), this, connecting.login());
         links.put(id, opened);
         for (String sql : stateLog.replay()) {
             ByteBuf q = client.alloc().buffer();
             new Query(sql).encode(q);
             opened.sendOwned(q, false);
             queue.expect(new ExpectedResponse(Kind.QUERY, opened, Visibility.NONE, false));
+        }
+        if (pooled.isPresent()) {
+            linksChanged();
+            routing = routing.usingNodes(List.of(id));
+            return Optional.of(opened);
         }
         connecting.connector().connectTo(client.eventLoop(), client.alloc(), node.get(), connecting.connectTimeout(),
                 connecting.limits(), opened).addListener(done -> {
@@ -735,14 +783,24 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     // ================================================================== ending, views
 
-    /** Ends every link (politely when {@code goodbye}) and drops what is held. Idempotent. */
-    public void close(boolean goodbye) {
+    /**
+     * Ends every link and drops what is held. Idempotent. With {@code reuse} (the client said
+     * goodbye with Terminate), every link that is idle and was logged in by trust goes back to the
+     * pool after reset_query_list; the others end politely when {@code goodbye}.
+     */
+    public void close(boolean goodbye, boolean reuse) {
         if (closed) {
             return;
         }
         closed = true;
+        io.tidepool.backend.BackendPool pool = services.pool();
         for (NodeLink link : links.values()) {
-            link.close(goodbye);
+            if (reuse && pool.enabled() && link.reusable() && pool.accepts(link.nodeId(), link.uses())) {
+                io.tidepool.backend.PoolReset.start(pool, client.eventLoop(), poolKey(link.nodeId(), startup),
+                        link.toPooled());
+            } else {
+                link.close(goodbye);
+            }
         }
         links.clear();
         queue.clear();

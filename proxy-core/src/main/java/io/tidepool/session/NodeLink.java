@@ -66,6 +66,12 @@ final class NodeLink implements BackendConnection.Listener {
     private TransactionStatus status = TransactionStatus.IDLE;
     private BackendKeyData backendKey;
     private boolean closing;
+    /** Login needed no credentials (trust): the connection may be pooled for another client. */
+    private boolean trustLogin = true;
+    /** The server's ParameterStatus messages at login, kept for the next owner of a pooled connection; owned. */
+    private ByteBuf parameterStatus;
+    /** Sessions that used this connection, this one included (child_max_connections). */
+    private int uses = 1;
     /** A FATAL the node sent before closing, reported to the client as the cause of the loss. */
     ErrorResponse lastWords;
 
@@ -77,13 +83,47 @@ final class NodeLink implements BackendConnection.Listener {
     }
 
     /** A node the client already logged in to (the startup relay): ready now. */
-    static NodeLink loggedIn(BackendConnection connection, Owner owner, BackendKeyData key, TransactionStatus status) {
+    static NodeLink loggedIn(BackendConnection connection, Owner owner, BackendKeyData key, TransactionStatus status,
+                             boolean trust, ByteBuf parameterStatus) {
         NodeLink link = new NodeLink(connection.node(), owner, null, State.READY);
         link.connection = connection;
         link.backendKey = key;
         link.status = status;
+        link.trustLogin = trust;
+        link.parameterStatus = parameterStatus;
         connection.rebind(link);
         return link;
+    }
+
+    /** A pooled connection, reset and ready (ownership of {@code pooled} taken). */
+    static NodeLink fromPool(io.tidepool.backend.BackendPool.Pooled pooled, Owner owner) {
+        NodeLink link = loggedIn(pooled.connection, owner, pooled.key, TransactionStatus.IDLE, true, pooled.parameterStatus);
+        link.uses = pooled.uses + 1;
+        return link;
+    }
+
+    /**
+     * Whether the connection can serve another client after a reset: logged in by trust, open,
+     * idle, with no request outstanding and nothing sent since the last Sync.
+     */
+    boolean reusable() {
+        return state == State.READY && trustLogin && expected.isEmpty() && status == TransactionStatus.IDLE
+                && !sentSinceSync && lastWords == null && connection.channel().isActive() && parameterStatus != null
+                && backendKey != null;
+    }
+
+    int uses() {
+        return uses;
+    }
+
+    /** Hands the connection over to the pool (the link is closed; the caller owns the result). */
+    io.tidepool.backend.BackendPool.Pooled toPooled() {
+        ByteBuf status = parameterStatus;
+        parameterStatus = null;
+        BackendKeyData key = backendKey;
+        int used = uses;
+        BackendConnection c = detach();
+        return new io.tidepool.backend.BackendPool.Pooled(c, key, status, used);
     }
 
     /** A node being opened for this session; {@link #connected} follows. */
@@ -213,6 +253,7 @@ final class NodeLink implements BackendConnection.Listener {
         switch (type) {
             case MessageType.AUTHENTICATION -> {
                 Authentication request = Authentication.decode(Frames.body(frames, start, length));
+                trustLogin &= !request.expectsResponse();
                 try {
                     login.answer(request, node.describe(), connection.channel().alloc())
                             .ifPresent(answer -> connection.channel().writeAndFlush(answer, connection.channel().voidPromise()));
@@ -237,7 +278,13 @@ final class NodeLink implements BackendConnection.Listener {
                 }
                 owner.onLinkReady(this);
             }
-            // ParameterStatus, NoticeResponse, NegotiateProtocolVersion: the client has the main node's.
+            case MessageType.PARAMETER_STATUS -> {
+                if (parameterStatus == null) {
+                    parameterStatus = connection.channel().alloc().buffer(512);
+                }
+                parameterStatus.writeBytes(frames, start, length);
+            }
+            // NoticeResponse, NegotiateProtocolVersion: the client has the main node's.
             default -> {
             }
         }
@@ -326,6 +373,10 @@ final class NodeLink implements BackendConnection.Listener {
         if (pending != null) {
             pending.release();
             pending = null;
+        }
+        if (parameterStatus != null) {
+            parameterStatus.release();
+            parameterStatus = null;
         }
     }
 

@@ -19,10 +19,12 @@ public final class StreamingServices {
     private final StatementCounters counters;
     private final Set<MultiNodeSession> sessions = ConcurrentHashMap.newKeySet();
     private final AdminAnswers admin;
+    private final io.tidepool.backend.BackendPool pool;
 
     public StreamingServices(Router router, StatementClassifier classifier, ClusterViewSource cluster,
                              StatementCounters counters, java.util.Optional<io.tidepool.config.PgpoolConfig> config,
-                             int slots) {
+                             int slots, io.tidepool.backend.BackendPool pool) {
+        this.pool = pool;
         this.router = router;
         this.classifier = classifier;
         this.cluster = cluster;
@@ -44,6 +46,10 @@ public final class StreamingServices {
 
     public StatementCounters counters() {
         return counters;
+    }
+
+    public io.tidepool.backend.BackendPool pool() {
+        return pool;
     }
 
     public AdminAnswers admin() {

@@ -354,6 +354,38 @@ class StreamingSessionIT {
         }
     }
 
+    // ------------------------------------------------------------------ pooling
+
+    @Test
+    void aPooledConnectionIsReusedAndNothingOfThePreviousOwnerLeaks() throws Exception {
+        start(weights(1, 0, 0).withPool(new io.tidepool.backend.BackendPool.Settings(true, 8, java.time.Duration.ZERO, 0,
+                List.of("ABORT", "DISCARD ALL"))));
+        int firstPid;
+        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            st.execute("prepare leaky as select 1");
+            st.execute("set work_mem = '3MB'");
+            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
+                rs.next();
+                firstPid = rs.getInt(1);
+            }
+        }
+        Thread.sleep(300); // the reset runs after the client left
+        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the same server process serves the second client").isEqualTo(firstPid);
+            }
+            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select count(*) from pg_prepared_statements")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ show work_mem")) {
+                rs.next();
+                assertThat(rs.getString(1)).isNotEqualTo("3MB");
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ admission
 
     @Test
