@@ -55,10 +55,11 @@ class ResponseQueueTest {
     private void answer(NodeLink link, ByteBuf message) {
         try {
             queue.onBackendMessage(link, message.getByte(0), message, 0, message.readableBytes(), link == primary);
+            // End of the "read": collected frames are written while the buffer is still the caller's.
+            queue.endBatch();
         } finally {
             message.release();
         }
-        queue.endBatch();
     }
 
     private static ByteBuf empty(byte type) {

@@ -360,29 +360,54 @@ class StreamingSessionIT {
     void aPooledConnectionIsReusedAndNothingOfThePreviousOwnerLeaks() throws Exception {
         start(weights(1, 0, 0).withPool(new io.tidepool.backend.BackendPool.Settings(true, 8, java.time.Duration.ZERO, 0,
                 List.of("ABORT", "DISCARD ALL"))));
-        int firstPid;
-        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
-            st.execute("prepare leaky as select 1");
-            st.execute("set work_mem = '3MB'");
-            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
-                rs.next();
-                firstPid = rs.getInt(1);
+        // Connections are pooled per event loop (the proxy runs one per core) and clients are spread
+        // over the loops in turn: as many clients as loops, twice, meet every pooled connection again.
+        int loops = Runtime.getRuntime().availableProcessors();
+        Set<Integer> first = new HashSet<>();
+        List<Connection> clients = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            Connection c = PgClients.jdbc(viaProxy);
+            clients.add(c);
+            try (Statement st = c.createStatement()) {
+                st.execute("prepare leaky as select 1");
+                st.execute("set work_mem = '3MB'");
+                first.add(pid(st));
             }
         }
-        Thread.sleep(300); // the reset runs after the client left
-        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("the same server process serves the second client").isEqualTo(firstPid);
+        for (Connection c : clients) {
+            c.close();
+        }
+        clients.clear();
+        Thread.sleep(500); // the reset runs after the clients left
+        Set<Integer> second = new HashSet<>();
+        try {
+            for (int i = 0; i < loops; i++) {
+                Connection c = PgClients.jdbc(viaProxy);
+                clients.add(c);
+                try (Statement st = c.createStatement()) {
+                    second.add(pid(st));
+                    try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select count(*) from pg_prepared_statements")) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).as("the previous owner's prepared statement is gone").isZero();
+                    }
+                    try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ show work_mem")) {
+                        rs.next();
+                        assertThat(rs.getString(1)).isNotEqualTo("3MB");
+                    }
+                }
             }
-            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select count(*) from pg_prepared_statements")) {
-                rs.next();
-                assertThat(rs.getInt(1)).isZero();
+        } finally {
+            for (Connection c : clients) {
+                c.close();
             }
-            try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ show work_mem")) {
-                rs.next();
-                assertThat(rs.getString(1)).isNotEqualTo("3MB");
-            }
+        }
+        assertThat(second).as("the same server processes serve the next clients").isEqualTo(first);
+    }
+
+    private static int pid(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
