@@ -21,9 +21,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             BenchCommand.class,
-            // Registered by their own issues, next to these two:
-            //   console      the desktop console (issue 6)
-            //   screenshots  renders the console's main views to PNG files (issue 6)
+            ConsoleCommand.class,
+            ScreenshotsCommand.class,
             // pcp, pg_md5 and pg_enc are added in commandLine() (PcpCommand.register).
             CommandLine.HelpCommand.class,
         })
