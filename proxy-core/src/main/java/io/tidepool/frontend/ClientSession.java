@@ -127,6 +127,9 @@ public final class ClientSession extends FrameInboundHandler
     private String cleartextPassword;
     private enum Admission { NONE, QUEUED, ADMITTED }
     private Admission admission = Admission.NONE;
+    /** client_idle_limit: last time either side of the session moved, and the check that runs every limit. */
+    private long lastActivityNanos;
+    private ScheduledFuture<?> idleCheck;
 
     public ClientSession(SessionServices services) {
         super(new FrameDecoder(FrameDecoder.Framing.STARTUP, services.settings().limits().startupPacket()));
@@ -359,6 +362,7 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     protected void onReadComplete(ChannelHandlerContext ctx) {
+        lastActivityNanos = System.nanoTime();
         if (multi != null) {
             multi.flushAll();
             return;
@@ -486,6 +490,7 @@ public final class ClientSession extends FrameInboundHandler
 
     private void onAuthenticated() {
         phase = Phase.READY;
+        startIdleCheck();
         decoder.setLimit(services.settings().limits().afterAuthentication());
         if (authenticationTimer != null) {
             authenticationTimer.cancel(false);
@@ -545,6 +550,7 @@ public final class ClientSession extends FrameInboundHandler
         }
         io.tidepool.backend.BackendPool.Pooled p = pooled.get();
         phase = Phase.READY;
+        startIdleCheck();
         decoder.setLimit(services.settings().limits().afterAuthentication());
         if (authenticationTimer != null) {
             authenticationTimer.cancel(false);
@@ -591,6 +597,7 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     public void onBackendReadComplete(BackendConnection from) {
+        lastActivityNanos = System.nanoTime();
         if (wroteToClient) {
             wroteToClient = false;
             client.flush();
@@ -682,7 +689,38 @@ public final class ClientSession extends FrameInboundHandler
         }
     }
 
+    /**
+     * client_idle_limit: a periodic look, not a timer reset per message (that would cost a
+     * scheduling on the hot path). A session counts as idle when neither the client nor a backend
+     * sent anything for the whole limit: a client waiting for a long query is not idle.
+     */
+    private void startIdleCheck() {
+        Duration limit = services.clientIdleLimit();
+        if (limit.isZero() || limit.isNegative() || idleCheck != null) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        long period = Math.max(100, limit.toMillis() / 4);
+        idleCheck = client.eventLoop().scheduleAtFixedRate(() -> {
+            if (phase == Phase.READY && System.nanoTime() - lastActivityNanos >= limit.toNanos()) {
+                fail(new PgException(Severity.FATAL, SqlState.IDLE_SESSION_TIMEOUT,
+                        "terminating connection: the client was idle longer than client_idle_limit ("
+                                + limit.toSeconds() + " s)", null, "reconnect; raise client_idle_limit for long pauses"));
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** A backend answered: the session is not idle (client_idle_limit). */
+    @Override
+    public void touched() {
+        lastActivityNanos = System.nanoTime();
+    }
+
     private void end() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
         if (authenticationTimer != null) {
             authenticationTimer.cancel(false);
             authenticationTimer = null;

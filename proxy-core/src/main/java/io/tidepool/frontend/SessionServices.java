@@ -25,11 +25,12 @@ public final class SessionServices {
     private volatile boolean refusing;
     private volatile io.tidepool.protocol.PgException refusal;
     private final SessionAdmission admission;
+    private final java.time.Duration clientIdleLimit;
     private final java.util.Optional<io.tidepool.session.StreamingServices> streaming;
 
     /** Raw mode, no admission limit. */
     public SessionServices(SessionSettings settings, BackendConnector connector) {
-        this(settings, connector, SessionAdmission.unlimited(), java.util.Optional.empty());
+        this(settings, connector, SessionAdmission.unlimited(), java.util.Optional.empty(), java.time.Duration.ZERO);
     }
 
     /**
@@ -38,12 +39,19 @@ public final class SessionServices {
      *                   statement over several nodes; empty in raw mode
      */
     public SessionServices(SessionSettings settings, BackendConnector connector, SessionAdmission admission,
-                           java.util.Optional<io.tidepool.session.StreamingServices> streaming) {
+                           java.util.Optional<io.tidepool.session.StreamingServices> streaming,
+                           java.time.Duration clientIdleLimit) {
+        this.clientIdleLimit = clientIdleLimit;
         this.settings = settings;
         this.connector = connector;
         this.cancelForwarder = new CancelForwarder(connector);
         this.admission = admission;
         this.streaming = streaming;
+    }
+
+    /** {@code client_idle_limit}: a client silent this long is disconnected; zero: never. */
+    public java.time.Duration clientIdleLimit() {
+        return clientIdleLimit;
     }
 
     public SessionAdmission admission() {

@@ -26,6 +26,8 @@ public enum SqlState {
     QUERY_CANCELED("57014"),
     /** 57P01 admin_shutdown: the proxy is stopping in fast mode. */
     ADMIN_SHUTDOWN("57P01"),
+    /** 57P05 idle_session_timeout: client_idle_limit passed. */
+    IDLE_SESSION_TIMEOUT("57P05"),
     /** 57P03 cannot_connect_now. */
     CANNOT_CONNECT_NOW("57P03"),
     /** XX000 internal_error: a bug in Tidepool. */

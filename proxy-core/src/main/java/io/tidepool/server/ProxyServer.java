@@ -120,7 +120,7 @@ public final class ProxyServer implements AutoCloseable {
                     new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0),
                     new io.tidepool.backend.BackendPool(serving.pool())));
         }
-        return new SessionServices(settings.session(), connector, admission, streaming);
+        return new SessionServices(settings.session(), connector, admission, streaming, serving.clientIdleLimit());
     }
 
     /**

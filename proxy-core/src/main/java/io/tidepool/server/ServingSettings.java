@@ -27,11 +27,12 @@ import java.util.Optional;
  *                                ({@code sr_check_user}); empty: no look-ups, such statements go to the primary
  * @param catalogPassword         {@code sr_check_password} (plain text; empty for trust)
  * @param pool                    connection_cache and its limits ({@link BackendPool} documents the mapping)
+ * @param clientIdleLimit         {@code client_idle_limit}; zero: never
  */
 public record ServingSettings(int numInitChildren, int reservedConnections, int listenBacklogMultiplier,
                               RoutingSettings routing, List<Double> weights, int primaryHint,
                               Optional<PgpoolConfig> config, String catalogUser, String catalogPassword,
-                              BackendPool.Settings pool) {
+                              BackendPool.Settings pool, Duration clientIdleLimit) {
 
     public ServingSettings {
         weights = List.copyOf(weights);
@@ -40,7 +41,7 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
     /** No limit, default routing, equal weights, node 0 primary: tests and raw mode. */
     public static ServingSettings unlimited() {
         return new ServingSettings(0, 0, 2, RoutingSettings.defaults(), List.of(), 0, Optional.empty(), "", "",
-                BackendPool.Settings.DISABLED);
+                BackendPool.Settings.DISABLED, Duration.ZERO);
     }
 
     public static ServingSettings from(PgpoolConfig config) {
@@ -55,7 +56,7 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
                 config.getInt("listen_backlog_multiplier"), RoutingSettings.fromConfig(config),
                 backends.stream().map(BackendDefinition::weight).toList(), primary, Optional.of(config),
                 config.getString("sr_check_user"), plainPassword(config.getString("sr_check_password")),
-                poolSettings(config));
+                poolSettings(config), config.getDuration("client_idle_limit"));
     }
 
     private static BackendPool.Settings poolSettings(PgpoolConfig config) {
@@ -68,19 +69,19 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
     }
 
     public ServingSettings withLimits(int children, int reserved) {
-        return new ServingSettings(children, reserved, listenBacklogMultiplier, routing, weights, primaryHint, config, catalogUser, catalogPassword, pool);
+        return new ServingSettings(children, reserved, listenBacklogMultiplier, routing, weights, primaryHint, config, catalogUser, catalogPassword, pool, clientIdleLimit);
     }
 
     /** num_init_children, reserved_connections and listen_backlog_multiplier. */
     public ServingSettings withLimits(int children, int reserved, int backlogMultiplier) {
         return new ServingSettings(children, reserved, backlogMultiplier, routing, weights, primaryHint, config,
-                catalogUser, catalogPassword, pool);
+                catalogUser, catalogPassword, pool, clientIdleLimit);
     }
 
     /** Catalog look-ups (function volatility) as {@code user}. */
     public ServingSettings withCatalogUser(String user, String password) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, weights,
-                primaryHint, config, user, password, pool);
+                primaryHint, config, user, password, pool, clientIdleLimit);
     }
 
     /**
@@ -91,19 +92,25 @@ public record ServingSettings(int numInitChildren, int reservedConnections, int 
         return value.startsWith("md5") || value.startsWith("AES") || value.startsWith("SCRAM-") ? "" : value;
     }
 
+    /** client_idle_limit. */
+    public ServingSettings withClientIdleLimit(Duration limit) {
+        return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, weights,
+                primaryHint, config, catalogUser, catalogPassword, pool, limit);
+    }
+
     /** The pool's settings. */
     public ServingSettings withPool(BackendPool.Settings newPool) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, weights,
-                primaryHint, config, catalogUser, catalogPassword, newPool);
+                primaryHint, config, catalogUser, catalogPassword, newPool, clientIdleLimit);
     }
 
     public ServingSettings withRouting(RoutingSettings newRouting) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, newRouting, weights,
-                primaryHint, config, catalogUser, catalogPassword, pool);
+                primaryHint, config, catalogUser, catalogPassword, pool, clientIdleLimit);
     }
 
     public ServingSettings withWeights(List<Double> newWeights) {
         return new ServingSettings(numInitChildren, reservedConnections, listenBacklogMultiplier, routing, newWeights,
-                primaryHint, config, catalogUser, catalogPassword, pool);
+                primaryHint, config, catalogUser, catalogPassword, pool, clientIdleLimit);
     }
 }

@@ -41,6 +41,9 @@ public record AdminCommand(Verb verb, String argument, Optional<String> value) {
         }
         char first = Character.toLowerCase(s.charAt(0));
         if (first == 's') {
+            if (!s.regionMatches(true, 0, "show", 0, 4)) {
+                return Optional.empty();
+            }
             Matcher m = SHOW.matcher(s);
             if (m.matches()) {
                 String view = m.group(2).toLowerCase(Locale.ROOT);

@@ -67,6 +67,9 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
         /** The backends a CancelRequest must reach changed. */
         void cancelTargetsChanged(List<CancelRegistry.CancelTarget> targets);
+
+        /** A backend sent something (the session is not idle). */
+        void touched();
     }
 
     /** How to reach and log in to further nodes. Ownership: {@code startupPacket} is the session's until {@link #close}. */
@@ -616,6 +619,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     @Override
     public void onLinkReadComplete(NodeLink link) {
+        host.touched();
         queue.flush();
     }
 
