@@ -129,6 +129,8 @@ public final class ClientSession extends FrameInboundHandler
     private Admission admission = Admission.NONE;
     /** client_idle_limit: last time either side of the session moved, and the check that runs every limit. */
     private long lastActivityNanos;
+    /** Raw mode: requests (Query, Sync, FunctionCall) whose ReadyForQuery has not come back. */
+    private int awaitingReady;
     private ScheduledFuture<?> idleCheck;
 
     public ClientSession(SessionServices services) {
@@ -193,6 +195,9 @@ public final class ClientSession extends FrameInboundHandler
         if (multi != null) {
             multi.onClientMessage(type, frames, start, length);
             return;
+        }
+        if (type == MessageType.QUERY || type == MessageType.SYNC || type == MessageType.FUNCTION_CALL) {
+            awaitingReady++;
         }
         toBackend.add(frames, start, length);
     }
@@ -429,6 +434,7 @@ public final class ClientSession extends FrameInboundHandler
             // Hot path: only the two messages a decision needs are looked at, in place.
             if (type == MessageType.READY_FOR_QUERY) {
                 transactionStatus = ReadyForQuery.statusAt(frames, start);
+                awaitingReady = Math.max(0, awaitingReady - 1);
             } else if (type == MessageType.ERROR_RESPONSE) {
                 backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
             }
@@ -691,8 +697,8 @@ public final class ClientSession extends FrameInboundHandler
 
     /**
      * client_idle_limit: a periodic look, not a timer reset per message (that would cost a
-     * scheduling on the hot path). A session counts as idle when neither the client nor a backend
-     * sent anything for the whole limit: a client waiting for a long query is not idle.
+     * scheduling on the hot path). A session counts as idle when every request was answered and
+     * nothing moved for the whole limit: a client waiting for a long query is not idle.
      */
     private void startIdleCheck() {
         Duration limit = services.clientIdleLimit();
@@ -702,7 +708,8 @@ public final class ClientSession extends FrameInboundHandler
         lastActivityNanos = System.nanoTime();
         long period = Math.max(100, limit.toMillis() / 4);
         idleCheck = client.eventLoop().scheduleAtFixedRate(() -> {
-            if (phase == Phase.READY && System.nanoTime() - lastActivityNanos >= limit.toNanos()) {
+            boolean waitingForClient = multi != null ? multi.waitingForClient() : awaitingReady == 0;
+            if (phase == Phase.READY && waitingForClient && System.nanoTime() - lastActivityNanos >= limit.toNanos()) {
                 fail(new PgException(Severity.FATAL, SqlState.IDLE_SESSION_TIMEOUT,
                         "terminating connection: the client was idle longer than client_idle_limit ("
                                 + limit.toSeconds() + " s)", null, "reconnect; raise client_idle_limit for long pauses"));

@@ -573,6 +573,11 @@ public final class MultiNodeSession implements NodeLink.Owner {
                     if (done.isSuccess()) {
                         @SuppressWarnings("unchecked")
                         BackendConnection c = ((io.netty.util.concurrent.Future<BackendConnection>) done).getNow();
+                        if (closed || !opened.isOpen()) {
+                            // The session ended while this node was connecting (the startup packet is gone with it).
+                            c.channel().close();
+                            return;
+                        }
                         opened.connected(c, connecting.startupPacket().retainedDuplicate());
                     } else {
                         opened.fail(PgException.from(done.cause()));
@@ -811,6 +816,11 @@ public final class MultiNodeSession implements NodeLink.Owner {
         prepared.clear();
         connecting.startupPacket().release();
         services.ended(this);
+    }
+
+    /** Whether every request was answered (client_idle_limit counts only such time). */
+    public boolean waitingForClient() {
+        return queue.idle();
     }
 
     /** The session as SHOW pool_processes sees it; safe from any thread. */
