@@ -489,6 +489,11 @@ public final class MultiNodeSession implements NodeLink.Owner {
     /** A statement was sent for execution: its state is recorded for later nodes, and counted. */
     private void executed(StatementClassification c, List<NodeLink> targets) {
         stateLog.record(c);
+        String command = c.command();
+        if (command.equals("DISCARD ALL") || command.equals("DEALLOCATE ALL")) {
+            // The client dropped every prepared statement; none may be replayed on another node later.
+            prepared.forgetNamed();
+        }
         for (NodeLink link : targets) {
             services.counters().sent(link.nodeId(), c);
         }

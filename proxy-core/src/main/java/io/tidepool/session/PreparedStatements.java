@@ -98,6 +98,19 @@ final class PreparedStatements {
         }
     }
 
+    /** DISCARD ALL / DEALLOCATE ALL ran: named statements are gone everywhere (the unnamed one is kept). */
+    void forgetNamed() {
+        statements.values().removeIf(s -> {
+            if (s.name.isEmpty()) {
+                return false;
+            }
+            if (s.parse != null) {
+                s.parse.release();
+            }
+            return true;
+        });
+    }
+
     List<Statement> all() {
         return new ArrayList<>(statements.values());
     }

@@ -294,6 +294,26 @@ class StreamingSessionIT {
     }
 
     @Test
+    void serverPreparedStatementsWorkAgainAfterDiscardAll() throws Exception {
+        start(statementLevel(1, 1, 1));
+        try (Connection c = PgClients.jdbc(viaProxy);
+             PreparedStatement ps = c.prepareStatement("select note from tp_items where id = ?");
+             Statement st = c.createStatement()) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+            for (int round = 0; round < 3; round++) {
+                for (int i = 1; i <= 30; i++) {
+                    ps.setInt(1, i);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo("n" + i);
+                    }
+                }
+                st.execute("discard all");
+            }
+        }
+    }
+
+    @Test
     void pgbenchSimpleExtendedAndPreparedRunThroughTheProxy() throws Exception {
         PgClients.pgbench(pg.primary().endpoint(), "-i", "-s", "1", "-q").orThrow("pgbench -i");
         pg.cluster().awaitCaughtUp();
