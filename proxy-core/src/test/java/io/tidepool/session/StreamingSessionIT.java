@@ -483,6 +483,28 @@ class StreamingSessionIT {
     // ------------------------------------------------------------------ hostile
 
     @Test
+    void aStandbyThatRefusesConnectionsCostsOneStatementAnErrorAndReadsGoElsewhere() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        List<BackendNode> nodes = List.of(new BackendNode(0, pg.primary().host(), pg.primary().port()),
+                new BackendNode(1, "127.0.0.1", closedPort), new BackendNode(2, pg.nodes().get(2).host(), pg.nodes().get(2).port()));
+        primaryPort = pg.primary().port();
+        proxy = new ProxyServer(ProxySettings.loopback(0, nodes).streaming(statementLevel(0, 1, 0)));
+        proxy.start();
+        viaProxy = pg.primary().endpoint().withAddress("127.0.0.1", proxy.tcpAddress().getPort());
+        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> port(st, "show port"))
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
+            // Node 1 is out for this session; with no other weight left, reads fall back to the primary.
+            for (int i = 0; i < 5; i++) {
+                assertThat(port(st, "show port")).isEqualTo(primaryPort);
+            }
+        }
+    }
+
+    @Test
     void aStandbyDyingMidResultCostsThatStatementAnErrorAndTheSessionGoesOn() throws Exception {
         start(weights(0, 1, 0));
         int standbyPort = pg.nodes().get(1).port();
