@@ -93,4 +93,31 @@ public record NodeSnapshot(
     public boolean isUp() {
         return status == NodeStatus.UP || status == NodeStatus.WAITING;
     }
+
+    /** This node with a new status; {@code lastStatusChange} moves only when the status really changes. */
+    public NodeSnapshot withStatus(NodeStatus newStatus, Instant at) {
+        if (newStatus == status && !quarantined) {
+            return this;
+        }
+        return new NodeSnapshot(id, hostname, port, newStatus, false, actualStatus, weight, role, actualRole,
+                replicationDelay, delayByTime, replicationState, syncState, at, selectCount, loadBalanceNode);
+    }
+
+    public NodeSnapshot withRole(NodeRole newRole) {
+        return new NodeSnapshot(id, hostname, port, status, quarantined, actualStatus, weight, newRole, actualRole,
+                replicationDelay, delayByTime, replicationState, syncState, lastStatusChange, selectCount,
+                loadBalanceNode);
+    }
+
+    /** This node with the result of a live probe: {@code pg_status} and {@code pg_role}. */
+    public NodeSnapshot withActual(ActualStatus newActualStatus, String newActualRole) {
+        return new NodeSnapshot(id, hostname, port, status, quarantined, newActualStatus, weight, role, newActualRole,
+                replicationDelay, delayByTime, replicationState, syncState, lastStatusChange, selectCount,
+                loadBalanceNode);
+    }
+
+    public NodeSnapshot withReplication(long delay, boolean byTime, String state, String sync) {
+        return new NodeSnapshot(id, hostname, port, status, quarantined, actualStatus, weight, role, actualRole,
+                delay, byTime, state, sync, lastStatusChange, selectCount, loadBalanceNode);
+    }
 }

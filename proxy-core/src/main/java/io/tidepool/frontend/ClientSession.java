@@ -313,7 +313,7 @@ public final class ClientSession extends FrameInboundHandler
                     settings.connectTimeout(), settings.limits(), this);
         } else {
             connecting = services.connector().connectFirstAvailable(client.eventLoop(),
-                    client.alloc(), settings.backends(), settings.connectTimeout(), settings.limits(), this);
+                    client.alloc(), services.candidateBackends(), settings.connectTimeout(), settings.limits(), this);
         }
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
@@ -636,6 +636,7 @@ public final class ClientSession extends FrameInboundHandler
             return;
         }
         String why = from.failure().map(cause -> ": " + cause.getMessage()).orElse("");
+        services.backendConnectionLost(from.node(), "connection closed without an error message" + why);
         fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
                 "lost the connection to the database server " + from.node().describe() + why,
                 null, "the server closed the connection or stopped; reconnect to continue"));

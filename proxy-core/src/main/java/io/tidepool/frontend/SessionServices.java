@@ -1,6 +1,7 @@
 package io.tidepool.frontend;
 
 import io.tidepool.backend.BackendConnector;
+import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.CancelForwarder;
 import io.tidepool.backend.CancelRegistry;
 
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What every session of one server shares: the current settings, the backend connector, the
@@ -27,6 +29,15 @@ public final class SessionServices {
     private final SessionAdmission admission;
     private final java.time.Duration clientIdleLimit;
     private final java.util.Optional<io.tidepool.session.StreamingServices> streaming;
+    private volatile Supplier<List<BackendNode>> backendOrder;
+    private volatile BackendFailureListener backendFailures = (node, detail) -> { };
+
+    /** Hears of backend connections lost in mid-session (pgpool.conf {@code failover_on_backend_error}). */
+    @FunctionalInterface
+    public interface BackendFailureListener {
+        /** Called on a session's event loop; must not block. */
+        void connectionLost(BackendNode node, String detail);
+    }
 
     /** Raw mode, no admission limit. */
     public SessionServices(SessionSettings settings, BackendConnector connector) {
@@ -69,6 +80,28 @@ public final class SessionServices {
     /** Publishes new settings; sessions see them at their next look. */
     public void updateSettings(SessionSettings newSettings) {
         this.settings = newSettings;
+    }
+
+    /**
+     * The nodes a new session tries, in order: what the cluster owner says when one is attached
+     * ({@link #useBackendOrder}), else configuration order.
+     */
+    public List<BackendNode> candidateBackends() {
+        Supplier<List<BackendNode>> order = backendOrder;
+        return order == null ? settings.backends() : order.get();
+    }
+
+    /** Lets the cluster owner decide which nodes new sessions try; read lock-free at each session start. */
+    public void useBackendOrder(Supplier<List<BackendNode>> order) {
+        this.backendOrder = order;
+    }
+
+    public void onBackendFailure(BackendFailureListener listener) {
+        this.backendFailures = listener;
+    }
+
+    void backendConnectionLost(BackendNode node, String detail) {
+        backendFailures.connectionLost(node, detail);
     }
 
     public BackendConnector connector() {

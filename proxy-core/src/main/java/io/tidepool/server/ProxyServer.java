@@ -12,6 +12,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.Future;
 import io.tidepool.backend.BackendConnector;
+import io.tidepool.backend.BackendNode;
+import io.tidepool.cluster.BackendFailure;
+import io.tidepool.cluster.ClusterCoordinator;
+import io.tidepool.cluster.ClusterSnapshot;
+import io.tidepool.cluster.NodeSnapshot;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.frontend.ClientSession;
 import io.tidepool.frontend.SessionServices;
@@ -23,6 +28,7 @@ import io.tidepool.routing.RelationPersistenceLookup;
 import io.tidepool.routing.Router;
 import io.tidepool.routing.StatementClassifier;
 import io.tidepool.session.ClusterViewSource;
+import io.tidepool.session.SnapshotClusterView;
 import io.tidepool.session.StatementCounters;
 import io.tidepool.session.StreamingServices;
 import java.util.Collection;
@@ -52,6 +58,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The running proxy: listeners, event loops, sessions. One instance per process in the
@@ -344,6 +351,43 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("the proxy has no TCP listener");
+    }
+
+    /**
+     * Sends new sessions where the cluster owner says: the primary (outside streaming
+     * replication: the main node) first, then the other nodes that are up, in id order. When no
+     * node is up, every configured node is tried, so the client hears why each one failed.
+     * Sessions already running are not moved. A backend connection lost in mid-session is
+     * reported to the cluster owner, which detaches the node when {@code failover_on_backend_error}
+     * is on.
+     */
+    public void followCluster(ClusterCoordinator coordinator) {
+        followCluster(coordinator::snapshot);
+        services.streaming().ifPresent(s -> s.followCluster(
+                new SnapshotClusterView(coordinator::snapshot, services.settings().backends()),
+                coordinator::healthCheckStatistics));
+        services.onBackendFailure((node, detail) ->
+                coordinator.reportBackendFailure(node.id(), BackendFailure.CONNECTION_ERROR, detail));
+    }
+
+    /** The backend order of {@link #followCluster(ClusterCoordinator)} alone, from any source of snapshots. */
+    public void followCluster(Supplier<ClusterSnapshot> cluster) {
+        services.streaming().ifPresent(s -> s.followCluster(
+                new SnapshotClusterView(cluster, services.settings().backends()), null));
+        services.useBackendOrder(() -> {
+            List<BackendNode> configured = services.settings().backends();
+            ClusterSnapshot snapshot = cluster.get();
+            List<BackendNode> order = new ArrayList<>(configured.size());
+            snapshot.primary().filter(NodeSnapshot::isUp)
+                    .ifPresent(p -> configured.stream().filter(b -> b.id() == p.id()).forEach(order::add));
+            for (BackendNode b : configured) {
+                boolean up = snapshot.node(b.id()).map(NodeSnapshot::isUp).orElse(false);
+                if (up && !order.contains(b)) {
+                    order.add(b);
+                }
+            }
+            return order.isEmpty() ? configured : order;
+        });
     }
 
     /** Number of client sessions currently open. */

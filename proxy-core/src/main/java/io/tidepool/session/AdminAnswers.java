@@ -55,7 +55,8 @@ public final class AdminAnswers {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    private final ClusterViewSource cluster;
+    private final Supplier<ClusterViewSource> clusters;
+    private final Supplier<Optional<java.util.function.IntFunction<io.tidepool.cluster.HealthCheckStatistics>>> health;
     private final StatementCounters counters;
     private final Optional<PgpoolConfig> config;
     private final Supplier<List<SessionInfo>> sessions;
@@ -67,9 +68,12 @@ public final class AdminAnswers {
      * @param slots    num_init_children: the rows of pool_processes (idle slots shown as waiting)
      * @param sessions the sessions being served now
      */
-    public AdminAnswers(ClusterViewSource cluster, StatementCounters counters, Optional<PgpoolConfig> config,
+    public AdminAnswers(Supplier<ClusterViewSource> clusters,
+                        Supplier<Optional<java.util.function.IntFunction<io.tidepool.cluster.HealthCheckStatistics>>> health,
+                        StatementCounters counters, Optional<PgpoolConfig> config,
                         Supplier<List<SessionInfo>> sessions, int slots) {
-        this.cluster = cluster;
+        this.clusters = clusters;
+        this.health = health;
         this.counters = counters;
         this.config = config;
         this.sessions = sessions;
@@ -78,6 +82,12 @@ public final class AdminAnswers {
 
     /** The answer to a SHOW of {@code view}; {@code loadBalanceNode} is the asking session's. */
     public TextResultSet show(String view, int loadBalanceNode) {
+        if (clusters.get() instanceof SnapshotClusterView owner) {
+            Optional<TextResultSet> fromOwner = fromClusterOwner(owner.snapshot(), view, loadBalanceNode);
+            if (fromOwner.isPresent()) {
+                return fromOwner.get();
+            }
+        }
         return switch (view) {
             case "pool_nodes" -> poolNodes(loadBalanceNode);
             case "pool_version" -> TextResultSet.of(List.of("pool_version"), List.of(List.of(COMPATIBLE_VERSION)));
@@ -93,7 +103,34 @@ public final class AdminAnswers {
         };
     }
 
+    /**
+     * The cluster owner's rows ({@code admin.sql.PoolAdminRows}) once its snapshots are wired in:
+     * real status, pg_status, replication columns and health-check statistics; select_cnt and the
+     * statement counters are the sessions' own.
+     */
+    private Optional<TextResultSet> fromClusterOwner(io.tidepool.cluster.ClusterSnapshot snapshot, String view,
+                                                     int loadBalanceNode) {
+        io.tidepool.admin.sql.AdminResult r = switch (view) {
+            case "pool_nodes" -> io.tidepool.admin.sql.PoolAdminRows.poolNodes(snapshot,
+                    loadBalanceNode < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(loadBalanceNode),
+                    id -> counters.get(id, StatementCounters.Column.SELECT), zone);
+            case "pool_health_check_stats" -> health.get().map(h ->
+                    io.tidepool.admin.sql.PoolAdminRows.healthCheckStats(snapshot, h, zone)).orElse(null);
+            case "pool_backend_stats" -> io.tidepool.admin.sql.PoolAdminRows.backendStats(snapshot, id ->
+                    new io.tidepool.admin.sql.BackendStatementCounts(
+                            counters.get(id, StatementCounters.Column.SELECT), counters.get(id, StatementCounters.Column.INSERT),
+                            counters.get(id, StatementCounters.Column.UPDATE), counters.get(id, StatementCounters.Column.DELETE),
+                            counters.get(id, StatementCounters.Column.DDL), counters.get(id, StatementCounters.Column.OTHER),
+                            counters.get(id, StatementCounters.Column.PANIC), counters.get(id, StatementCounters.Column.FATAL),
+                            counters.get(id, StatementCounters.Column.ERROR)));
+            case "pool_status" -> config.map(c -> io.tidepool.admin.sql.PoolAdminRows.poolStatus(c, snapshot)).orElse(null);
+            default -> null;
+        };
+        return Optional.ofNullable(r).map(a -> TextResultSet.of(a.columns(), a.rows()));
+    }
+
     private TextResultSet poolNodes(int loadBalanceNode) {
+        ClusterViewSource cluster = clusters.get();
         ClusterView view = cluster.current();
         double total = view.nodes().stream().mapToDouble(NodeView::weight).sum();
         List<List<String>> rows = new ArrayList<>();
@@ -135,7 +172,7 @@ public final class AdminAnswers {
 
     private TextResultSet poolPools() {
         List<List<String>> rows = new ArrayList<>();
-        ClusterView view = cluster.current();
+        ClusterView view = clusters.get().current();
         for (SessionInfo s : sessions.get()) {
             for (NodeView n : view.nodes()) {
                 Integer pid = s.backendPids().get(n.id());
@@ -153,7 +190,7 @@ public final class AdminAnswers {
 
     private TextResultSet backendStats() {
         List<List<String>> rows = new ArrayList<>();
-        ClusterView view = cluster.current();
+        ClusterView view = clusters.get().current();
         for (NodeView n : view.nodes()) {
             List<String> row = new ArrayList<>(nodeColumns(n));
             for (StatementCounters.Column c : StatementCounters.Column.values()) {
@@ -166,7 +203,7 @@ public final class AdminAnswers {
 
     private TextResultSet healthCheckStats() {
         List<List<String>> rows = new ArrayList<>();
-        for (NodeView n : cluster.current().nodes()) {
+        for (NodeView n : clusters.get().current().nodes()) {
             List<String> row = new ArrayList<>(nodeColumns(n));
             row.add(time(started));
             row.addAll(List.of("0", "0", "0", "0", "0", "0.000000", "0", "0", "0", "0.000000", "", "", "", ""));
@@ -176,7 +213,7 @@ public final class AdminAnswers {
     }
 
     private List<String> nodeColumns(NodeView n) {
-        BackendNode where = cluster.node(n.id()).orElse(new BackendNode(n.id(), "", 0));
+        BackendNode where = clusters.get().node(n.id()).orElse(new BackendNode(n.id(), "", 0));
         return List.of(Integer.toString(n.id()), where.host(), Integer.toString(where.port()),
                 n.usable() ? "up" : "down", n.isPrimary() ? "primary" : "standby");
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StreamingServices {
     private final Router router;
     private final StatementClassifier classifier;
-    private final ClusterViewSource cluster;
+    private volatile ClusterViewSource cluster;
+    private volatile java.util.function.IntFunction<io.tidepool.cluster.HealthCheckStatistics> healthChecks;
     private final StatementCounters counters;
     private final Set<MultiNodeSession> sessions = ConcurrentHashMap.newKeySet();
     private final AdminAnswers admin;
@@ -29,7 +30,7 @@ public final class StreamingServices {
         this.classifier = classifier;
         this.cluster = cluster;
         this.counters = counters;
-        this.admin = new AdminAnswers(cluster, counters, config, this::sessionInfos, slots);
+        this.admin = new AdminAnswers(this::cluster, this::healthChecks, counters, config, this::sessionInfos, slots);
     }
 
     public Router router() {
@@ -42,6 +43,20 @@ public final class StreamingServices {
 
     public ClusterViewSource cluster() {
         return cluster;
+    }
+
+    /**
+     * From now on sessions read the cluster owner's snapshots (at their next statement boundary),
+     * and SHOW pool_nodes / pool_health_check_stats / pool_backend_stats print its rows.
+     */
+    public void followCluster(SnapshotClusterView view,
+                              java.util.function.IntFunction<io.tidepool.cluster.HealthCheckStatistics> health) {
+        this.healthChecks = health;
+        this.cluster = view;
+    }
+
+    java.util.Optional<java.util.function.IntFunction<io.tidepool.cluster.HealthCheckStatistics>> healthChecks() {
+        return java.util.Optional.ofNullable(healthChecks);
     }
 
     public StatementCounters counters() {

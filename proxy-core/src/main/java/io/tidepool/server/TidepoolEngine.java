@@ -1,0 +1,213 @@
+package io.tidepool.server;
+
+import io.tidepool.admin.pcp.PcpServer;
+import io.tidepool.admin.pcp.PcpServerSettings;
+import io.tidepool.admin.pcp.PcpUserLookup;
+import io.tidepool.cluster.ClusterCoordinator;
+import io.tidepool.cluster.ClusterSettings;
+import io.tidepool.config.ConfigDiff;
+import io.tidepool.config.ConfigException;
+import io.tidepool.config.PgpoolConfig;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Tidepool engine: the cluster owner and the PCP server (and, once wired, the proxy's
+ * listeners). The headless server and the console's embedded engine both start exactly this.
+ *
+ * <pre>{@code
+ * TidepoolEngine engine = new TidepoolEngine(config, TidepoolEngine.Options.defaults()
+ *         .withDiscardStatusFile(discard)           // -D
+ *         .withStopHandler(mode -> exitProcess(mode))); // what pcp_stop_pgpool does
+ * engine.start();
+ * ClusterSnapshot now = engine.cluster().snapshot();
+ * engine.stop(ShutdownMode.FAST);
+ * }</pre>
+ */
+public final class TidepoolEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TidepoolEngine.class);
+
+    /**
+     * @param discardStatusFile start as with {@code -D}: forget {@code pgpool_status}
+     * @param pcp               whether to serve PCP ({@code pcp_port}); off for engines that only watch a cluster
+     * @param stopHandler       what {@code pcp_stop_pgpool} does; empty: stop this engine
+     * @param logRotator        what {@code pcp_log_rotate} does; empty: nothing to rotate
+     */
+    public record Options(boolean discardStatusFile, boolean pcp, boolean proxy,
+                          Optional<Consumer<ShutdownMode>> stopHandler, Optional<Runnable> logRotator) {
+        /** PCP on, no proxy listeners, stop handled by the engine itself. */
+        public static Options defaults() {
+            return new Options(false, true, false, Optional.empty(), Optional.empty());
+        }
+
+        public Options withDiscardStatusFile(boolean discard) {
+            return new Options(discard, pcp, proxy, stopHandler, logRotator);
+        }
+
+        public Options withPcp(boolean enabled) {
+            return new Options(discardStatusFile, enabled, proxy, stopHandler, logRotator);
+        }
+
+        /** Also run the proxy's client listeners, with new sessions sent where the cluster owner says. */
+        public Options withProxy(boolean enabled) {
+            return new Options(discardStatusFile, pcp, enabled, stopHandler, logRotator);
+        }
+
+        public Options withStopHandler(Consumer<ShutdownMode> handler) {
+            return new Options(discardStatusFile, pcp, proxy, Optional.of(handler), logRotator);
+        }
+
+        public Options withLogRotator(Runnable rotator) {
+            return new Options(discardStatusFile, pcp, proxy, stopHandler, Optional.of(rotator));
+        }
+    }
+
+    private final Options options;
+    private final ClusterCoordinator cluster;
+    private volatile PgpoolConfig config;
+    private volatile SessionRegistry sessions = SessionRegistry.NONE;
+    private PcpServer pcpServer;
+    private ProxyServer proxy;
+    private boolean started;
+    private boolean stopped;
+
+    public TidepoolEngine(PgpoolConfig config, Options options) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.options = Objects.requireNonNull(options, "options");
+        this.cluster = new ClusterCoordinator(ClusterSettings.fromConfig(config),
+                ClusterCoordinator.Options.defaults().withDiscardStatusFile(options.discardStatusFile()));
+    }
+
+    /**
+     * Finds the nodes' roles and starts the checks, then opens the client listeners (with
+     * {@link Options#withProxy}) and the PCP port. On failure nothing stays open.
+     */
+    public synchronized void start() throws Exception {
+        if (started) {
+            throw new IllegalStateException("the engine is already started");
+        }
+        config.requireBackends();
+        started = true;
+        cluster.start();
+        try {
+            if (options.proxy()) {
+                proxy = new ProxyServer(config);
+                proxy.followCluster(cluster);
+                proxy.start();
+            }
+            if (options.pcp()) {
+                pcpServer = new PcpServer(PcpServerSettings.fromConfig(config), new EnginePcpService(this),
+                        PcpUserLookup.file(config.pcpConfFile()));
+                pcpServer.start();
+            }
+        } catch (Exception e) {
+            if (pcpServer != null) {
+                pcpServer.close();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The proxy's listeners, when the engine runs them. */
+    public synchronized Optional<ProxyServer> proxy() {
+        return Optional.ofNullable(proxy);
+    }
+
+    /** The cluster owner: snapshots, events, node commands. */
+    public ClusterCoordinator cluster() {
+        return cluster;
+    }
+
+    public PgpoolConfig config() {
+        return config;
+    }
+
+    /** The TCP port PCP listens on (the chosen one when {@code pcp_port = 0}); empty without PCP. */
+    public synchronized Optional<Integer> pcpPort() {
+        return pcpServer == null ? Optional.empty() : Optional.of(pcpServer.port());
+    }
+
+    /** Plugs in the proxy's sessions (process info, graceful waits). */
+    public void setSessionRegistry(SessionRegistry registry) {
+        this.sessions = Objects.requireNonNull(registry, "registry");
+    }
+
+    SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /**
+     * Re-reads pgpool.conf (when the engine was loaded from a file) and applies what can change
+     * while running; returns the names that need a restart.
+     */
+    public List<String> reload() throws ConfigException {
+        PgpoolConfig before = config;
+        PgpoolConfig after = before.sourceFile().isPresent() ? PgpoolConfig.load(before.sourceFile().get()) : before;
+        return reload(after);
+    }
+
+    public List<String> reload(PgpoolConfig newConfig) {
+        ConfigDiff diff = ConfigDiff.between(config, newConfig);
+        config = newConfig;
+        cluster.reload(ClusterSettings.fromConfig(newConfig));
+        ProxyServer running;
+        synchronized (this) {
+            running = proxy;
+        }
+        if (running != null) {
+            running.reload(newConfig);
+        }
+        if (!diff.needsRestart().isEmpty()) {
+            log.warn("configuration reloaded; these changes need a restart: {}", diff.restartRequiredNames());
+        } else {
+            log.info("configuration reloaded ({} changes)", diff.changes().size());
+        }
+        return diff.restartRequiredNames();
+    }
+
+    /** What {@code pcp_stop_pgpool} asks for: the stop handler decides (the server exits the process). */
+    void requestStop(ShutdownMode mode) {
+        if (options.stopHandler().isPresent()) {
+            options.stopHandler().get().accept(mode);
+        } else {
+            stop(mode);
+        }
+    }
+
+    void rotateLog() {
+        options.logRotator().ifPresentOrElse(Runnable::run, () -> log.info("pcp_log_rotate: no log file to rotate"));
+    }
+
+    /**
+     * Stops the proxy in {@code mode} (a smart stop waits for client sessions), then closes PCP and
+     * stops the checks. A failover in progress is interrupted.
+     */
+    public synchronized void stop(ShutdownMode mode) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        log.info("tidepool engine stopping ({} mode)", mode.name().toLowerCase(java.util.Locale.ROOT));
+        if (proxy != null) {
+            proxy.stop(mode).join();
+        }
+        if (pcpServer != null) {
+            pcpServer.close();
+        }
+        cluster.close();
+    }
+
+    @Override
+    public void close() {
+        stop(ShutdownMode.IMMEDIATE);
+    }
+}

@@ -1,0 +1,160 @@
+package io.tidepool.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidepool.admin.pcp.PgpoolTools;
+import io.tidepool.auth.Md5Hash;
+import io.tidepool.cluster.ClusterConfigs;
+import io.tidepool.cluster.ClusterEvent;
+import io.tidepool.cluster.NodeStatus;
+import io.tidepool.config.PgpoolConfig;
+import io.tidepool.harness.PgClusterExtension;
+import io.tidepool.ops.local.LocalNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pgpool-II's own pcp tools (Debian's 4.3.5) against a running engine over a real primary with two
+ * standbys: what they print is asserted, and what they change is checked in the cluster. Nothing
+ * here damages the servers (detach and attach only change Tidepool's view), so the cluster is shared.
+ */
+class TidepoolEnginePcpIT {
+
+    private static final String USER = "pcpadmin";
+    private static final String PASSWORD = "pcp-secret";
+
+    @RegisterExtension
+    static final PgClusterExtension pg = PgClusterExtension.shared(2);
+
+    @TempDir
+    Path dir;
+
+    private TidepoolEngine engine;
+    private final List<ShutdownMode> stopRequests = new CopyOnWriteArrayList<>();
+    private Map<String, String> env;
+
+    @BeforeEach
+    void start() throws Exception {
+        Files.writeString(dir.resolve("pcp.conf"), USER + ":" + Md5Hash.pcpConfValue(PASSWORD) + "\n");
+        PgpoolConfig config = ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of(
+                "pcp_client_version", "'4.3'", "health_check_period", "1", "sr_check_period", "1"));
+        engine = new TidepoolEngine(config, TidepoolEngine.Options.defaults().withStopHandler(stopRequests::add));
+        engine.start();
+        Path pcppass = dir.resolve("pcppass");
+        Files.writeString(pcppass, "*:*:" + USER + ":" + PASSWORD + "\n");
+        Files.setPosixFilePermissions(pcppass, PosixFilePermissions.fromString("rw-------"));
+        env = new HashMap<>(Map.of("PCPPASSFILE", pcppass.toString(), "TZ", "UTC"));
+        // The replication check fills in the standbys' replication state within a period or two.
+        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().stream()
+                .filter(n -> n.id() > 0).allMatch(n -> n.replicationState().equals("streaming")));
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+    }
+
+    private PgpoolTools.Result pcp(String tool, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(engine.pcpPort().orElseThrow()),
+                "-U", USER, "-w"));
+        all.addAll(List.of(args));
+        PgpoolTools.Result result = PgpoolTools.run(env, tool, all.toArray(String[]::new));
+        assertThat(result.exitCode()).as(tool + " exit status; stderr: " + result.stderr()).isZero();
+        return result;
+    }
+
+    @Test
+    void nodeCountAndNodeInfoDescribeTheRealCluster() throws Exception {
+        assertThat(pcp("pcp_node_count").stdout()).isEqualTo("3\n");
+        List<LocalNode> nodes = pg.nodes();
+        String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d";
+        assertThat(pcp("pcp_node_info", "-n", "0").stdout()).matches(
+                "127\\.0\\.0\\.1 " + nodes.get(0).port() + " 2 0\\.333333 up up primary primary 0 none none " + time + "\n");
+        assertThat(pcp("pcp_node_info").stdout().lines().toList()).hasSize(3).element(2).asString().matches(
+                "127\\.0\\.0\\.1 " + nodes.get(2).port() + " 2 0\\.333333 up up standby standby \\d+ streaming async "
+                        + time);
+    }
+
+    @Test
+    void detachAndAttachChangeTheNodeStatus() throws Exception {
+        assertThat(pcp("pcp_detach_node", "-n", "2").stdout()).isEqualTo("pcp_detach_node -- Command Successful\n");
+        await(Duration.ofSeconds(10), () -> engine.cluster().snapshot().nodes().get(2).status() == NodeStatus.DOWN);
+        assertThat(pcp("pcp_node_info", "-n", "2").stdout()).contains(" 3 0.333333 down up standby ");
+        assertThat(Files.readString(dir.resolve("pgpool_status"))).isEqualTo("up\nup\ndown\n");
+
+        PgpoolTools.Result again = pcp("pcp_detach_node", "-n", "2");
+        assertThat(again.stderr()).isEqualTo(
+                "ERROR:  invalid degenerate backend request, node id : 2 status: [3] is not valid for failover\n\n");
+
+        assertThat(pcp("pcp_attach_node", "-n", "2").stdout()).isEqualTo("pcp_attach_node -- Command Successful\n");
+        await(Duration.ofSeconds(10), () -> engine.cluster().journal().events().stream()
+                .anyMatch(e -> e.kind() == ClusterEvent.Kind.NODE_ATTACHED));
+        assertThat(engine.cluster().snapshot().nodes().get(2).status()).isEqualTo(NodeStatus.UP);
+        assertThat(engine.cluster().snapshot().primaryId()).hasValue(0);
+        assertThat(engine.cluster().journal().events()).extracting(ClusterEvent::kind)
+                .containsSubsequence(ClusterEvent.Kind.NODE_DOWN, ClusterEvent.Kind.NODE_ATTACHED);
+    }
+
+    @Test
+    void healthCheckStatsCountTheChecks() throws Exception {
+        await(Duration.ofSeconds(20), () -> engine.cluster().healthCheckStatistics(1).successCount() >= 2);
+        String verbose = pcp("pcp_health_check_stats", "-n", "1", "-v").stdout();
+        assertThat(verbose).contains("Node Id                       : 1\n")
+                .contains("Host Name                     : 127.0.0.1\n")
+                .contains("Status                        : up\n")
+                .contains("Role                          : standby\n")
+                .containsPattern("Success Count                 : [1-9]\\d*\n")
+                .contains("Fail Count                    : 0\n");
+        assertThat(pcp("pcp_health_check_stats", "-n", "0").stdout())
+                .startsWith("0 127.0.0.1 " + pg.primary().port() + " up primary ");
+    }
+
+    @Test
+    void processCountIsHonestlyEmptyWithoutSessions() throws Exception {
+        // No sessions registered: zero pids, which the 4.3 tool reports as a bare success.
+        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
+    }
+
+    @Test
+    void poolStatusShowsTheNodesRuntimeStatus() throws Exception {
+        assertThat(pcp("pcp_pool_status").stdout()).contains("name : backend_status1\nvalue: up\n");
+    }
+
+    @Test
+    void stopIsHandedToTheServer() throws Exception {
+        assertThat(pcp("pcp_stop_pgpool", "-m", "f").stdout()).isEqualTo("pcp_stop_pgpool -- Command Successful\n");
+        await(Duration.ofSeconds(10), () -> !stopRequests.isEmpty());
+        assertThat(stopRequests).containsExactly(ShutdownMode.FAST);
+    }
+
+    @Test
+    void promotingThePrimaryIsRefused() throws Exception {
+        PgpoolTools.Result result = PgpoolTools.run(env, "pcp_promote_node", "-h", "127.0.0.1", "-p",
+                Integer.toString(engine.pcpPort().orElseThrow()), "-U", USER, "-w", "-n", "0");
+        assertThat(result.stderr()).isEqualTo("FATAL:  invalid promote request\n"
+                + "DETAIL:  specified node is already primary node, can't promote node id 0\n\n");
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
