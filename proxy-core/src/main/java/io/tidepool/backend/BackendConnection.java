@@ -46,6 +46,13 @@ public final class BackendConnection extends FrameInboundHandler {
 
         /** The connection is closed, for whatever reason ({@link #failure()} tells when known). */
         void onBackendClosed(BackendConnection backend);
+
+        /**
+         * Connecting to {@code node} failed (refused, unreachable, timed out) before any message was
+         * exchanged; the connector may go on to the next node. For {@code failover_on_backend_error}.
+         */
+        default void onBackendConnectFailed(BackendNode node, Throwable cause) {
+        }
     }
 
     private final BackendNode node;

@@ -89,6 +89,7 @@ public final class BackendConnector {
                 return;
             }
             failures.add(node.describe() + ": " + reason(future.cause()));
+            listener.onBackendConnectFailed(node, future.cause());
             if (index + 1 < nodes.size()) {
                 attempt(loop, alloc, nodes, index + 1, timeout, limits, listener, promise, failures);
             } else {

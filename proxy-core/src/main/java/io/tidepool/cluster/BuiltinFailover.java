@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tidepool's promotion and follow-primary without scripts (setting {@code builtin_failover}),
@@ -38,12 +41,18 @@ final class BuiltinFailover {
         this.sql = sql;
     }
 
-    /** The standby with the most WAL received; empty when none answers. */
-    Optional<NodeSnapshot> bestStandby(List<NodeSnapshot> candidates) {
+    /** The standby with the most WAL received; empty when none answers. Asks all candidates at once. */
+    Optional<NodeSnapshot> bestStandby(List<NodeSnapshot> candidates, Executor executor) {
         record Position(NodeSnapshot node, long lsn) {
         }
-        return candidates.stream()
-                .map(n -> receivedLsn(n).stream().mapToObj(l -> new Position(n, l)).findFirst())
+        List<CompletableFuture<Optional<Position>>> asked = candidates.stream()
+                .map(n -> CompletableFuture.supplyAsync(() -> receivedLsn(n).stream()
+                        .mapToObj(l -> new Position(n, l)).findFirst(), executor)
+                        .completeOnTimeout(Optional.empty(), 15, TimeUnit.SECONDS)
+                        .exceptionally(e -> Optional.empty()))
+                .toList();
+        return asked.stream()
+                .map(CompletableFuture::join)
                 .flatMap(Optional::stream)
                 .max(Comparator.<Position>comparingLong(p -> p.lsn()).thenComparing(p -> -p.node().id(),
                         Comparator.naturalOrder()))

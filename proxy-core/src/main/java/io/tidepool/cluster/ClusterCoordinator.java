@@ -147,11 +147,16 @@ public final class ClusterCoordinator implements AutoCloseable {
         }
     }
 
-    /** Applies a reloaded configuration: check periods, commands, thresholds. Backends do not change here. */
+    /**
+     * Applies a reloaded configuration: check periods, commands, thresholds, weights. A backend
+     * added by the reload starts {@code down} until it is attached (pcp_attach_node), as in
+     * pgpool-II; a removed one becomes {@code unused}. Host and port changes need a restart.
+     */
     public void reload(ClusterSettings newSettings) {
         await(submit(() -> {
             settings = newSettings;
             credentials = new BackendCredentials(newSettings.poolPasswdFile());
+            reconcileNodes(newSettings);
         }), "reloading cluster settings");
         healthChecker.start();
         replicationChecker.start();
@@ -178,6 +183,48 @@ public final class ClusterCoordinator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void reconcileNodes(ClusterSettings newSettings) {
+        ClusterSnapshot fresh = initialSnapshot(newSettings, List.of(), clock);
+        List<Integer> added = new ArrayList<>();
+        List<Integer> removed = new ArrayList<>();
+        ClusterSnapshot before = snapshot;
+        int slots = Math.max(before.nodeCount(), fresh.nodeCount());
+        Instant now = clock.instant();
+        publish(nodes -> {
+            List<NodeSnapshot> result = new ArrayList<>();
+            for (int id = 0; id < slots; id++) {
+                NodeSnapshot old = id < nodes.size() ? nodes.get(id) : null;
+                NodeSnapshot configured = id < fresh.nodeCount() ? fresh.nodes().get(id) : null;
+                boolean exists = configured != null && newSettings.backend(id).isPresent();
+                if (old == null || old.status() == NodeStatus.UNUSED) {
+                    if (exists) {
+                        added.add(id);
+                        result.add(configured.withStatus(NodeStatus.DOWN, now));
+                    } else {
+                        result.add(old != null ? old : configured);
+                    }
+                } else if (!exists) {
+                    removed.add(id);
+                    result.add(old.withStatus(NodeStatus.UNUSED, now));
+                } else {
+                    result.add(new NodeSnapshot(old.id(), old.hostname(), old.port(), old.status(), old.quarantined(),
+                            old.actualStatus(), configured.weight(), old.role(), old.actualRole(),
+                            old.replicationDelay(), newSettings.delayByTime(), old.replicationState(), old.syncState(),
+                            old.lastStatusChange(), old.selectCount(), old.loadBalanceNode()));
+                }
+            }
+            return result;
+        }, before.primaryId());
+        for (int id : added) {
+            emit(ClusterEvent.Kind.NOTICE, OptionalInt.of(id), "node " + id + " added by a reload; it stays down "
+                    + "until attached (pcp_attach_node)", "");
+        }
+        for (int id : removed) {
+            emit(ClusterEvent.Kind.NODE_DOWN, OptionalInt.of(id), "node " + id + " removed by a reload", "");
+        }
+        announcePrimary(before);
     }
 
     // ------------------------------------------------------------------ reading
@@ -320,7 +367,12 @@ public final class ClusterCoordinator implements AutoCloseable {
                     task.run();
                     done.complete(null);
                 } catch (RuntimeException e) {
-                    log.error("cluster task failed", e);
+                    if (closed) {
+                        // Closing interrupts tasks and refuses their probes; nothing went wrong.
+                        log.debug("cluster task ended by close: {}", e.toString());
+                    } else {
+                        log.error("cluster task failed", e);
+                    }
                     done.completeExceptionally(e);
                 }
             });
@@ -392,8 +444,8 @@ public final class ClusterCoordinator implements AutoCloseable {
             withRoles.add(updated);
         }
         snapshot = new ClusterSnapshot(withRoles, primary, mode, clock.instant());
-        boolean statusChanged = false;
-        for (int i = 0; i < withRoles.size(); i++) {
+        boolean statusChanged = withRoles.size() != before.nodeCount();
+        for (int i = 0; i < Math.min(withRoles.size(), before.nodeCount()); i++) {
             statusChanged |= withRoles.get(i).status() != before.nodes().get(i).status();
         }
         if (statusChanged) {

@@ -97,7 +97,7 @@ final class FailoverCoordinator {
                 .filter(n -> requested.isEmpty() || n.id() == requested.getAsInt())
                 .filter(n -> cluster.settings().backend(n.id()).isPresent())
                 .toList();
-        NodeSnapshot chosen = builtin.bestStandby(candidates).orElse(null);
+        NodeSnapshot chosen = builtin.bestStandby(candidates, cluster.blockingExecutor()).orElse(null);
         if (chosen == null) {
             cluster.emit(ClusterEvent.Kind.PROMOTION_FAILED, requested, "no standby can be promoted: none answers as a"
                     + " standby", "");

@@ -3,6 +3,8 @@ package io.tidepool.config;
 import static io.tidepool.config.Parameter.bool;
 import static io.tidepool.config.Parameter.choice;
 import static io.tidepool.config.Parameter.integer;
+import static io.tidepool.config.Parameter.quantity;
+import static io.tidepool.config.Parameter.string;
 import static io.tidepool.config.ParameterContext.RELOAD;
 import static io.tidepool.config.ParameterContext.RESTART;
 
@@ -14,6 +16,8 @@ import java.util.List;
  * more line here.
  */
 final class TidepoolParameters {
+
+    private static final int NODES = BackendParameters.MAX_BACKENDS;
 
     private TidepoolParameters() {
     }
@@ -28,6 +32,35 @@ final class TidepoolParameters {
                 choice("pool_mode", "session", RESTART,
                         "session: a client keeps its backend connection; transaction: per transaction",
                         "session", "transaction"),
-                integer("admin_api_port", 0, 0, 65535, RESTART, "port of the JSON admin API and metrics; 0 turns it off"));
+                integer("admin_api_port", 0, 0, 65535, RESTART, "port of the JSON admin API and metrics; 0 turns it off"),
+                // SSH to the backends' hosts (online recovery): plain name = every node, with N = node N.
+                string("ssh_host", "", RELOAD, "host of the SSH server on the node's machine; '' = backend_hostnameN").indexedWithDefault(NODES),
+                integer("ssh_port", 22, 1, 65535, RELOAD, "port of that SSH server").indexedWithDefault(NODES),
+                string("ssh_user", "postgres", RELOAD, "login for SSH: the OS user PostgreSQL runs as").indexedWithDefault(NODES),
+                string("ssh_identity_file", "", RELOAD,
+                        "private key file; '' = ~/.ssh/id_ed25519 and ~/.ssh/id_rsa that exist").indexedWithDefault(NODES),
+                string("ssh_identity_passphrase", "", RELOAD, "passphrase of an encrypted identity file").secret()
+                        .indexedWithDefault(NODES),
+                string("ssh_password", "", RELOAD, "password for SSH, tried after the keys; '' = keys only").secret()
+                        .indexedWithDefault(NODES),
+                string("ssh_sudo_user", "", RELOAD,
+                        "run remote commands as this user through 'sudo -n -u'; '' = as ssh_user").indexedWithDefault(NODES),
+                string("ssh_known_hosts_file", "", RELOAD,
+                        "known_hosts file host keys are checked against; '' = ~/.ssh/known_hosts"),
+                quantity("ssh_connect_timeout", "10", ValueUnit.SECONDS, 1, 3600, RELOAD,
+                        "limit on connecting and logging in over SSH"),
+                string("pg_bin_dir", "", RELOAD,
+                        "directory of the PostgreSQL programs on the node's host; '' = the primary's").indexedWithDefault(NODES),
+                choice("recovery_method", "auto", RELOAD,
+                        "pg_rewind when possible, else pg_basebackup (auto); or only one of them",
+                        "auto", "rewind", "basebackup"),
+                string("recovery_replication_user", "", RELOAD,
+                        "role a recovered standby streams as; '' = recovery_user"),
+                string("recovery_replication_password", "", RELOAD,
+                        "its password; '' = recovery_password").secret(),
+                bool("recovery_replication_slot", "off", RELOAD,
+                        "give a recovered standby a physical replication slot on the primary"),
+                string("recovery_basebackup_options", "", RELOAD,
+                        "extra pg_basebackup options of the built-in recovery, e.g. --max-rate=50M"));
     }
 }

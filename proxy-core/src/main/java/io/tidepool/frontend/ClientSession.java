@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tidepool.backend.BackendConnection;
+import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.CancelRegistry;
 import io.tidepool.protocol.FrameDecoder;
 import io.tidepool.protocol.FrameForwarder;
@@ -622,6 +623,11 @@ public final class ClientSession extends FrameInboundHandler
         fail(new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION,
                 "the database server " + from.node().describe() + " broke the protocol: " + error.getMessage(),
                 null, "check the server log; the session cannot continue, reconnect"));
+    }
+
+    @Override
+    public void onBackendConnectFailed(BackendNode node, Throwable cause) {
+        services.backendConnectionLost(node, "connecting failed: " + cause.getMessage());
     }
 
     @Override

@@ -32,7 +32,10 @@ public final class SessionServices {
     private volatile Supplier<List<BackendNode>> backendOrder;
     private volatile BackendFailureListener backendFailures = (node, detail) -> { };
 
-    /** Hears of backend connections lost in mid-session (pgpool.conf {@code failover_on_backend_error}). */
+    /**
+     * Hears of backend connections that could not be opened or were lost in mid-session
+     * (pgpool.conf {@code failover_on_backend_error}).
+     */
     @FunctionalInterface
     public interface BackendFailureListener {
         /** Called on a session's event loop; must not block. */

@@ -3,7 +3,6 @@ package io.tidepool.routing;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,25 +39,12 @@ public final class PgCatalogFunctionVolatilityLookup implements FunctionVolatili
     }
 
     static FunctionVolatility load(CatalogQuery query, String database, String function) throws Exception {
-        int dot = function.lastIndexOf('.');
-        String level = dot < 0
-                ? query.queryForString(database, UNQUALIFIED_SQL, List.of(function))
-                : query.queryForString(database, QUALIFIED_SQL,
-                        List.of(function.substring(dot + 1), schemaOf(function.substring(0, dot))));
-        if (level == null) {
-            return FunctionVolatility.NOT_FOUND;
-        }
-        switch (level.trim()) {
-            case "3": return FunctionVolatility.VOLATILE;
-            case "2": return FunctionVolatility.STABLE;
-            default: return FunctionVolatility.IMMUTABLE;
-        }
-    }
-
-    /** {@code db.schema} keeps the schema. */
-    private static String schemaOf(String qualifier) {
-        int dot = qualifier.lastIndexOf('.');
-        return dot < 0 ? qualifier : qualifier.substring(dot + 1);
+        return switch (CatalogRankQuery.rank(query, database, function, UNQUALIFIED_SQL, QUALIFIED_SQL)) {
+            case CatalogRankQuery.NOT_FOUND -> FunctionVolatility.NOT_FOUND;
+            case 3 -> FunctionVolatility.VOLATILE;
+            case 2 -> FunctionVolatility.STABLE;
+            default -> FunctionVolatility.IMMUTABLE;
+        };
     }
 
     @Override

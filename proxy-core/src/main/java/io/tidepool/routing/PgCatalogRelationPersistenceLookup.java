@@ -1,7 +1,6 @@
 package io.tidepool.routing;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -30,23 +29,12 @@ public final class PgCatalogRelationPersistenceLookup implements RelationPersist
     }
 
     static RelationPersistence load(CatalogQuery query, String database, String relation) throws Exception {
-        int dot = relation.lastIndexOf('.');
-        String level;
-        if (dot < 0) {
-            level = query.queryForString(database, UNQUALIFIED_SQL, List.of(relation));
-        } else {
-            String qualifier = relation.substring(0, dot);
-            String schema = qualifier.substring(qualifier.lastIndexOf('.') + 1);
-            level = query.queryForString(database, QUALIFIED_SQL, List.of(relation.substring(dot + 1), schema));
-        }
-        if (level == null) {
-            return RelationPersistence.NOT_FOUND;
-        }
-        switch (level.trim()) {
-            case "3": return RelationPersistence.TEMPORARY;
-            case "2": return RelationPersistence.UNLOGGED;
-            default: return RelationPersistence.PERMANENT;
-        }
+        return switch (CatalogRankQuery.rank(query, database, relation, UNQUALIFIED_SQL, QUALIFIED_SQL)) {
+            case CatalogRankQuery.NOT_FOUND -> RelationPersistence.NOT_FOUND;
+            case 3 -> RelationPersistence.TEMPORARY;
+            case 2 -> RelationPersistence.UNLOGGED;
+            default -> RelationPersistence.PERMANENT;
+        };
     }
 
     @Override

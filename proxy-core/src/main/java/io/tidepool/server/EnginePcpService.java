@@ -1,5 +1,8 @@
 package io.tidepool.server;
 
+import io.tidepool.ops.Cancellation;
+import io.tidepool.recovery.LoggingRecoveryListener;
+import io.tidepool.recovery.RecoveryException;
 import io.tidepool.admin.pcp.HealthCheckStats;
 import io.tidepool.admin.pcp.PcpService;
 import io.tidepool.admin.pcp.PcpServiceException;
@@ -92,6 +95,18 @@ final class EnginePcpService implements PcpService {
         CompletableFuture<Void> done = call(() -> coordinator().promoteNode(nodeId, switchover));
         if (graceful) {
             awaitQuietly(done);
+        }
+    }
+
+    /** Online recovery (spec 3.2); replies when it has finished. Its steps and output go to the log and the journal. */
+    @Override
+    public void recoverNode(int nodeId) throws PcpServiceException {
+        try {
+            engine.recovery().recover(nodeId, new LoggingRecoveryListener(nodeId), Cancellation.none());
+        } catch (RecoveryException e) {
+            throw e.isAlreadyRunning()
+                    ? PcpServiceException.fatal(e.getMessage(), e.detail())
+                    : PcpServiceException.error(e.getMessage(), e.detail());
         }
     }
 

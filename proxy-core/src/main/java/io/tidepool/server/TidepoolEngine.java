@@ -3,6 +3,8 @@ package io.tidepool.server;
 import io.tidepool.admin.pcp.PcpServer;
 import io.tidepool.admin.pcp.PcpServerSettings;
 import io.tidepool.admin.pcp.PcpUserLookup;
+import io.tidepool.recovery.CoordinatorRecoveryCluster;
+import io.tidepool.recovery.OnlineRecovery;
 import io.tidepool.cluster.ClusterCoordinator;
 import io.tidepool.cluster.ClusterSettings;
 import io.tidepool.config.ConfigDiff;
@@ -69,6 +71,7 @@ public final class TidepoolEngine implements AutoCloseable {
 
     private final Options options;
     private final ClusterCoordinator cluster;
+    private final OnlineRecovery recovery;
     private volatile PgpoolConfig config;
     private volatile SessionRegistry sessions = SessionRegistry.NONE;
     private PcpServer pcpServer;
@@ -81,6 +84,8 @@ public final class TidepoolEngine implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.cluster = new ClusterCoordinator(ClusterSettings.fromConfig(config),
                 ClusterCoordinator.Options.defaults().withDiscardStatusFile(options.discardStatusFile()));
+        this.recovery = new OnlineRecovery(new CoordinatorRecoveryCluster(cluster, this::config,
+                timeout -> sessions().awaitSessionsEnded(timeout)));
     }
 
     /**
@@ -129,6 +134,11 @@ public final class TidepoolEngine implements AutoCloseable {
 
     public PgpoolConfig config() {
         return config;
+    }
+
+    /** Online recovery (pcp_recovery_node, the console's Recover): plans and runs one recovery at a time. */
+    public OnlineRecovery recovery() {
+        return recovery;
     }
 
     /** The TCP port PCP listens on (the chosen one when {@code pcp_port = 0}); empty without PCP. */
@@ -204,6 +214,7 @@ public final class TidepoolEngine implements AutoCloseable {
             pcpServer.close();
         }
         cluster.close();
+        recovery.close();
     }
 
     @Override

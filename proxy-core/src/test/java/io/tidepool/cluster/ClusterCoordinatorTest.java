@@ -159,6 +159,30 @@ class ClusterCoordinatorTest {
     }
 
     @Test
+    void aBackendAddedByReloadStaysDownUntilAttached() throws Exception {
+        start(Map.of());
+        Map<String, String> values = new HashMap<>();
+        for (NodeSnapshot n : coordinator.snapshot().nodes()) {
+            values.put("backend_hostname" + n.id(), n.hostname());
+            values.put("backend_port" + n.id(), Integer.toString(n.port()));
+        }
+        values.put("backend_hostname3", "127.0.0.1");
+        values.put("backend_port3", Integer.toString(closedPort()));
+        values.put("backend_weight3", "3");
+        values.put("work_dir", dir.toString());
+        coordinator.reload(ClusterSettings.fromConfig(PgpoolConfig.fromMap(values)));
+
+        ClusterSnapshot snapshot = coordinator.snapshot();
+        assertThat(snapshot.nodeCount()).isEqualTo(4);
+        assertThat(snapshot.nodes().get(3).status()).isEqualTo(NodeStatus.DOWN);
+        assertThat(snapshot.nodes().get(3).weight()).isEqualTo(0.5);
+        assertThat(snapshot.nodes().get(0).weight()).isCloseTo(1.0 / 6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Files.readString(dir.resolve(StatusFile.NAME))).isEqualTo("up\nup\nup\ndown\n");
+        coordinator.attachNode(3, "test").get(10, TimeUnit.SECONDS);
+        assertThat(coordinator.snapshot().nodes().get(3).status()).isEqualTo(NodeStatus.UP);
+    }
+
+    @Test
     void promoteOutsideStreamingReplicationIsFatal() throws Exception {
         start(Map.of("backend_clustering_mode", "raw"));
         assertThatThrownBy(() -> coordinator.promoteNode(1, false))

@@ -44,7 +44,11 @@ class ParameterCatalogTest {
     @Test
     void tidepoolOnlySettingsAreMarkedAndGrouped() {
         assertThat(names(Parameter::isTidepoolOnly))
-                .containsExactly("pcp_client_version", "builtin_failover", "pool_mode", "admin_api_port");
+                .containsExactly("pcp_client_version", "builtin_failover", "pool_mode", "admin_api_port",
+                        "ssh_host", "ssh_port", "ssh_user", "ssh_identity_file", "ssh_identity_passphrase", "ssh_password",
+                        "ssh_sudo_user", "ssh_known_hosts_file", "ssh_connect_timeout", "pg_bin_dir", "recovery_method",
+                        "recovery_replication_user", "recovery_replication_password", "recovery_replication_slot",
+                        "recovery_basebackup_options");
         assertThat(catalog.group(ParameterGroup.TIDEPOOL)).allMatch(Parameter::isTidepoolOnly);
         assertThat(catalog.get("pcp_client_version").defaultText()).isEqualTo("4.7");
     }
@@ -71,7 +75,9 @@ class ParameterCatalogTest {
                 "heartbeat_port", "heartbeat_device");
         assertThat(names(p -> p.indexing() == Parameter.Indexing.OPTIONAL)).containsExactlyInAnyOrder(
                 "health_check_period", "health_check_timeout", "health_check_user", "health_check_password",
-                "health_check_database", "health_check_max_retries", "health_check_retry_delay", "connect_timeout");
+                "health_check_database", "health_check_max_retries", "health_check_retry_delay", "connect_timeout",
+                "ssh_host", "ssh_port", "ssh_user", "ssh_identity_file", "ssh_identity_passphrase", "ssh_password",
+                "ssh_sudo_user", "pg_bin_dir");
     }
 
     @Test

@@ -139,12 +139,17 @@ class LocalClusterIT {
         }
     }
 
+    /**
+     * Kills a standby of the shared cluster on purpose: the test ends with the standby streaming
+     * again, as the cluster was. Should it fail halfway, {@link TestClusters} finds the cluster
+     * damaged and replaces it before the next test.
+     */
     @Test
     void killedStandbyStreamsAgainAfterRestart() {
-        try (LocalCluster cluster = TestClusters.fresh(2)) {
-            LocalNode standby = cluster.standby(2);
-            long oldPid = standby.postmasterPid().orElseThrow();
-
+        LocalCluster cluster = shared.cluster();
+        LocalNode standby = cluster.standby(2);
+        long oldPid = standby.postmasterPid().orElseThrow();
+        try {
             standby.kill();
 
             assertThat(standby.isRunning()).isFalse();
@@ -158,6 +163,8 @@ class LocalClusterIT {
             assertThat(standby.queryValue("select i from after_kill")).contains("7");
             assertThat(cluster.primary().query("select state from pg_stat_replication where application_name = 'node2'"))
                     .containsExactly(List.of("streaming"));
+        } finally {
+            cluster.primary().execute("drop table if exists after_kill");
         }
     }
 

@@ -141,6 +141,15 @@ class TidepoolEnginePcpIT {
     }
 
     @Test
+    void reloadAppliesTheEditedConfiguration() throws Exception {
+        Path conf = dir.resolve("pgpool.conf");
+        Files.writeString(conf, Files.readString(conf) + "failover_command = 'echo %d'\n");
+        assertThat(pcp("pcp_reload_config").stdout()).isEqualTo("pcp_reload_config -- Command Successful\n");
+        assertThat(engine.cluster().settings().failoverCommand()).isEqualTo("echo %d");
+        assertThat(engine.config().getString("failover_command")).isEqualTo("echo %d");
+    }
+
+    @Test
     void promotingThePrimaryIsRefused() throws Exception {
         PgpoolTools.Result result = PgpoolTools.run(env, "pcp_promote_node", "-h", "127.0.0.1", "-p",
                 Integer.toString(engine.pcpPort().orElseThrow()), "-U", USER, "-w", "-n", "0");

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
  * <p>Further modes are subcommands of this one: {@code bench failover} (issue 4); pgpool-II
  * and streaming-mode Tidepool become further targets (issue 3).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = FailoverBenchCommand.class,
         description = {
             "pgbench select-only directly, through PgBouncer and through Tidepool, side by side.",
             "Simple, extended and prepared protocols, 8 and 64 clients, the targets interleaved, on a temporary",

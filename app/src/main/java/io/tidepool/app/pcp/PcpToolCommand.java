@@ -68,6 +68,12 @@ abstract class PcpToolCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
+    /** Prints pgpool-II's {@code "<program> -- Command Successful"} and returns exit code 0. */
+    int commandSuccessful(PrintWriter out) {
+        out.print(PcpOutput.commandSuccessful(program()));
+        return 0;
+    }
+
     Duration timeout() {
         return Duration.ofSeconds(timeoutSeconds);
     }

@@ -63,36 +63,21 @@ final class PcpTools {
     }
 
     @Command(name = "attach_node", aliases = "pcp_attach_node", description = "attach a node to the cluster")
-    static final class AttachNode extends PcpToolCommand {
-        @Option(names = {"-n", "--node-id"}, paramLabel = "NODEID")
-        Integer nodeId;
-        @Parameters(index = "0", arity = "0..1", paramLabel = "NODEID")
-        Integer positional;
-
+    static final class AttachNode extends NodeRequestCommand {
         @Override
         String program() {
             return "pcp_attach_node";
         }
 
         @Override
-        Optional<String> validate() {
-            return checkNodeId(either(nodeId, positional), true);
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            client.attachNode(either(nodeId, positional));
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            client.attachNode(nodeId());
+            return commandSuccessful(out);
         }
     }
 
     @Command(name = "detach_node", aliases = "pcp_detach_node", description = "detach a node from the cluster")
-    static final class DetachNode extends PcpToolCommand {
-        @Option(names = {"-n", "--node-id"}, paramLabel = "NODEID")
-        Integer nodeId;
-        @Parameters(index = "0", arity = "0..1", paramLabel = "NODEID")
-        Integer positional;
+    static final class DetachNode extends NodeRequestCommand {
         @Option(names = {"-g", "--gracefully"}, description = "wait until client sessions have ended")
         boolean gracefully;
 
@@ -102,24 +87,14 @@ final class PcpTools {
         }
 
         @Override
-        Optional<String> validate() {
-            return checkNodeId(either(nodeId, positional), true);
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            client.detachNode(either(nodeId, positional), gracefully);
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            client.detachNode(nodeId(), gracefully);
+            return commandSuccessful(out);
         }
     }
 
     @Command(name = "promote_node", aliases = "pcp_promote_node", description = "make a node the primary")
-    static final class PromoteNode extends PcpToolCommand {
-        @Option(names = {"-n", "--node-id"}, paramLabel = "NODEID")
-        Integer nodeId;
-        @Parameters(index = "0", arity = "0..1", paramLabel = "NODEID")
-        Integer positional;
+    static final class PromoteNode extends NodeRequestCommand {
         @Option(names = {"-g", "--gracefully"}, description = "wait until client sessions have ended")
         boolean gracefully;
         @Option(names = {"-s", "--switchover"}, description = "detach the current primary and promote this node")
@@ -131,25 +106,14 @@ final class PcpTools {
         }
 
         @Override
-        Optional<String> validate() {
-            return checkNodeId(either(nodeId, positional), true);
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            client.promoteNode(either(nodeId, positional), switchover, gracefully);
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            client.promoteNode(nodeId(), switchover, gracefully);
+            return commandSuccessful(out);
         }
     }
 
     @Command(name = "recovery_node", aliases = "pcp_recovery_node", description = "recover a node online")
-    static final class RecoveryNode extends PcpToolCommand {
-        @Option(names = {"-n", "--node-id"}, paramLabel = "NODEID")
-        Integer nodeId;
-        @Parameters(index = "0", arity = "0..1", paramLabel = "NODEID")
-        Integer positional;
-
+    static final class RecoveryNode extends NodeRequestCommand {
         RecoveryNode() {
             // Recovery answers only when it has finished: copying a data directory takes a while.
             timeoutSeconds = 3600;
@@ -161,15 +125,9 @@ final class PcpTools {
         }
 
         @Override
-        Optional<String> validate() {
-            return checkNodeId(either(nodeId, positional), true);
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            client.recoverNode(either(nodeId, positional));
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            client.recoverNode(nodeId());
+            return commandSuccessful(out);
         }
     }
 
@@ -233,11 +191,7 @@ final class PcpTools {
 
     @Command(name = "health_check_stats", aliases = "pcp_health_check_stats",
             description = "health check statistics of a node")
-    static final class HealthCheckStats extends PcpToolCommand {
-        @Option(names = {"-n", "--node-id"}, paramLabel = "NODEID")
-        Integer nodeId;
-        @Parameters(index = "0", arity = "0..1", paramLabel = "NODEID")
-        Integer positional;
+    static final class HealthCheckStats extends NodeRequestCommand {
         @Option(names = {"-v", "--verbose"}, description = "verbose output")
         boolean verbose;
 
@@ -247,13 +201,8 @@ final class PcpTools {
         }
 
         @Override
-        Optional<String> validate() {
-            return checkNodeId(either(nodeId, positional), true);
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            out.print(PcpOutput.healthCheckStats(client.healthCheckStats(either(nodeId, positional)), verbose));
+            out.print(PcpOutput.healthCheckStats(client.healthCheckStats(nodeId()), verbose));
             return 0;
         }
     }
@@ -281,11 +230,9 @@ final class PcpTools {
     }
 
     @Command(name = "stop_pgpool", aliases = "pcp_stop_pgpool", description = "shut the server down")
-    static final class StopPgpool extends PcpToolCommand {
+    static final class StopPgpool extends ScopedCommand {
         @Option(names = {"-m", "--mode"}, paramLabel = "MODE", description = "s[mart], f[ast] or i[mmediate]")
         String mode = "smart";
-        @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE", description = "c[luster] or l[ocal] (default)")
-        String scope = "local";
 
         @Override
         String program() {
@@ -297,60 +244,41 @@ final class PcpTools {
             if (ShutdownMode.parse(mode).isEmpty()) {
                 return Optional.of("invalid shutdown mode \"" + mode + "\"");
             }
-            return Scope.check(scope);
+            return super.validate();
         }
 
         @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            client.stop(ShutdownMode.parse(mode).orElseThrow(), Scope.isCluster(scope));
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            client.stop(ShutdownMode.parse(mode).orElseThrow(), clusterWide());
+            return commandSuccessful(out);
         }
     }
 
     @Command(name = "reload_config", aliases = "pcp_reload_config", description = "reload the configuration")
-    static final class ReloadConfig extends PcpToolCommand {
-        @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE", description = "c[luster] or l[ocal] (default)")
-        String scope = "local";
-
+    static final class ReloadConfig extends ScopedCommand {
         @Override
         String program() {
             return "pcp_reload_config";
         }
 
         @Override
-        Optional<String> validate() {
-            return Scope.check(scope);
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            client.reloadConfig(Scope.isCluster(scope));
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            client.reloadConfig(clusterWide());
+            return commandSuccessful(out);
         }
     }
 
     @Command(name = "log_rotate", aliases = "pcp_log_rotate", description = "re-open the log file (4.6+ servers)")
-    static final class LogRotate extends PcpToolCommand {
-        @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE", description = "c[luster] or l[ocal] (default)")
-        String scope = "local";
-
+    static final class LogRotate extends ScopedCommand {
         @Override
         String program() {
             return "pcp_log_rotate";
         }
 
         @Override
-        Optional<String> validate() {
-            return Scope.check(scope);
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
-            client.rotateLog(Scope.isCluster(scope));
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            client.rotateLog(clusterWide());
+            return commandSuccessful(out);
         }
     }
 
@@ -365,21 +293,42 @@ final class PcpTools {
         @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             client.invalidateQueryCache();
-            out.print(PcpOutput.commandSuccessful(program()));
-            return 0;
+            return commandSuccessful(out);
         }
     }
 
-    /** {@code -s c|l}: the whole watchdog cluster or this server only. */
-    private static final class Scope {
-        static Optional<String> check(String scope) {
+    /** A request about one node, whose id is required: {@code -n NODEID} or the positional argument. */
+    abstract static class NodeRequestCommand extends PcpToolCommand {
+        @Option(names = {"-n", "--node-id"}, paramLabel = "NODEID")
+        Integer nodeIdOption;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NODEID")
+        Integer positional;
+
+        @Override
+        Optional<String> validate() {
+            return checkNodeId(nodeId(), true);
+        }
+
+        /** The node id given; {@link #validate()} has checked it before {@link #execute} runs. */
+        Integer nodeId() {
+            return either(nodeIdOption, positional);
+        }
+    }
+
+    /** A request for this server only or the whole watchdog cluster: {@code -s c|l}. */
+    abstract static class ScopedCommand extends PcpToolCommand {
+        @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE", description = "c[luster] or l[ocal] (default)")
+        String scope = "local";
+
+        @Override
+        Optional<String> validate() {
             return switch (scope) {
                 case "c", "cluster", "l", "local" -> Optional.empty();
                 default -> Optional.of("invalid scope \"" + scope + "\", must be c[luster] or l[ocal]");
             };
         }
 
-        static boolean isCluster(String scope) {
+        boolean clusterWide() {
             return scope.startsWith("c");
         }
     }

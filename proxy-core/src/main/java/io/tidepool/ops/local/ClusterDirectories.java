@@ -67,7 +67,7 @@ final class ClusterDirectories {
         }
         try {
             // Guards against pid reuse: the same pid with another start time is another process.
-            return Files.readString(dir.resolve(LocalCluster.OWNER_FILE)).trim().equals(ownerStamp(owner.get()));
+            return Files.readString(dir.resolve(ClusterLayout.OWNER_FILE)).trim().equals(ownerStamp(owner.get()));
         } catch (IOException e) {
             return true; // Being created right now, or unreadable: leave it.
         }
@@ -81,7 +81,7 @@ final class ClusterDirectories {
     static void forceRemove(Path base) {
         killServersUnder(base);
         List<String> problems = new ArrayList<>();
-        LocalCluster.readDescriptor(base).map(p -> p.getProperty("socket.directory")).map(Path::of)
+        ClusterDescriptor.read(base).map(p -> p.getProperty("socket.directory")).map(Path::of)
                 .filter(sockets -> !sockets.startsWith(base)).ifPresent(sockets -> deleteTree(sockets, problems));
         deleteTree(base, problems);
         if (Files.exists(base)) {

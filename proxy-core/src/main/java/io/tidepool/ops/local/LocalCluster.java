@@ -5,15 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -42,25 +33,23 @@ import java.util.stream.Collectors;
  * }                                                                            // stopped and deleted
  * }</pre>
  *
- * <p>How a cluster is built: {@code initdb} (UTF-8, C locale, optional data checksums) for
- * {@code node0}; the settings in {@code tidepool.conf} (included from {@code postgresql.conf}:
- * listen on 127.0.0.1 only, the socket in the cluster's {@code run/} directory, WAL for
- * replication, {@code wal_log_hints} so {@code pg_rewind} works, {@code fsync} and
- * {@code synchronous_commit} off for speed); {@code pg_hba.conf} from the chosen
- * {@link AuthMethod}s; a replication role; {@code pg_basebackup -R} for each standby with
- * {@code application_name} set to the node's name; {@code pg_ctl -w start} for every node;
- * then a wait until {@code pg_stat_replication} on the primary shows every standby
- * {@code streaming}. A port taken by someone else between choosing and binding it is retried
- * with a new port. Every step has a timeout, and a failure carries the command output and the
- * tail of the node's server log.
+ * <p>How a cluster is built: the directories ({@link ClusterLayout}); {@code initdb} (UTF-8,
+ * C locale, optional data checksums) for {@code node0}; its configuration files
+ * ({@link NodeFiles}: loopback only, WAL for replication and {@code pg_rewind}, speed over
+ * durability; {@code pg_hba.conf} from the chosen {@link AuthMethod}s); a replication role; a
+ * base backup for each standby ({@link StandbyProvisioner}); {@code pg_ctl -w start} for every
+ * node; then a wait until every standby streams ({@link ReplicationWaiter}). A port taken by
+ * someone else between choosing and binding it is retried with a new port. Every step has a
+ * timeout, and a failure carries the command output and the tail of the node's server log.
  *
  * <p>When the JVM runs as root, the servers run as another OS user (see {@link ServerUser}).
  *
  * <p>Lifetime: a temporary cluster (the default) lives in {@code $TMPDIR/tidepool-cluster-<pid>-*}
- * and is destroyed by {@link #close()} and, failing that, when the JVM exits; clusters left by a
- * JVM that was killed are found by {@link #removeAbandonedTemporaryClusters()}. A cluster in a
- * given directory ({@link Builder#directory}) persists: {@link #open} finds it again,
- * {@link #start()} starts it, {@link #close()} only stops it, {@link #destroy()} removes it.
+ * and is destroyed by {@link #close()} and, failing that, when the JVM exits
+ * ({@link ClusterExitActions}); clusters left by a JVM that was killed are found by
+ * {@link #removeAbandonedTemporaryClusters()}. A cluster in a given directory
+ * ({@link Builder#directory}) persists ({@link ClusterDescriptor}): {@link #open} finds it
+ * again, {@link #start()} starts it, {@link #close()} only stops it, {@link #destroy()} removes it.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -70,14 +59,6 @@ public final class LocalCluster implements AutoCloseable {
     public static final String TEMPORARY_PREFIX = "tidepool-cluster-";
     /** Parent of temporary clusters when set, else {@code java.io.tmpdir}. */
     public static final String TMPDIR_PROPERTY = "tidepool.cluster.tmpdir";
-
-    static final String DESCRIPTOR = "cluster.properties";
-    static final String OWNER_FILE = "owner";
-    /** A Unix socket path may have at most 107 bytes; {@code /.s.PGSQL.65535.lock} takes 21 of them. */
-    private static final int MAX_SOCKET_DIR_LENGTH = 85;
-
-    private static final Set<LocalCluster> AT_EXIT = ConcurrentHashMap.newKeySet();
-    private static volatile boolean exitHookInstalled;
 
     /** What happens to a cluster still open when the JVM exits (normally or by SIGTERM/SIGINT). */
     public enum ExitAction { DESTROY, STOP, LEAVE_RUNNING }
@@ -91,7 +72,6 @@ public final class LocalCluster implements AutoCloseable {
     private final String superuserPassword;
     private final String replicationUser;
     private final String replicationPassword;
-    private final Map<String, String> extraSettings;
     private final Duration startTimeout;
     private final Duration streamingTimeout;
     private final List<LocalNode> nodes = new ArrayList<>();
@@ -101,6 +81,7 @@ public final class LocalCluster implements AutoCloseable {
     private volatile boolean destroyed;
     private final ExitAction exitAction;
     private final NodeFiles files;
+    private final StandbyProvisioner standbyProvisioner;
 
     private LocalCluster(Path baseDirectory, Path socketDirectory, boolean temporary, PgBinaries binaries,
                          ServerUser serverUser, Properties described, Map<String, String> extraSettings,
@@ -116,11 +97,11 @@ public final class LocalCluster implements AutoCloseable {
         this.replicationPassword = described.getProperty("replication.password");
         this.localAuth = AuthMethod.valueOf(described.getProperty("auth.local"));
         this.hostAuth = AuthMethod.valueOf(described.getProperty("auth.host"));
-        this.extraSettings = Map.copyOf(extraSettings);
         this.startTimeout = startTimeout;
         this.streamingTimeout = streamingTimeout;
         this.exitAction = exitAction;
-        this.files = new NodeFiles(serverUser, socketDirectory, this.extraSettings);
+        this.files = new NodeFiles(serverUser, socketDirectory, extraSettings);
+        this.standbyProvisioner = new StandbyProvisioner(this);
     }
 
     public static Builder builder() {
@@ -169,6 +150,14 @@ public final class LocalCluster implements AutoCloseable {
         return startTimeout;
     }
 
+    ExitAction exitAction() {
+        return exitAction;
+    }
+
+    NodeFiles files() {
+        return files;
+    }
+
     /** Every node, the primary ({@code node0}) first. */
     public List<LocalNode> nodes() {
         return List.copyOf(nodes);
@@ -208,37 +197,8 @@ public final class LocalCluster implements AutoCloseable {
     private static LocalCluster create(Builder b) {
         PgBinaries binaries = b.binaries != null ? b.binaries : PgBinaries.locate();
         ServerUser user = ServerUser.forThisProcess();
-        Path base;
-        try {
-            if (b.directory == null) {
-                Path parent = temporaryParent();
-                Files.createDirectories(parent);
-                base = Files.createTempDirectory(parent, TEMPORARY_PREFIX + ProcessHandle.current().pid() + "-");
-                Files.writeString(base.resolve(OWNER_FILE), ClusterDirectories.ownerStamp(ProcessHandle.current()));
-            } else {
-                base = b.directory.toAbsolutePath().normalize();
-                if (Files.exists(base.resolve(DESCRIPTOR))) {
-                    throw new LocalClusterException("a cluster already exists in " + base
-                            + "; open it with LocalCluster.open(dir) or remove it with destroy()");
-                }
-                Files.createDirectories(base);
-                try (DirectoryStream<Path> entries = Files.newDirectoryStream(base)) {
-                    if (entries.iterator().hasNext()) {
-                        throw new LocalClusterException("cannot create a cluster in " + base + ": the directory is not empty");
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the cluster directory", e);
-        }
-        Path sockets = base.resolve("run");
-        if (sockets.toString().length() > MAX_SOCKET_DIR_LENGTH) {
-            try {
-                sockets = Files.createTempDirectory("tidepool-sock-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        Path base = b.directory == null ? ClusterLayout.createTemporaryBase() : ClusterLayout.createPersistentBase(b.directory);
+        Path sockets = ClusterLayout.socketDirectoryFor(base);
         Properties described = new Properties();
         described.setProperty("superuser", b.superuser);
         described.setProperty("superuser.password", b.superuserPassword);
@@ -247,11 +207,11 @@ public final class LocalCluster implements AutoCloseable {
         described.setProperty("auth.local", b.localAuth.name());
         described.setProperty("auth.host", b.hostAuth.name());
         described.setProperty("socket.directory", sockets.toString());
-        b.settings.forEach((k, v) -> described.setProperty("setting." + k, v));
+        ClusterDescriptor.putSettings(described, b.settings);
         ExitAction exit = b.exitAction != null ? b.exitAction : (b.directory == null ? ExitAction.DESTROY : ExitAction.LEAVE_RUNNING);
         LocalCluster cluster = new LocalCluster(base, sockets, b.directory == null, binaries, user, described,
                 b.settings, b.startTimeout, b.streamingTimeout, exit);
-        cluster.registerExitAction();
+        ClusterExitActions.register(cluster);
         try {
             cluster.initialize(b, described);
         } catch (RuntimeException e) {
@@ -267,25 +227,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void initialize(Builder b, Properties described) {
         long started = System.nanoTime();
-        try {
-            Files.createDirectories(socketDirectory);
-            for (int i = 0; i <= b.standbys; i++) {
-                Files.createDirectories(baseDirectory.resolve("node" + i));
-            }
-            // Readable and traversable by everyone (logs, sockets: a proxy or pgpool-II started by
-            // a test under another user must reach them); the data directories stay 0700.
-            var open = PosixFilePermissions.fromString("rwxr-xr-x");
-            Files.setPosixFilePermissions(baseDirectory, open);
-            Files.setPosixFilePermissions(socketDirectory, open);
-            for (int i = 0; i <= b.standbys; i++) {
-                Files.setPosixFilePermissions(baseDirectory.resolve("node" + i), open);
-            }
-            serverUser.own(baseDirectory);
-            serverUser.own(socketDirectory);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        serverUser.checkCanWrite(baseDirectory);
+        ClusterLayout.prepare(baseDirectory, socketDirectory, b.standbys + 1, serverUser);
 
         List<Integer> ports = FreePorts.pick(b.standbys + 1);
         for (int i = 0; i <= b.standbys; i++) {
@@ -293,14 +235,12 @@ public final class LocalCluster implements AutoCloseable {
         }
         LocalNode primary = primary();
         initdb(primary, b.dataChecksums);
-        files.writeSettings(primary);
-        files.writeHba(primary, localAuth, hostAuth, customHbaRules);
+        writeConfiguration(primary);
         startFresh(primary);
         primary.execute("CREATE ROLE " + ident(replicationUser) + " WITH REPLICATION LOGIN PASSWORD " + literal(replicationPassword));
         for (LocalNode standby : standbys()) {
-            baseBackup(standby);
-            files.writeSettings(standby);
-            files.writeHba(standby, localAuth, hostAuth, customHbaRules);
+            standbyProvisioner.baseBackup(standby, primary);
+            writeConfiguration(standby);
             startFresh(standby);
         }
         writeDescriptor(described);
@@ -332,67 +272,23 @@ public final class LocalCluster implements AutoCloseable {
 
     /** How {@code standby} connects to {@code primary} for streaming: the replication role, its node name as application_name. */
     String standbyConninfo(LocalNode standby, LocalNode primary) {
-        return "host=" + LocalNode.HOST + " port=" + primary.port() + " user=" + replicationUser
-                + " password=" + replicationPassword + " application_name=" + standby.name();
-    }
-
-    private void baseBackup(LocalNode standby) {
-        baseBackup(standby, primary());
-    }
-
-    private void baseBackup(LocalNode standby, LocalNode primary) {
-        String conninfo = standbyConninfo(standby, primary);
-        serverCommand(List.of(binaries.pgBasebackup().toString(), "-D", standby.dataDirectory().toString(),
-                        "-d", conninfo, "-R", "-X", "stream", "-c", "fast", "--no-sync"))
-                .timeout(Duration.ofMinutes(5)).run()
-                .orThrow("pg_basebackup for " + standby + " from " + primary);
-        Path auto = standby.dataDirectory().resolve("postgresql.auto.conf");
-        try {
-            String text = Files.readString(auto, StandardCharsets.UTF_8);
-            if (!text.contains("application_name=" + standby.name()) && !text.contains("application_name='" + standby.name() + "'")) {
-                // Older pg_basebackup versions leave application_name out of the conninfo they write.
-                files.appendPrimaryConninfo(standby, conninfo);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return standbyProvisioner.conninfo(standby, primary);
     }
 
     void rewind(LocalNode target, LocalNode newPrimary) {
         checkNotDestroyed();
-        if (target.isRunning()) {
-            throw new LocalClusterException("stop or kill " + target + " before rewinding it");
-        }
-        String source = "host=" + LocalNode.HOST + " port=" + newPrimary.port() + " user=" + superuser
-                + " password=" + superuserPassword + " dbname=postgres application_name=" + target.name();
-        // A just-promoted server records its new timeline in pg_control only at its next
-        // checkpoint; before that pg_rewind sees one timeline and wrongly finds nothing to do.
-        newPrimary.execute("CHECKPOINT");
-        // pg_rewind runs crash recovery itself when the target was killed (PostgreSQL 13+), and
-        // writes standby.signal with -R.
-        serverCommand(List.of(binaries.pgRewind().toString(), "-D", target.dataDirectory().toString(),
-                        "--source-server=" + source, "-R", "--no-sync"))
-                .timeout(Duration.ofMinutes(5)).run()
-                .orThrow("pg_rewind of " + target + " from " + newPrimary);
-        // pg_rewind copied the source's configuration files: put this node's own back.
-        files.writeSettings(target);
-        files.writeHba(target, localAuth, hostAuth, customHbaRules);
-        files.appendPrimaryConninfo(target, standbyConninfo(target, newPrimary));
+        standbyProvisioner.rewind(target, newPrimary);
     }
 
     void rebuildAsStandby(LocalNode target, LocalNode newPrimary) {
         checkNotDestroyed();
-        target.stop(ShutdownMode.IMMEDIATE);
-        target.kill();
-        List<String> problems = new ArrayList<>();
-        ClusterDirectories.deleteTree(target.dataDirectory(), problems);
-        if (Files.exists(target.dataDirectory())) {
-            throw new LocalClusterException("cannot remove " + target.dataDirectory() + ": " + problems);
-        }
-        baseBackup(target, newPrimary);
-        files.writeSettings(target);
-        files.writeHba(target, localAuth, hostAuth, customHbaRules);
-        target.start();
+        standbyProvisioner.rebuild(target, newPrimary);
+    }
+
+    /** Writes the node's own {@code tidepool.conf} and {@code pg_hba.conf}. */
+    void writeConfiguration(LocalNode node) {
+        files.writeSettings(node);
+        files.writeHba(node, localAuth, hostAuth, customHbaRules);
     }
 
     /** Starts a node for the first time; a port someone else grabbed meanwhile is replaced by a new one. */
@@ -418,30 +314,18 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Rewrites the descriptor with the current ports and authentication methods. */
     private void saveDescriptor() {
-        readDescriptor(baseDirectory).ifPresent(this::writeDescriptor);
+        ClusterDescriptor.read(baseDirectory).ifPresent(this::writeDescriptor);
     }
 
     private void writeDescriptor(Properties described) {
-        for (LocalNode node : nodes) {
-            described.setProperty("node." + node.name() + ".port", Integer.toString(node.port()));
-        }
-        described.setProperty("nodes", nodes.stream().map(LocalNode::name).collect(Collectors.joining(",")));
-        described.setProperty("auth.local", localAuth.name());
-        described.setProperty("auth.host", hostAuth.name());
-        Path file = baseDirectory.resolve(DESCRIPTOR);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            described.store(out, "Tidepool local cluster (read by LocalCluster.open)");
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        ClusterDescriptor.write(baseDirectory, described, nodes, localAuth, hostAuth);
     }
 
     // ---------------------------------------------------------------- reopening
 
     /** True when {@code directory} holds a cluster made by {@link Builder#directory}. */
     public static boolean exists(Path directory) {
-        return Files.isRegularFile(directory.resolve(DESCRIPTOR));
+        return ClusterDescriptor.existsIn(directory);
     }
 
     /** The cluster in {@code directory}, as it is (running or not); {@link #start()} starts it. */
@@ -451,30 +335,15 @@ public final class LocalCluster implements AutoCloseable {
 
     public static LocalCluster open(Path directory, PgBinaries binaries) {
         Path base = directory.toAbsolutePath().normalize();
-        Properties described = readDescriptor(base)
-                .orElseThrow(() -> new LocalClusterException("no local cluster in " + base + " (" + DESCRIPTOR + " missing)"));
-        Map<String, String> settings = new LinkedHashMap<>();
-        described.stringPropertyNames().stream().filter(k -> k.startsWith("setting."))
-                .forEach(k -> settings.put(k.substring("setting.".length()), described.getProperty(k)));
+        Properties described = ClusterDescriptor.read(base).orElseThrow(() ->
+                new LocalClusterException("no local cluster in " + base + " (" + ClusterDescriptor.FILE + " missing)"));
         LocalCluster cluster = new LocalCluster(base, Path.of(described.getProperty("socket.directory")), false, binaries,
-                ServerUser.forThisProcess(), described, settings, Duration.ofSeconds(60), Duration.ofSeconds(60),
-                ExitAction.LEAVE_RUNNING);
-        for (String name : described.getProperty("nodes").split(",")) {
-            cluster.nodes.add(new LocalNode(cluster, name, Integer.parseInt(described.getProperty("node." + name + ".port"))));
+                ServerUser.forThisProcess(), described, ClusterDescriptor.settings(described), Duration.ofSeconds(60),
+                Duration.ofSeconds(60), ExitAction.LEAVE_RUNNING);
+        for (String name : ClusterDescriptor.nodeNames(described)) {
+            cluster.nodes.add(new LocalNode(cluster, name, ClusterDescriptor.port(described, name)));
         }
         return cluster;
-    }
-
-    static Optional<Properties> readDescriptor(Path base) {
-        Properties described = new Properties();
-        try (InputStream in = Files.newInputStream(base.resolve(DESCRIPTOR))) {
-            described.load(in);
-            return Optional.of(described);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     // ---------------------------------------------------------------- whole-cluster control
@@ -486,16 +355,7 @@ public final class LocalCluster implements AutoCloseable {
      */
     public void start() {
         checkNotDestroyed();
-        if (!Files.isDirectory(socketDirectory)) {
-            // A socket directory outside the cluster (long paths) lives in /tmp, which a reboot empties.
-            try {
-                Files.createDirectories(socketDirectory);
-                Files.setPosixFilePermissions(socketDirectory, PosixFilePermissions.fromString("rwxr-xr-x"));
-                serverUser.own(socketDirectory);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the socket directory " + socketDirectory, e);
-            }
-        }
+        ClusterLayout.restoreSocketDirectory(socketDirectory, serverUser);
         LocalNode primary = primary();
         int primaryPort = primary.port();
         boolean moved = false;
@@ -539,55 +399,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public void awaitStreaming(LocalNode primary, List<LocalNode> standbys, Duration timeout) {
-        if (standbys.isEmpty()) {
-            return;
-        }
-        Set<String> expected = standbys.stream().map(LocalNode::name).collect(Collectors.toSet());
-        // A standby that cannot follow (wrong timeline) reconnects every second and is shown as
-        // streaming for a moment each time: only the same walsender streaming for a while counts.
-        Map<String, String> walsenderSeen = new java.util.HashMap<>();
-        Map<String, Long> streamingSince = new java.util.HashMap<>();
-        long steadyNanos = Duration.ofMillis(300).toNanos();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<List<String>> seen = List.of();
-        RuntimeException lastError = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                seen = primary.query("select application_name, state, pid from pg_stat_replication");
-                lastError = null;
-                long now = System.nanoTime();
-                Set<String> steady = new java.util.HashSet<>();
-                for (List<String> row : seen) {
-                    String name = row.get(0);
-                    if (!"streaming".equals(row.get(1))) {
-                        streamingSince.remove(name);
-                        continue;
-                    }
-                    if (!row.get(2).equals(walsenderSeen.put(name, row.get(2)))) {
-                        streamingSince.put(name, now);
-                    }
-                    if (now - streamingSince.getOrDefault(name, now) >= steadyNanos) {
-                        steady.add(name);
-                    }
-                }
-                if (steady.containsAll(expected)) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                lastError = e;
-            }
-            pause(Duration.ofMillis(100));
-        }
-        StringBuilder message = new StringBuilder("standbys " + expected + " not streaming from " + primary
-                + " after " + timeout.toSeconds() + " s; pg_stat_replication (name, state, pid): " + seen);
-        if (lastError != null) {
-            message.append("\nlast query error: ").append(lastError.getMessage());
-        }
-        message.append('\n').append(primary.logTailForMessage());
-        for (LocalNode standby : standbys) {
-            message.append('\n').append(standby.logTailForMessage());
-        }
-        throw new LocalClusterException(message.toString());
+        ReplicationWaiter.awaitStreaming(primary, standbys, timeout);
     }
 
     /** Waits until every running standby has replayed everything {@link #primary()} has written so far. */
@@ -597,27 +409,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Waits until each running node of {@code standbys} has replayed everything {@code primary} has written so far. */
     public void awaitCaughtUp(LocalNode primary, List<LocalNode> standbys) {
-        // The insert position, not pg_current_wal_lsn(): with synchronous_commit off, a commit
-        // record may still sit in the WAL buffers, beyond the write position.
-        String lsn = primary.queryValue("select pg_current_wal_insert_lsn()")
-                .orElseThrow(() -> new LocalClusterException("no WAL position from " + primary));
-        long deadline = System.nanoTime() + streamingTimeout.toNanos();
-        for (LocalNode standby : standbys) {
-            if (!standby.isRunning()) {
-                continue;
-            }
-            while (true) {
-                String replayed = standby.queryValue("select pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn").orElse("f");
-                if ("t".equals(replayed)) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new LocalClusterException(standby + " has not replayed up to " + lsn + " after "
-                            + streamingTimeout.toSeconds() + " s\n" + standby.logTailForMessage());
-                }
-                pause(Duration.ofMillis(50));
-            }
-        }
+        ReplicationWaiter.awaitCaughtUp(primary, standbys, streamingTimeout);
     }
 
     // ---------------------------------------------------------------- roles, databases, authentication
@@ -674,7 +466,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Stops every node at once and deletes the cluster directory. Idempotent. */
     public void destroy() {
         destroyed = true;
-        AT_EXIT.remove(this);
+        ClusterExitActions.forget(this);
         List<String> problems = new ArrayList<>();
         for (LocalNode node : nodes) {
             try {
@@ -705,7 +497,7 @@ public final class LocalCluster implements AutoCloseable {
         if (temporary) {
             destroy();
         } else {
-            AT_EXIT.remove(this);
+            ClusterExitActions.forget(this);
             stop(ShutdownMode.FAST);
         }
     }
@@ -726,45 +518,12 @@ public final class LocalCluster implements AutoCloseable {
      * runs included, are left alone. Returns the directories removed.
      */
     public static List<Path> removeAbandonedTemporaryClusters() {
-        return ClusterDirectories.removeAbandoned(temporaryParent());
+        return ClusterDirectories.removeAbandoned(ClusterLayout.temporaryParent());
     }
 
     /** SIGKILLs every server whose data directory is under {@code base} and deletes {@code base}. */
     public static void forceRemove(Path base) {
         ClusterDirectories.forceRemove(base);
-    }
-
-    static Path temporaryParent() {
-        return Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
-    }
-
-    private void registerExitAction() {
-        if (exitAction == ExitAction.LEAVE_RUNNING) {
-            return;
-        }
-        AT_EXIT.add(this);
-        if (!exitHookInstalled) {
-            synchronized (AT_EXIT) {
-                if (!exitHookInstalled) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(LocalCluster::runExitActions, "local-cluster-exit"));
-                    exitHookInstalled = true;
-                }
-            }
-        }
-    }
-
-    private static void runExitActions() {
-        for (LocalCluster cluster : List.copyOf(AT_EXIT)) {
-            try {
-                if (cluster.exitAction == ExitAction.DESTROY) {
-                    cluster.destroy();
-                } else {
-                    cluster.stop(ShutdownMode.FAST);
-                }
-            } catch (RuntimeException e) {
-                System.err.println("tidepool: cleaning up " + cluster + " at exit failed: " + e.getMessage());
-            }
-        }
     }
 
     // ---------------------------------------------------------------- helpers
@@ -782,15 +541,6 @@ public final class LocalCluster implements AutoCloseable {
     /** A SQL string literal (standard_conforming_strings is on). */
     public static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LocalClusterException("interrupted", e);
-        }
     }
 
     @Override
@@ -900,6 +650,4 @@ public final class LocalCluster implements AutoCloseable {
             return create(this);
         }
     }
-
-
 }
