@@ -591,6 +591,11 @@ public final class ClientSession extends FrameInboundHandler
     }
 
     @Override
+    public void backendLost(BackendNode node, String detail) {
+        services.backendConnectionLost(node, detail);
+    }
+
+    @Override
     public void cancelTargetsChanged(List<CancelRegistry.CancelTarget> targets) {
         cancelTargets = targets;
     }

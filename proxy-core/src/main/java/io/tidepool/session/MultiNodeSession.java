@@ -70,6 +70,12 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
         /** A backend sent something (the session is not idle). */
         void touched();
+
+        /**
+         * A node could not be reached or its connection broke without an error message: the cluster
+         * owner hears of it (failover_on_backend_error).
+         */
+        void backendLost(io.tidepool.backend.BackendNode node, String detail);
     }
 
     /** How to reach and log in to further nodes. Ownership: {@code startupPacket} is the session's until {@link #close}. */
@@ -649,6 +655,9 @@ public final class MultiNodeSession implements NodeLink.Owner {
     public void onLinkFailed(NodeLink link, PgException error) {
         if (closed) {
             return;
+        }
+        if (link.lastWords == null && error.sqlState() == SqlState.CONNECTION_FAILURE) {
+            host.backendLost(link.node(), error.getMessage());
         }
         if (link.nodeId() == mainNode) {
             host.fatal(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, error.getMessage(), null,

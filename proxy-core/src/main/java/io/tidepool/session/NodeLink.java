@@ -264,7 +264,8 @@ final class NodeLink implements BackendConnection.Listener {
             case MessageType.BACKEND_KEY_DATA -> backendKey = BackendKeyData.decode(Frames.body(frames, start, length));
             case MessageType.ERROR_RESPONSE -> {
                 ErrorResponse error = ErrorResponse.decode(Frames.body(frames, start, length));
-                fail(new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE,
+                // Not CONNECTION_FAILURE: a refused login says nothing about the node's health.
+                fail(new PgException(Severity.ERROR, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                         "could not log in to " + node.describe() + ": " + error.message(), "SQLSTATE " + error.code(),
                         "check that node's pg_hba.conf and max_connections"));
             }
