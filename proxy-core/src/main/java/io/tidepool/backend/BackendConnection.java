@@ -56,7 +56,7 @@ public final class BackendConnection extends FrameInboundHandler {
     }
 
     private final BackendNode node;
-    private final Listener listener;
+    private Listener listener;
     private Channel channel;
     private Throwable failure;
 
@@ -64,6 +64,14 @@ public final class BackendConnection extends FrameInboundHandler {
         super(new FrameDecoder(FrameDecoder.Framing.TYPED, limits.backendMessage()));
         this.node = node;
         this.listener = listener;
+    }
+
+    /**
+     * Hands the connection to a new owner (the session's node link once the startup is done, a
+     * pool while it sits idle). Call on the channel's event loop.
+     */
+    public void rebind(Listener newListener) {
+        this.listener = newListener;
     }
 
     public BackendNode node() {

@@ -61,6 +61,23 @@ public final class BackendConnector {
         return promise;
     }
 
+    /** Connects to one node (no startup sent); the future completes on {@code loop}. */
+    public Future<BackendConnection> connectTo(EventLoop loop, ByteBufAllocator alloc, BackendNode node,
+            Duration connectTimeout, ProtocolLimits limits, BackendConnection.Listener listener) {
+        Promise<BackendConnection> promise = loop.newPromise();
+        BackendConnection connection = new BackendConnection(node, limits, listener);
+        connect(loop, alloc, node, connectTimeout, connection).addListener((ChannelFuture future) -> {
+            if (future.isSuccess()) {
+                promise.setSuccess(connection);
+            } else {
+                promise.setFailure(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
+                        "could not connect to " + node.describe() + ": " + reason(future.cause()), null,
+                        "check that PostgreSQL is running there"));
+            }
+        });
+        return promise;
+    }
+
     private void attempt(EventLoop loop, ByteBufAllocator alloc, List<BackendNode> nodes, int index, Duration timeout,
             ProtocolLimits limits, BackendConnection.Listener listener, Promise<BackendConnection> promise,
             List<String> failures) {

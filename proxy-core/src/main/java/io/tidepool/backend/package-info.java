@@ -5,5 +5,7 @@
  * raw mode's first-node-that-is-up), and the cancel path:
  * {@link io.tidepool.backend.CancelRegistry} maps the proxy's keys to sessions,
  * {@link io.tidepool.backend.CancelForwarder} sends the backend's own key.
+ * {@link io.tidepool.backend.BackendPool} keeps trust-authenticated connections between sessions
+ * (one pool per event loop); {@link io.tidepool.backend.PoolReset} runs reset_query_list first.
  */
 package io.tidepool.backend;

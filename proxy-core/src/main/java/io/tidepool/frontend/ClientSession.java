@@ -40,6 +40,7 @@ import java.util.Optional;
 import io.tidepool.protocol.frontend.StartupMessage;
 import io.tidepool.protocol.frontend.StartupPacket;
 import io.tidepool.protocol.frontend.Terminate;
+import io.tidepool.session.MultiNodeSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,8 @@ import java.util.concurrent.TimeUnit;
  * responses per backend, DESIGN hard part 1, instead of the single pass-through stream).
  */
 public final class ClientSession extends FrameInboundHandler
-        implements BackendConnection.Listener, CancelRegistry.Cancellable {
+        implements BackendConnection.Listener, CancelRegistry.Cancellable, MultiNodeSession.Host,
+        SessionAdmission.Waiter {
 
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     /** Bound on the authentication round trips a server may ask for (SCRAM needs 3). */
@@ -124,6 +126,25 @@ public final class ClientSession extends FrameInboundHandler
     private boolean clientTerminated;
     private boolean wroteToBackend;
     private boolean wroteToClient;
+
+    /** Streaming mode, once authenticated: the per-statement router over several nodes. */
+    private MultiNodeSession multi;
+    /** Streaming mode: a copy of the StartupMessage for logging in to further nodes; owned until handed over. */
+    private ByteBuf startupCopy;
+    private BackendKeyData backendKey;
+    private boolean cleartextRequested;
+    /** Streaming mode: no authentication request needed an answer (trust), so the connection may be pooled. */
+    private boolean trustLogin = true;
+    /** Streaming mode: the main node's ParameterStatus messages, for a pooled connection's next owner; owned. */
+    private ByteBuf parameterStatus;
+    private String cleartextPassword;
+    private enum Admission { NONE, QUEUED, ADMITTED }
+    private Admission admission = Admission.NONE;
+    /** client_idle_limit: last time either side of the session moved, and the check that runs every limit. */
+    private long lastActivityNanos;
+    /** Raw mode: requests (Query, Sync, FunctionCall) whose ReadyForQuery has not come back. */
+    private int awaitingReady;
+    private ScheduledFuture<?> idleCheck;
 
     public ClientSession(SessionServices services) {
         super(new FrameDecoder(FrameDecoder.Framing.STARTUP, services.settings().limits().startupPacket()));
@@ -185,6 +206,13 @@ public final class ClientSession extends FrameInboundHandler
         if (type == MessageType.TERMINATE) {
             clientTerminated = true;
         }
+        if (multi != null) {
+            multi.onClientMessage(type, frames, start, length);
+            return;
+        }
+        if (type == MessageType.QUERY || type == MessageType.SYNC || type == MessageType.FUNCTION_CALL) {
+            awaitingReady++;
+        }
         toBackend.add(frames, start, length);
     }
 
@@ -214,6 +242,9 @@ public final class ClientSession extends FrameInboundHandler
         } else if (packet instanceof StartupMessage message) {
             startup = message;
             startupPacket = frames.retainedSlice(start, length);
+            if (services.streaming().isPresent()) {
+                startupCopy = client.alloc().buffer(length).writeBytes(frames, start, length);
+            }
             decoder.reset(FrameDecoder.Framing.TYPED, services.settings().limits().beforeAuthentication());
             Optional<AuthenticationServices> auth = services.authentication();
             if (auth.isPresent() && auth.get().proxyAuthenticates(services.settings().backends().size(), true)) {
@@ -223,8 +254,52 @@ public final class ClientSession extends FrameInboundHandler
             phase = Phase.CONNECTING;
             pause();
             client.config().setAutoRead(false);
-            connectBackend();
+            admit();
         }
+    }
+
+    /**
+     * num_init_children: served now, queued until a session ends, or refused with 53300 (after
+     * the SSLRequest was answered, so the client shows this message).
+     */
+    private void admit() {
+        switch (services.admission().admit(this)) {
+            case ADMITTED -> {
+                admission = Admission.ADMITTED;
+                connectBackend();
+            }
+            case QUEUED -> {
+                admission = Admission.QUEUED;
+                // Time spent waiting for a slot is not authentication time.
+                if (authenticationTimer != null) {
+                    authenticationTimer.cancel(false);
+                    authenticationTimer = null;
+                }
+                log.debug("client {} waits for a free session slot", describePeer(client.remoteAddress()));
+            }
+            case REFUSED -> fail(new PgException(Severity.FATAL, SqlState.TOO_MANY_CONNECTIONS,
+                    "sorry, too many clients already", null,
+                    "raise num_init_children, or retry when fewer clients are connected"));
+        }
+    }
+
+    /** A slot became free for this queued client; called from any thread. */
+    @Override
+    public void admitted() {
+        client.eventLoop().execute(() -> {
+            if (phase != Phase.CONNECTING || admission != Admission.QUEUED) {
+                // The client left meanwhile: pass the slot on.
+                services.admission().release();
+                return;
+            }
+            admission = Admission.ADMITTED;
+            Duration timeout = services.settings().authenticationTimeout();
+            if (!timeout.isZero()) {
+                authenticationTimer = client.eventLoop().schedule(this::onAuthenticationTimeout, timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            connectBackend();
+        });
     }
 
     private void onCancelRequest(CancelRequest request) {
@@ -242,8 +317,26 @@ public final class ClientSession extends FrameInboundHandler
 
     private void connectBackend() {
         SessionSettings settings = services.settings();
-        Future<BackendConnection> connecting = services.connector().connectFirstAvailable(client.eventLoop(),
-                client.alloc(), services.candidateBackends(), settings.connectTimeout(), settings.limits(), this);
+        Future<BackendConnection> connecting;
+        if (services.streaming().isPresent() && startFromPool()) {
+            return;
+        }
+        if (services.streaming().isPresent()) {
+            // Streaming mode: the client authenticates against the primary (the main node).
+            io.tidepool.session.ClusterViewSource cluster = services.streaming().get().cluster();
+            int primary = cluster.current().primaryId();
+            java.util.Optional<io.tidepool.backend.BackendNode> node = cluster.node(primary);
+            if (node.isEmpty()) {
+                fail(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, "no primary node is available",
+                        null, "retry after failover completes or run 'pcp_promote_node'"));
+                return;
+            }
+            connecting = services.connector().connectTo(client.eventLoop(), client.alloc(), node.get(),
+                    settings.connectTimeout(), settings.limits(), this);
+        } else {
+            connecting = services.connector().connectFirstAvailable(client.eventLoop(),
+                    client.alloc(), services.candidateBackends(), settings.connectTimeout(), settings.limits(), this);
+        }
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
                 fail(PgException.from(done.cause()));
@@ -300,6 +393,11 @@ public final class ClientSession extends FrameInboundHandler
         }
         if (type == MessageType.PASSWORD && authenticationResponseExpected) {
             authenticationResponseExpected = false;
+            if (cleartextRequested && startupCopy != null) {
+                // Kept to log in to standbys that ask for the same password (BackendLogin.relayed).
+                cleartextPassword = io.tidepool.protocol.frontend.PasswordMessage.decode(
+                        Frames.body(frames, start, length)).password();
+            }
             toBackend.add(frames, start, length);
         } else if (type == MessageType.TERMINATE) {
             clientTerminated = true;
@@ -312,6 +410,10 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     protected void onFramesEnd(ChannelHandlerContext ctx) {
+        if (multi != null) {
+            multi.endClientBatch();
+            return;
+        }
         if (backend != null && toBackend.writeTo(backend.channel())) {
             wroteToBackend = true;
         }
@@ -319,6 +421,11 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     protected void onReadComplete(ChannelHandlerContext ctx) {
+        lastActivityNanos = System.nanoTime();
+        if (multi != null) {
+            multi.flushAll();
+            return;
+        }
         if (wroteToBackend) {
             wroteToBackend = false;
             backend.channel().flush();
@@ -327,6 +434,10 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (multi != null) {
+            multi.clientWritabilityChanged(ctx.channel().isWritable());
+            return;
+        }
         if (backend != null && backend.channel().isActive()) {
             backend.channel().config().setAutoRead(ctx.channel().isWritable());
         }
@@ -476,6 +587,7 @@ public final class ClientSession extends FrameInboundHandler
             // Hot path: only the two messages a decision needs are looked at, in place.
             if (type == MessageType.READY_FOR_QUERY) {
                 transactionStatus = ReadyForQuery.statusAt(frames, start);
+                awaitingReady = Math.max(0, awaitingReady - 1);
             } else if (type == MessageType.ERROR_RESPONSE) {
                 backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
             }
@@ -499,11 +611,13 @@ public final class ClientSession extends FrameInboundHandler
                     return;
                 }
                 authenticationResponseExpected = request.expectsResponse();
+                trustLogin &= !request.expectsResponse();
+                cleartextRequested = request instanceof Authentication.CleartextPassword;
                 toClient.add(frames, start, length);
             }
             case MessageType.BACKEND_KEY_DATA -> {
                 // The client gets the proxy's key, never the backend's (DESIGN hard part 5).
-                BackendKeyData backendKey = BackendKeyData.decode(Frames.body(frames, start, length));
+                backendKey = BackendKeyData.decode(Frames.body(frames, start, length));
                 cancelTargets = List.of(new CancelRegistry.CancelTarget(backend.node(), backendKey));
                 if (proxyKey == null) {
                     proxyKey = services.cancelRegistry().register(this);
@@ -523,13 +637,23 @@ public final class ClientSession extends FrameInboundHandler
                 backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
                 toClient.add(frames, start, length);
             }
-            // ParameterStatus, NoticeResponse, NegotiateProtocolVersion: relayed as they are.
+            case MessageType.PARAMETER_STATUS -> {
+                if (startupCopy != null) {
+                    if (parameterStatus == null) {
+                        parameterStatus = client.alloc().buffer(512);
+                    }
+                    parameterStatus.writeBytes(frames, start, length);
+                }
+                toClient.add(frames, start, length);
+            }
+            // NoticeResponse, NegotiateProtocolVersion: relayed as they are.
             default -> toClient.add(frames, start, length);
         }
     }
 
     private void onAuthenticated() {
         phase = Phase.READY;
+        startIdleCheck();
         decoder.setLimit(services.settings().limits().afterAuthentication());
         if (authenticationTimer != null) {
             authenticationTimer.cancel(false);
@@ -540,6 +664,96 @@ public final class ClientSession extends FrameInboundHandler
                     startup.user().orElse(""), startup.database().orElse(""),
                     startup.parameters().getOrDefault("application_name", ""), backend.node().describe());
         }
+        if (services.streaming().isPresent()) {
+            startMultiNode();
+        }
+    }
+
+    /**
+     * Streaming mode: from here on the session routes each statement; the main node's
+     * connection is handed to it (what was collected for the client is written first).
+     */
+    private void startMultiNode() {
+        if (toClient.writeTo(client)) {
+            client.flush();
+        }
+        ByteBuf copy = startupCopy;
+        startupCopy = null;
+        SessionSettings settings = services.settings();
+        ByteBuf status = parameterStatus != null ? parameterStatus : client.alloc().buffer(0);
+        parameterStatus = null;
+        multi = MultiNodeSession.afterLogin(client, services.streaming().get(), connecting(copy), this,
+                startupFacts(), backend, backendKey, transactionStatus, trustLogin && cleartextPassword == null, status);
+        cleartextPassword = null;
+    }
+
+    private MultiNodeSession.Connecting connecting(ByteBuf startupBytes) {
+        SessionSettings settings = services.settings();
+        return new MultiNodeSession.Connecting(services.connector(), settings.connectTimeout(), settings.limits(),
+                startupBytes, io.tidepool.session.BackendLogin.relayed(java.util.Optional.ofNullable(cleartextPassword)));
+    }
+
+    private MultiNodeSession.Startup startupFacts() {
+        String user = startup.user().orElse("");
+        return new MultiNodeSession.Startup(startup.database().orElse(user), user, startup.parameters());
+    }
+
+    /**
+     * Streaming mode with a pooled connection to the primary for this user, database and startup
+     * parameters: the client is greeted as the server greeted the first owner (only trust logins
+     * are pooled, so this skips nothing the server would have asked), with the proxy's cancel key.
+     */
+    private boolean startFromPool() {
+        io.tidepool.session.StreamingServices streaming = services.streaming().get();
+        int primary = streaming.cluster().current().primaryId();
+        java.util.Optional<io.tidepool.backend.BackendPool.Pooled> pooled = streaming.pool().take(client.eventLoop(),
+                MultiNodeSession.poolKey(primary, startupFacts()));
+        if (pooled.isEmpty()) {
+            return false;
+        }
+        io.tidepool.backend.BackendPool.Pooled p = pooled.get();
+        phase = Phase.READY;
+        startIdleCheck();
+        decoder.setLimit(services.settings().limits().afterAuthentication());
+        if (authenticationTimer != null) {
+            authenticationTimer.cancel(false);
+            authenticationTimer = null;
+        }
+        startupPacket.release();
+        startupPacket = null;
+        ByteBuf greeting = client.alloc().buffer(64 + p.parameterStatus.readableBytes());
+        Authentication.Ok.INSTANCE.encode(greeting);
+        greeting.writeBytes(p.parameterStatus, p.parameterStatus.readerIndex(), p.parameterStatus.readableBytes());
+        proxyKey = services.cancelRegistry().register(this);
+        proxyKey.encode(greeting);
+        ReadyForQuery.of(TransactionStatus.IDLE).encode(greeting);
+        client.writeAndFlush(greeting, client.voidPromise());
+        ByteBuf copy = startupCopy;
+        startupCopy = null;
+        multi = MultiNodeSession.onPooled(client, streaming, connecting(copy), this, startupFacts(), p);
+        transactionStatus = TransactionStatus.IDLE;
+        if (services.settings().logConnections()) {
+            log.info("connection authorized: user={} database={} (pooled connection to {})", startup.user().orElse(""),
+                    startup.database().orElse(""), p.connection.node().describe());
+        }
+        client.config().setAutoRead(true);
+        resume(clientContext);
+        return true;
+    }
+
+    @Override
+    public void fatal(PgException error) {
+        fail(error);
+    }
+
+    @Override
+    public void backendLost(BackendNode node, String detail) {
+        services.backendConnectionLost(node, detail);
+    }
+
+    @Override
+    public void cancelTargetsChanged(List<CancelRegistry.CancelTarget> targets) {
+        cancelTargets = targets;
     }
 
     @Override
@@ -551,6 +765,7 @@ public final class ClientSession extends FrameInboundHandler
 
     @Override
     public void onBackendReadComplete(BackendConnection from) {
+        lastActivityNanos = System.nanoTime();
         if (wroteToClient) {
             wroteToClient = false;
             client.flush();
@@ -633,6 +848,10 @@ public final class ClientSession extends FrameInboundHandler
 
     private void closeBackend() {
         toBackend.clear();
+        if (multi != null) {
+            multi.close(!clientTerminated, false);
+            return;
+        }
         if (backend != null && backend.channel().isActive()) {
             Channel channel = backend.channel();
             if (!clientTerminated) {
@@ -644,7 +863,39 @@ public final class ClientSession extends FrameInboundHandler
         }
     }
 
+    /**
+     * client_idle_limit: a periodic look, not a timer reset per message (that would cost a
+     * scheduling on the hot path). A session counts as idle when every request was answered and
+     * nothing moved for the whole limit: a client waiting for a long query is not idle.
+     */
+    private void startIdleCheck() {
+        Duration limit = services.clientIdleLimit();
+        if (limit.isZero() || limit.isNegative() || idleCheck != null) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        long period = Math.max(100, limit.toMillis() / 4);
+        idleCheck = client.eventLoop().scheduleAtFixedRate(() -> {
+            boolean waitingForClient = multi != null ? multi.waitingForClient() : awaitingReady == 0;
+            if (phase == Phase.READY && waitingForClient && System.nanoTime() - lastActivityNanos >= limit.toNanos()) {
+                fail(new PgException(Severity.FATAL, SqlState.IDLE_SESSION_TIMEOUT,
+                        "terminating connection: the client was idle longer than client_idle_limit ("
+                                + limit.toSeconds() + " s)", null, "reconnect; raise client_idle_limit for long pauses"));
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** A backend answered: the session is not idle (client_idle_limit). */
+    @Override
+    public void touched() {
+        lastActivityNanos = System.nanoTime();
+    }
+
     private void end() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
         if (authenticationTimer != null) {
             authenticationTimer.cancel(false);
             authenticationTimer = null;
@@ -652,6 +903,24 @@ public final class ClientSession extends FrameInboundHandler
         if (startupPacket != null) {
             startupPacket.release();
             startupPacket = null;
+        }
+        if (startupCopy != null) {
+            startupCopy.release();
+            startupCopy = null;
+        }
+        if (parameterStatus != null) {
+            parameterStatus.release();
+            parameterStatus = null;
+        }
+        if (admission == Admission.ADMITTED) {
+            admission = Admission.NONE;
+            services.admission().release();
+        } else if (admission == Admission.QUEUED) {
+            admission = Admission.NONE;
+            if (!services.admission().withdraw(this)) {
+                // Admitted in the same instant: admitted() will find the session gone and pass the slot on.
+                log.debug("queued client left as its slot came free");
+            }
         }
         if (proxyKey != null) {
             services.cancelRegistry().unregister(proxyKey);

@@ -26,6 +26,9 @@ public final class SessionServices {
     private volatile boolean draining;
     private volatile boolean refusing;
     private volatile io.tidepool.protocol.PgException refusal;
+    private final SessionAdmission admission;
+    private final java.time.Duration clientIdleLimit;
+    private final java.util.Optional<io.tidepool.session.StreamingServices> streaming;
     private volatile Supplier<List<BackendNode>> backendOrder;
     private volatile BackendFailureListener backendFailures = (node, detail) -> { };
 
@@ -39,10 +42,38 @@ public final class SessionServices {
         void connectionLost(BackendNode node, String detail);
     }
 
+    /** Raw mode, no admission limit. */
     public SessionServices(SessionSettings settings, BackendConnector connector) {
+        this(settings, connector, SessionAdmission.unlimited(), java.util.Optional.empty(), java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param admission  num_init_children and its queue
+     * @param streaming  present in streaming- and logical-replication mode: sessions route per
+     *                   statement over several nodes; empty in raw mode
+     */
+    public SessionServices(SessionSettings settings, BackendConnector connector, SessionAdmission admission,
+                           java.util.Optional<io.tidepool.session.StreamingServices> streaming,
+                           java.time.Duration clientIdleLimit) {
+        this.clientIdleLimit = clientIdleLimit;
         this.settings = settings;
         this.connector = connector;
         this.cancelForwarder = new CancelForwarder(connector);
+        this.admission = admission;
+        this.streaming = streaming;
+    }
+
+    /** {@code client_idle_limit}: a client silent this long is disconnected; zero: never. */
+    public java.time.Duration clientIdleLimit() {
+        return clientIdleLimit;
+    }
+
+    public SessionAdmission admission() {
+        return admission;
+    }
+
+    public java.util.Optional<io.tidepool.session.StreamingServices> streaming() {
+        return streaming;
     }
 
     private volatile java.util.Optional<io.tidepool.auth.AuthenticationServices> authentication = java.util.Optional.empty();

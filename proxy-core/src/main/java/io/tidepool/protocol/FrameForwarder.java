@@ -32,6 +32,18 @@ public final class FrameForwarder {
         end = frameStart + length;
     }
 
+    /**
+     * Like {@link #add}, but when the frame does not continue the collected run (another
+     * source, or a gap left by a frame that went elsewhere), the run is written to
+     * {@code target} first. Ownership: {@code frames} is borrowed.
+     */
+    public void addOrWrite(Channel target, ByteBuf frames, int frameStart, int length) {
+        if (source != null && (source != frames || end != frameStart)) {
+            writeTo(target);
+        }
+        add(frames, frameStart, length);
+    }
+
     /** Whether frames are waiting to be written. */
     public boolean isEmpty() {
         return source == null;

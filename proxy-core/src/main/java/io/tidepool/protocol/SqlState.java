@@ -18,12 +18,18 @@ public enum SqlState {
     INVALID_AUTHORIZATION_SPECIFICATION("28000"),
     /** 28P01 invalid_password: every password failure, whether or not the user exists. */
     INVALID_PASSWORD("28P01"),
+    /** 42704 undefined_object: an unknown parameter in PGPOOL SHOW/SET. */
+    UNDEFINED_OBJECT("42704"),
+    /** 55P02 cant_change_runtime_param: PGPOOL SET of a parameter that is not per session. */
+    CANT_CHANGE_RUNTIME_PARAM("55P02"),
     /** 53300 too_many_connections. */
     TOO_MANY_CONNECTIONS("53300"),
     /** 57014 query_canceled. */
     QUERY_CANCELED("57014"),
     /** 57P01 admin_shutdown: the proxy is stopping in fast mode. */
     ADMIN_SHUTDOWN("57P01"),
+    /** 57P05 idle_session_timeout: client_idle_limit passed. */
+    IDLE_SESSION_TIMEOUT("57P05"),
     /** 57P03 cannot_connect_now. */
     CANNOT_CONNECT_NOW("57P03"),
     /** XX000 internal_error: a bug in Tidepool. */

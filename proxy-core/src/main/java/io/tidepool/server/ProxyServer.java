@@ -20,6 +20,20 @@ import io.tidepool.cluster.NodeSnapshot;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.frontend.ClientSession;
 import io.tidepool.frontend.SessionServices;
+import io.tidepool.frontend.SessionAdmission;
+import io.tidepool.backend.BackendNode;
+import io.tidepool.routing.FunctionVolatility;
+import io.tidepool.routing.FunctionVolatilityLookup;
+import io.tidepool.routing.RelationPersistenceLookup;
+import io.tidepool.routing.Router;
+import io.tidepool.routing.StatementClassifier;
+import io.tidepool.session.ClusterViewSource;
+import io.tidepool.session.SnapshotClusterView;
+import io.tidepool.session.StatementCounters;
+import io.tidepool.session.StreamingServices;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
 import io.tidepool.protocol.PgException;
 import io.tidepool.protocol.Severity;
 import io.tidepool.protocol.SqlState;
@@ -120,7 +134,110 @@ public final class ProxyServer implements AutoCloseable {
     public ProxyServer(ProxySettings settings, Transport transport) {
         this.transport = transport;
         this.settings = settings;
-        this.services = new SessionServices(settings.session(), new BackendConnector(transport));
+        this.services = sessionServices(settings, new BackendConnector(transport));
+    }
+
+    /**
+     * Raw mode: one node per session, no routing. Streaming and logical replication: the router,
+     * the cluster view (a fixed view with the configured primary until the cluster owner's
+     * snapshots are wired in through {@link #ProxyServer(ProxySettings, Transport, ClusterViewSource)}).
+     */
+    private static SessionServices sessionServices(ProxySettings settings, BackendConnector connector) {
+        return sessionServices(settings, connector, ClusterViewSource.fixed(settings.session().backends(),
+                settings.serving().weights(), settings.serving().primaryHint()));
+    }
+
+    private static SessionServices sessionServices(ProxySettings settings, BackendConnector connector,
+                                                   ClusterViewSource cluster) {
+        ServingSettings serving = settings.serving();
+        SessionAdmission admission = serving.numInitChildren() <= 0 ? SessionAdmission.unlimited()
+                : SessionAdmission.fromPoolSettings(serving.numInitChildren(), serving.reservedConnections(),
+                        serving.listenBacklogMultiplier());
+        Optional<StreamingServices> streaming = Optional.empty();
+        if (settings.routesStatements()) {
+            Router router = new Router(serving.routing(), functionLookup(serving, cluster),
+                    RelationPersistenceLookup.ALL_PERMANENT);
+            int nodes = settings.session().backends().stream().mapToInt(BackendNode::id).max().orElse(0) + 1;
+            streaming = Optional.of(new StreamingServices(router, new StatementClassifier(), cluster,
+                    new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0),
+                    new io.tidepool.backend.BackendPool(serving.pool())));
+        }
+        return new SessionServices(settings.session(), connector, admission, streaming, serving.clientIdleLimit());
+    }
+
+    /**
+     * Function volatility from pg_proc on the primary, looked up in the background as
+     * {@code sr_check_user} (the statement that first meets a function goes to the primary, later
+     * ones are balanced when the function is not volatile).
+     */
+    private static FunctionVolatilityLookup functionLookup(ServingSettings serving, ClusterViewSource cluster) {
+        if (serving.catalogUser().isEmpty()) {
+            return NO_CATALOG_LOOKUPS;
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", serving.catalogUser());
+        if (!serving.catalogPassword().isEmpty()) {
+            props.setProperty("password", serving.catalogPassword());
+        }
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "10");
+        props.setProperty("sslmode", "disable");
+        props.setProperty("ApplicationName", "tidepool catalog lookup");
+        io.tidepool.routing.JdbcCatalogQuery query = new io.tidepool.routing.JdbcCatalogQuery(database -> {
+            BackendNode primary = cluster.node(cluster.current().primaryId())
+                    .orElseThrow(() -> new IllegalStateException("no primary node for a catalog look-up"));
+            if (primary.isUnixSocket()) {
+                // pgJDBC has no Unix-socket transport of its own: statements with functions stay on the primary.
+                throw new IllegalStateException("catalog look-ups need a TCP address for " + primary.describe());
+            }
+            String host = primary.host().contains(":") ? "[" + primary.host() + "]" : primary.host();
+            return "jdbc:postgresql://" + host + ":" + primary.port() + "/"
+                    + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+        }, props);
+        return new io.tidepool.routing.PgCatalogFunctionVolatilityLookup(query, CATALOG_EXECUTOR, 10_000,
+                java.time.Duration.ofMinutes(10));
+    }
+
+    /** Catalog look-ups block on JDBC: two daemon threads, never an event loop. */
+    private static final java.util.concurrent.Executor CATALOG_EXECUTOR = catalogExecutor();
+
+    private static java.util.concurrent.Executor catalogExecutor() {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(1000), r -> {
+                    Thread t = new Thread(r, "tidepool-catalog-lookup");
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * Without catalog credentials (sr_check_user, wired with the cluster owner), a
+     * function of unknown volatility sends its statement to the primary: always correct, never balanced.
+     */
+    private static final FunctionVolatilityLookup NO_CATALOG_LOOKUPS = new FunctionVolatilityLookup() {
+        @Override
+        public Optional<FunctionVolatility> cached(String database, String function) {
+            return Optional.empty();
+        }
+
+        @Override
+        public CompletableFuture<Map<String, FunctionVolatility>> resolve(String database, Collection<String> functions) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+    };
+
+    /** Streaming mode with the cluster owner's view of the nodes. */
+    public ProxyServer(ProxySettings settings, Transport transport, ClusterViewSource cluster) {
+        this.transport = transport;
+        this.settings = settings;
+        this.services = sessionServices(settings, new BackendConnector(transport), cluster);
+    }
+
+    /** The streaming sessions' shared state (counters, served sessions), when routing is on. */
+    public Optional<StreamingServices> streaming() {
+        return services.streaming();
     }
 
     /** Binds every listener ({@code listen_addresses}/{@code port}, Unix sockets); throws when one cannot bind. */
@@ -129,7 +246,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("the proxy server is already started");
         }
         ProxySettings current = settings;
-        if (!"raw".equalsIgnoreCase(current.clusteringMode())) {
+        if (!"raw".equalsIgnoreCase(current.clusteringMode()) && !current.routesStatements()) {
             log.warn("backend_clustering_mode '{}' is not implemented yet: sessions go to the first node that is up (raw mode)",
                     current.clusteringMode());
         }
@@ -281,12 +398,17 @@ public final class ProxyServer implements AutoCloseable {
      */
     public void followCluster(ClusterCoordinator coordinator) {
         followCluster(coordinator::snapshot);
+        services.streaming().ifPresent(s -> s.followCluster(
+                new SnapshotClusterView(coordinator::snapshot, services.settings().backends()),
+                coordinator::healthCheckStatistics));
         services.onBackendFailure((node, detail) ->
                 coordinator.reportBackendFailure(node.id(), BackendFailure.CONNECTION_ERROR, detail));
     }
 
     /** The backend order of {@link #followCluster(ClusterCoordinator)} alone, from any source of snapshots. */
     public void followCluster(Supplier<ClusterSnapshot> cluster) {
+        services.streaming().ifPresent(s -> s.followCluster(
+                new SnapshotClusterView(cluster, services.settings().backends()), null));
         services.useBackendOrder(() -> {
             List<BackendNode> configured = services.settings().backends();
             ClusterSnapshot snapshot = cluster.get();

@@ -23,6 +23,7 @@ import java.util.List;
  * @param backlog               accept queue: {@code num_init_children * listen_backlog_multiplier}
  * @param clusteringMode        {@code backend_clustering_mode}
  * @param session               what sessions read
+ * @param serving               admission limits and routing (streaming and logical replication modes)
  */
 public record ProxySettings(
         List<String> listenAddresses,
@@ -31,13 +32,37 @@ public record ProxySettings(
         int unixSocketPermissions,
         int backlog,
         String clusteringMode,
-        SessionSettings session) {
+        SessionSettings session,
+        ServingSettings serving) {
 
     public ProxySettings {
         listenAddresses = List.copyOf(listenAddresses);
         unixSocketDirectories = List.copyOf(unixSocketDirectories);
     }
 
+    /** Without admission limits, default routing. */
+    public ProxySettings(List<String> listenAddresses, int port, List<Path> unixSocketDirectories, int unixSocketPermissions,
+                         int backlog, String clusteringMode, SessionSettings session) {
+        this(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog, clusteringMode, session,
+                ServingSettings.unlimited());
+    }
+
+    /** Whether sessions route statements over several nodes (streaming or logical replication). */
+    public boolean routesStatements() {
+        return "streaming_replication".equalsIgnoreCase(clusteringMode)
+                || "logical_replication".equalsIgnoreCase(clusteringMode);
+    }
+
+    /** The same, in streaming-replication mode with {@code newServing}. */
+    public ProxySettings streaming(ServingSettings newServing) {
+        return new ProxySettings(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
+                "streaming_replication", session, newServing);
+    }
+
+    public ProxySettings withServing(ServingSettings newServing) {
+        return new ProxySettings(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
+                clusteringMode, session, newServing);
+    }
     /** Loopback only, no Unix socket, raw mode: what tests usually want. */
     public static ProxySettings loopback(int port, List<BackendNode> backends) {
         return new ProxySettings(List.of("127.0.0.1"), port, List.of(), 0777, 128, "raw",
@@ -46,17 +71,17 @@ public record ProxySettings(
 
     public ProxySettings withSession(SessionSettings newSession) {
         return new ProxySettings(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
-                clusteringMode, newSession);
+                clusteringMode, newSession, serving);
     }
 
     public ProxySettings withUnixSocketDirectories(List<Path> directories) {
         return new ProxySettings(listenAddresses, port, directories, unixSocketPermissions, backlog, clusteringMode,
-                session);
+                session, serving);
     }
 
     public ProxySettings withListenAddresses(List<String> addresses) {
         return new ProxySettings(addresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
-                clusteringMode, session);
+                clusteringMode, session, serving);
     }
 
     /** Reads the proxy's parameters from a loaded configuration. */
@@ -84,7 +109,8 @@ public record ProxySettings(
                 config.getInt("unix_socket_permissions"),
                 backlog,
                 config.getString("backend_clustering_mode"),
-                session);
+                session,
+                ServingSettings.from(config));
     }
 
     /** The parameters whose change only a restart applies, compared with {@code other}. */

@@ -1,0 +1,214 @@
+package io.tidepool.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tidepool.protocol.backend.BackendKeyData;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Backend connections kept open between client sessions ({@code connection_cache}), keyed by
+ * node, user, database and startup parameters, so a client that comes back finds its login done.
+ *
+ * <p><b>One pool per event loop.</b> A connection is registered on one loop and a session only
+ * uses connections of its own loop (DESIGN: no forwarding across threads); each loop's part is
+ * touched only by that loop, so nothing here locks except the per-node idle count.
+ *
+ * <p><b>pgpool-II's per-process parameters, mapped</b> (pgpool-II caches connections inside each
+ * of its {@code num_init_children} processes; Tidepool has no such processes):
+ * <ul>
+ *   <li>{@code max_pool}: at most {@code num_init_children × max_pool} idle connections per node,
+ *       as many as pgpool-II's children could hold together;</li>
+ *   <li>{@code connection_life_time}: an idle connection older than this is closed;</li>
+ *   <li>{@code child_life_time}: a pgpool child idle this long exits with its connections, so an
+ *       idle pooled connection is closed after it too (the shorter of the two wins);</li>
+ *   <li>{@code child_max_connections}: a child is replaced after serving that many clients, so a
+ *       pooled connection is closed after that many sessions used it;</li>
+ *   <li>{@code reset_query_list}: run by {@link PoolReset} before a connection is parked, so
+ *       nothing of the previous owner (prepared statements, SETs, temporary tables) leaks.</li>
+ * </ul>
+ *
+ * <p>Only connections whose login needed no credentials (trust) are pooled: the proxy relays
+ * the client's authentication, so handing a connection logged in with someone's password to
+ * another client would skip that client's authentication. pool_passwd logins (AUTH engineer)
+ * extend this.
+ */
+public final class BackendPool {
+
+    /** What a pooled connection was opened for; a session reuses only an exact match. */
+    public record Key(int node, String user, String database, Map<String, String> parameters) {
+        public Key {
+            parameters = Map.copyOf(parameters);
+        }
+    }
+
+    /**
+     * @param enabled        connection_cache
+     * @param maxIdlePerNode num_init_children × max_pool
+     * @param idleLifetime   the shorter of connection_life_time and child_life_time (zero: unlimited)
+     * @param maxUses        child_max_connections (0: unlimited)
+     * @param resetQueries   reset_query_list
+     */
+    public record Settings(boolean enabled, int maxIdlePerNode, Duration idleLifetime, int maxUses,
+                           List<String> resetQueries) {
+        public Settings {
+            resetQueries = List.copyOf(resetQueries);
+        }
+
+        public static final Settings DISABLED = new Settings(false, 0, Duration.ZERO, 0, List.of());
+    }
+
+    /**
+     * An idle connection and what a new owner needs to greet its client: the server's
+     * ParameterStatus messages and its cancel key. Ownership: {@link #parameterStatus} belongs
+     * to whoever holds this object.
+     */
+    public static final class Pooled {
+        public final BackendConnection connection;
+        public final BackendKeyData key;
+        public final ByteBuf parameterStatus;
+        public final int uses;
+        private ScheduledFuture<?> expiry;
+
+        public Pooled(BackendConnection connection, BackendKeyData key, ByteBuf parameterStatus, int uses) {
+            this.connection = connection;
+            this.key = key;
+            this.parameterStatus = parameterStatus;
+            this.uses = uses;
+        }
+
+        void discard() {
+            parameterStatus.release();
+            connection.channel().close();
+        }
+    }
+
+    private final Settings settings;
+    private final Map<EventLoop, Map<Key, ArrayDeque<Pooled>>> idle = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicInteger> idlePerNode = new ConcurrentHashMap<>();
+
+    public BackendPool(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public boolean enabled() {
+        return settings.enabled();
+    }
+
+    /** An idle connection for {@code key} on {@code loop}, if one is parked. Call on {@code loop}. */
+    public Optional<Pooled> take(EventLoop loop, Key key) {
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        ArrayDeque<Pooled> parked = idle.getOrDefault(loop, Map.of()).get(key);
+        while (parked != null && !parked.isEmpty()) {
+            Pooled p = parked.pollLast();
+            idleCount(key.node()).decrementAndGet();
+            if (p.expiry != null) {
+                p.expiry.cancel(false);
+            }
+            if (p.connection.channel().isActive()) {
+                return Optional.of(p);
+            }
+            p.parameterStatus.release();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a connection used {@code uses} times may be parked: the pool is on, under its
+     * per-node bound, and the connection under child_max_connections.
+     */
+    public boolean accepts(int node, int uses) {
+        return settings.enabled() && (settings.maxUses() <= 0 || uses < settings.maxUses())
+                && idleCount(node).get() < settings.maxIdlePerNode();
+    }
+
+    /** Parks a connection whose reset completed (ownership of {@code p} taken). Call on {@code loop}. */
+    public void park(EventLoop loop, Key key, Pooled p) {
+        if (!accepts(key.node(), p.uses) || !p.connection.channel().isActive()) {
+            p.discard();
+            return;
+        }
+        idleCount(key.node()).incrementAndGet();
+        ArrayDeque<Pooled> parked = idle.computeIfAbsent(loop, l -> new HashMap<>()).computeIfAbsent(key, k -> new ArrayDeque<>());
+        parked.addLast(p);
+        p.connection.rebind(new IdleListener(loop, key, p));
+        if (!settings.idleLifetime().isZero()) {
+            p.expiry = loop.schedule(() -> evict(loop, key, p), settings.idleLifetime().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void evict(EventLoop loop, Key key, Pooled p) {
+        ArrayDeque<Pooled> parked = idle.getOrDefault(loop, Map.of()).get(key);
+        if (parked != null && parked.remove(p)) {
+            idleCount(key.node()).decrementAndGet();
+            p.discard();
+        }
+    }
+
+    /** Idle connections of every loop, per node (for SHOW pool_pools and tests). Safe from any thread as a count. */
+    public int idleConnections(int node) {
+        return idleCount(node).get();
+    }
+
+    private AtomicInteger idleCount(int node) {
+        return idlePerNode.computeIfAbsent(node, n -> new AtomicInteger());
+    }
+
+    /** An idle connection that the server closes, or that talks out of turn, leaves the pool. */
+    private final class IdleListener implements BackendConnection.Listener {
+        private final EventLoop loop;
+        private final Key key;
+        private final Pooled pooled;
+
+        IdleListener(EventLoop loop, Key key, Pooled pooled) {
+            this.loop = loop;
+            this.key = key;
+            this.pooled = pooled;
+        }
+
+        @Override
+        public void onBackendMessage(BackendConnection backend, byte type, ByteBuf frames, int start, int length) {
+            // ParameterStatus or a notice while idle (a server reload): harmless; an error means it is ending.
+            if (type == io.tidepool.protocol.MessageType.ERROR_RESPONSE) {
+                evict(loop, key, pooled);
+            }
+        }
+
+        @Override
+        public void onBackendBatchEnd(BackendConnection backend) {
+        }
+
+        @Override
+        public void onBackendReadComplete(BackendConnection backend) {
+        }
+
+        @Override
+        public void onBackendWritabilityChanged(BackendConnection backend, boolean writable) {
+        }
+
+        @Override
+        public void onBackendProtocolFailure(BackendConnection backend, io.tidepool.protocol.PgException error) {
+            evict(loop, key, pooled);
+        }
+
+        @Override
+        public void onBackendClosed(BackendConnection backend) {
+            evict(loop, key, pooled);
+        }
+    }
+}

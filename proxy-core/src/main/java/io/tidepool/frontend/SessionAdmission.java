@@ -1,0 +1,109 @@
+package io.tidepool.frontend;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * {@code num_init_children} as a limit on sessions served at once, not on processes: pgpool-II
+ * forks that many children and leaves further clients in the kernel's accept backlog, where
+ * they hang without a word. Here every client is accepted; past the limit it waits in a FIFO
+ * queue of at most {@code listen_backlog_multiplier × num_init_children} and is served as soon
+ * as a session ends. A client beyond the queue, or any client past
+ * {@code num_init_children − reserved_connections} when {@code reserved_connections > 0}, gets
+ * {@code 53300 sorry, too many clients already} at once.
+ *
+ * <p>The check runs when the StartupMessage arrives, after any SSLRequest has been answered,
+ * so libpq prints the real message (pgpool-II sends the error in place of the SSL answer).
+ *
+ * <p>Thread-safe: sessions of every event loop share it. One small lock; waiters are called
+ * outside it and must hop to their own event loop.
+ */
+public final class SessionAdmission {
+
+    /** What happened to a client that asked to be served. */
+    public enum Outcome { ADMITTED, QUEUED, REFUSED }
+
+    /** A queued client; {@link #admitted} is called from whichever thread ended a session. */
+    public interface Waiter {
+        void admitted();
+    }
+
+    private final int limit;
+    private final int queueLimit;
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    private int served;
+
+    /**
+     * @param limit      sessions served at once; {@code <= 0} means unlimited
+     * @param queueLimit clients that may wait; 0 refuses at once
+     */
+    public SessionAdmission(int limit, int queueLimit) {
+        this.limit = limit;
+        this.queueLimit = Math.max(0, queueLimit);
+    }
+
+    /** No limit: raw-mode tests and embedded engines that configure none. */
+    public static SessionAdmission unlimited() {
+        return new SessionAdmission(0, 0);
+    }
+
+    /**
+     * pgpool.conf's meaning: {@code num_init_children} served; with {@code reserved_connections > 0}
+     * {@code num_init_children − reserved_connections} served and no queue; otherwise a queue of
+     * {@code listen_backlog_multiplier × num_init_children}.
+     */
+    public static SessionAdmission fromPoolSettings(int numInitChildren, int reservedConnections, int backlogMultiplier) {
+        if (reservedConnections > 0) {
+            return new SessionAdmission(Math.max(1, numInitChildren - reservedConnections), 0);
+        }
+        return new SessionAdmission(numInitChildren, Math.max(1, backlogMultiplier) * numInitChildren);
+    }
+
+    public synchronized Outcome admit(Waiter waiter) {
+        if (limit <= 0 || served < limit) {
+            served++;
+            return Outcome.ADMITTED;
+        }
+        if (waiting.size() < queueLimit) {
+            waiting.addLast(waiter);
+            return Outcome.QUEUED;
+        }
+        return Outcome.REFUSED;
+    }
+
+    /** A served session ended: its slot goes to the longest-waiting client, if any. */
+    public void release() {
+        Waiter next;
+        synchronized (this) {
+            next = waiting.pollFirst();
+            if (next == null) {
+                served = Math.max(0, served - 1);
+                return;
+            }
+        }
+        next.admitted();
+    }
+
+    /** A waiting client left; returns false when it was admitted meanwhile (it must then {@link #release}). */
+    public synchronized boolean withdraw(Waiter waiter) {
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+            if (it.next() == waiter) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public synchronized int served() {
+        return served;
+    }
+
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    public int limit() {
+        return limit;
+    }
+}

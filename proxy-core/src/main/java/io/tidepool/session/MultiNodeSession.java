@@ -1,0 +1,853 @@
+package io.tidepool.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.tidepool.backend.BackendConnection;
+import io.tidepool.backend.BackendConnector;
+import io.tidepool.backend.BackendNode;
+import io.tidepool.backend.CancelRegistry;
+import io.tidepool.protocol.CStrings;
+import io.tidepool.protocol.Frames;
+import io.tidepool.protocol.MessageType;
+import io.tidepool.protocol.PgException;
+import io.tidepool.protocol.ProtocolLimits;
+import io.tidepool.protocol.Severity;
+import io.tidepool.protocol.SqlState;
+import io.tidepool.protocol.backend.BackendKeyData;
+import io.tidepool.protocol.backend.ErrorResponse;
+import io.tidepool.protocol.backend.ReadyForQuery;
+import io.tidepool.protocol.backend.TextResultSet;
+import io.tidepool.protocol.backend.TransactionStatus;
+import io.tidepool.protocol.frontend.Parse;
+import io.tidepool.protocol.frontend.Query;
+import io.tidepool.protocol.frontend.Sync;
+import io.tidepool.routing.ClusterView;
+import io.tidepool.routing.NodeView;
+import io.tidepool.routing.RoutingDecision;
+import io.tidepool.routing.RoutingExplainer;
+import io.tidepool.routing.SessionRoutingState;
+import io.tidepool.routing.StatementClassification;
+import io.tidepool.session.ExpectedResponse.Kind;
+import io.tidepool.session.ExpectedResponse.Visibility;
+import io.tidepool.session.PreparedStatements.Portal;
+import io.tidepool.session.PreparedStatements.Statement;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An authenticated session in streaming-replication (or logical-replication) mode: each
+ * statement is routed at its boundary (simple Query, or Parse for the extended protocol) and sent
+ * to the node(s) the {@link io.tidepool.routing.Router} chose; standbys are opened on first use,
+ * on the client's event loop, and brought to the session's state ({@link SessionStateLog});
+ * answers return to the client in request order ({@link ResponseQueue}); admin commands are
+ * answered here ({@link AdminCommand}).
+ *
+ * <p>The node the client authenticated against (the primary: the main node) is always open; if it
+ * is lost the session ends. A standby that is lost costs the requests it owed an ErrorResponse
+ * (08006); the session goes on with the remaining nodes.
+ *
+ * <p>Event-loop confined, except {@link #info()}.
+ */
+public final class MultiNodeSession implements NodeLink.Owner {
+
+    /** What the session asks of the client connection that hosts it. */
+    public interface Host {
+        /** Ends the whole session with {@code error}. */
+        void fatal(PgException error);
+
+        /** The backends a CancelRequest must reach changed. */
+        void cancelTargetsChanged(List<CancelRegistry.CancelTarget> targets);
+
+        /** A backend sent something (the session is not idle). */
+        void touched();
+
+        /**
+         * A node could not be reached or its connection broke without an error message: the cluster
+         * owner hears of it (failover_on_backend_error).
+         */
+        void backendLost(io.tidepool.backend.BackendNode node, String detail);
+    }
+
+    /** How to reach and log in to further nodes. Ownership: {@code startupPacket} is the session's until {@link #close}. */
+    public record Connecting(BackendConnector connector, Duration connectTimeout, ProtocolLimits limits,
+                             ByteBuf startupPacket, BackendLogin login) {
+    }
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Channel client;
+    private final StreamingServices services;
+    private final Connecting connecting;
+    private final Host host;
+    private final int mainNode;
+    private final Map<Integer, NodeLink> links = new HashMap<>();
+    private final Set<Integer> lost = new HashSet<>();
+    private final ResponseQueue queue;
+    private final PreparedStatements prepared = new PreparedStatements();
+    private final SessionStateLog stateLog = new SessionStateLog();
+    private final Map<String, String> pgpoolSettings = new HashMap<>();
+    private SessionRoutingState routing;
+    private TransactionStatus status;
+    private NodeLink lastTarget;
+    private boolean closed;
+
+    private final long id = IDS.incrementAndGet();
+    private final Instant started = Instant.now();
+    private final String database;
+    private final String user;
+    private volatile String lastStatement = "";
+    private volatile Map<Integer, Integer> backendPids = Map.of();
+
+    /** What the client's startup said: who, where, and every parameter (the pool key). */
+    public record Startup(String database, String user, Map<String, String> parameters) {
+        public Startup {
+            parameters = Map.copyOf(parameters);
+        }
+    }
+
+    private final Startup startup;
+
+    /**
+     * After the client logged in to the main node through the relay.
+     *
+     * @param trust           the login needed no credentials (the connection may be pooled afterwards)
+     * @param parameterStatus the server's ParameterStatus messages (ownership taken)
+     */
+    public static MultiNodeSession afterLogin(Channel client, StreamingServices services, Connecting connecting, Host host,
+                                              Startup startup, BackendConnection main, BackendKeyData mainKey,
+                                              TransactionStatus status, boolean trust, ByteBuf parameterStatus) {
+        MultiNodeSession s = new MultiNodeSession(client, services, connecting, host, startup, main.node().id(), status);
+        s.links.put(s.mainNode, NodeLink.loggedIn(main, s, mainKey, status, trust, parameterStatus));
+        s.linksChanged();
+        return s;
+    }
+
+    /** On a pooled connection to the main node (ownership of {@code pooled} taken). */
+    public static MultiNodeSession onPooled(Channel client, StreamingServices services, Connecting connecting, Host host,
+                                            Startup startup, io.tidepool.backend.BackendPool.Pooled pooled) {
+        MultiNodeSession s = new MultiNodeSession(client, services, connecting, host, startup,
+                pooled.connection.node().id(), TransactionStatus.IDLE);
+        s.links.put(s.mainNode, NodeLink.fromPool(pooled, s));
+        s.linksChanged();
+        return s;
+    }
+
+    /** The pool key of {@code node} for this client. */
+    public static io.tidepool.backend.BackendPool.Key poolKey(int node, Startup startup) {
+        return new io.tidepool.backend.BackendPool.Key(node, startup.user(), startup.database(), startup.parameters());
+    }
+
+    private MultiNodeSession(Channel client, StreamingServices services, Connecting connecting, Host host,
+                             Startup startup, int mainNode, TransactionStatus status) {
+        String database = startup.database();
+        String user = startup.user();
+        String applicationName = startup.parameters().getOrDefault("application_name", "");
+        this.startup = startup;
+        this.client = client;
+        this.services = services;
+        this.connecting = connecting;
+        this.host = host;
+        this.mainNode = mainNode;
+        this.status = status;
+        this.database = database;
+        this.user = user;
+        this.queue = new ResponseQueue(client);
+        this.routing = SessionRoutingState.start(database, user, applicationName).usingNodes(List.of(mainNode));
+        services.started(this);
+    }
+
+    // ================================================================== client messages
+
+    /** One client message (whole frame, borrowed). */
+    public void onClientMessage(byte type, ByteBuf frames, int start, int length) {
+        switch (type) {
+            case MessageType.QUERY -> onQuery(frames, start, length);
+            case MessageType.PARSE -> onParse(frames, start, length);
+            case MessageType.BIND -> onBind(frames, start, length);
+            case MessageType.DESCRIBE -> onDescribe(frames, start, length);
+            case MessageType.EXECUTE -> onExecute(frames, start, length);
+            case MessageType.CLOSE -> onClose(frames, start, length);
+            case MessageType.SYNC -> onSync(frames, start, length);
+            case MessageType.FLUSH -> onFlush();
+            case MessageType.COPY_DATA, MessageType.COPY_DONE, MessageType.COPY_FAIL -> {
+                if (lastTarget != null && lastTarget.isOpen()) {
+                    lastTarget.send(frames, start, length);
+                }
+            }
+            case MessageType.FUNCTION_CALL -> {
+                NodeLink main = links.get(mainNode);
+                main.send(frames, start, length);
+                queue.expect(new ExpectedResponse(Kind.QUERY, main, Visibility.ALL, true));
+                lastTarget = main;
+            }
+            case MessageType.TERMINATE -> close(false, true);
+            default -> throw PgException.protocolViolation("invalid frontend message type " + MessageType.describe(type)
+                    + "; the client does not speak the PostgreSQL v3 protocol");
+        }
+    }
+
+    /** End of a client read: hands each node what it got. */
+    public void endClientBatch() {
+        for (NodeLink link : links.values()) {
+            link.endBatch();
+        }
+        queue.endBatch();
+    }
+
+    /** End of a client read batch: flushes nodes and client. */
+    public void flushAll() {
+        for (NodeLink link : links.values()) {
+            link.flush();
+        }
+        queue.flush();
+    }
+
+    public void clientWritabilityChanged(boolean writable) {
+        for (NodeLink link : links.values()) {
+            link.setAutoRead(writable);
+        }
+    }
+
+    private void onQuery(ByteBuf frames, int start, int length) {
+        String sql = Query.decode(Frames.body(frames, start, length)).sql();
+        lastStatement = sql;
+        Optional<AdminCommand> admin = AdminCommand.parse(sql);
+        if (admin.isPresent()) {
+            answerSimple(admin.get());
+            return;
+        }
+        StatementClassification c = classify(sql);
+        RoutingDecision d = services.router().route(c, routing, view());
+        if (d.target() == RoutingDecision.Target.NO_NODE) {
+            queue.answer(errorAndReady(noNode(d)));
+            return;
+        }
+        List<NodeLink> targets = open(ordered(d.nodeIds()));
+        send(targets, frames, start, length, Kind.QUERY);
+        afterStatement(c, d, targets);
+        executed(c, targets);
+    }
+
+    private void onParse(ByteBuf frames, int start, int length) {
+        Parse parse = Parse.decode(Frames.body(frames, start, length));
+        lastStatement = parse.sql();
+        Optional<AdminCommand> admin = AdminCommand.parse(parse.sql());
+        if (admin.isPresent()) {
+            prepared.put(new Statement(parse.statement(), null, null, admin.get()));
+            queue.answer(empty(MessageType.PARSE_COMPLETE));
+            return;
+        }
+        if (!parse.statement().isEmpty() && prepared.isFull() && prepared.statement(parse.statement()).isEmpty()) {
+            answerExtendedError(new PgException(Severity.ERROR, SqlState.PROTOCOL_VIOLATION,
+                    "too many prepared statements in this session (" + PreparedStatements.MAX_STATEMENTS + ")", null,
+                    "close statements the application no longer needs"));
+            return;
+        }
+        StatementClassification c = classify(parse.sql());
+        RoutingDecision d = services.router().route(c, routing, view());
+        if (d.target() == RoutingDecision.Target.NO_NODE) {
+            answerExtendedError(noNode(d));
+            return;
+        }
+        List<Integer> ids = ordered(d.nodeIds());
+        ByteBuf copy = client.alloc().buffer(length);
+        copy.writeBytes(frames, start, length);
+        Statement statement = new Statement(parse.statement(), copy, c, null);
+        statement.routedTo = ids;
+        List<NodeLink> targets = open(ids);
+        send(targets, frames, start, length, Kind.PARSE);
+        for (NodeLink link : targets) {
+            statement.nodes.add(link.nodeId());
+        }
+        prepared.put(statement);
+        afterStatement(c, d, targets);
+    }
+
+    private void onBind(ByteBuf frames, int start, int length) {
+        ByteBuf body = Frames.body(frames, start, length);
+        String portalName = CStrings.read(body);
+        String statementName = CStrings.read(body);
+        Optional<Statement> found = prepared.statement(statementName);
+        if (found.isEmpty()) {
+            // Not ours to judge: the main node answers "prepared statement does not exist".
+            sendToMain(frames, start, length, Kind.BIND);
+            return;
+        }
+        Statement s = found.get();
+        if (s.admin != null) {
+            prepared.putPortal(new Portal(portalName, List.of(), s));
+            queue.answer(empty(MessageType.BIND_COMPLETE));
+            return;
+        }
+        List<Integer> ids = s.routedTo;
+        if (!statementName.isEmpty()) {
+            // A named statement is routed again at each Bind: the transaction may have changed since
+            // its Parse (a read prepared before a write in the same transaction must now stay on the
+            // primary), and a node it was not prepared on gets the Parse replayed first.
+            RoutingDecision d = services.router().route(s.classification, routing, view());
+            if (d.target() != RoutingDecision.Target.NO_NODE) {
+                ids = ordered(d.nodeIds());
+                routing = services.router().afterStatement(routing, s.classification, d);
+            }
+        }
+        ids = ids.stream().filter(n -> !lost.contains(n)).toList();
+        if (ids.isEmpty()) {
+            answerExtendedError(new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE,
+                    "the node that prepared statement \"" + statementName + "\" is no longer available", null,
+                    "prepare the statement again"));
+            return;
+        }
+        List<NodeLink> targets = open(ids);
+        for (NodeLink link : targets) {
+            if (!s.nodes.contains(link.nodeId())) {
+                link.sendOwned(s.parse.retainedDuplicate(), false);
+                queue.expect(new ExpectedResponse(Kind.PARSE, link, Visibility.ERRORS, true));
+                s.nodes.add(link.nodeId());
+            }
+        }
+        send(targets, frames, start, length, Kind.BIND);
+        prepared.putPortal(new Portal(portalName, ids, s));
+    }
+
+    private void onDescribe(ByteBuf frames, int start, int length) {
+        ByteBuf body = Frames.body(frames, start, length);
+        byte what = body.readByte();
+        String name = CStrings.read(body);
+        if (what == 'S') {
+            Optional<Statement> s = prepared.statement(name);
+            if (s.isPresent() && s.get().admin != null) {
+                queue.answer(describeAdmin(s.get().admin, true));
+                return;
+            }
+            Optional<NodeLink> where = s.flatMap(this::nodeHolding);
+            if (where.isEmpty()) {
+                sendToMain(frames, start, length, Kind.DESCRIBE);
+                return;
+            }
+            where.get().send(frames, start, length);
+            queue.expect(new ExpectedResponse(Kind.DESCRIBE, where.get(), Visibility.ALL, true));
+            return;
+        }
+        Optional<Portal> portal = prepared.portal(name);
+        if (portal.isPresent() && portal.get().statement().admin != null) {
+            queue.answer(describeAdmin(portal.get().statement().admin, false));
+            return;
+        }
+        Optional<NodeLink> where = portal.flatMap(p -> p.nodes().isEmpty() ? Optional.empty() : openLink(p.nodes().get(0)));
+        if (where.isEmpty()) {
+            sendToMain(frames, start, length, Kind.DESCRIBE);
+            return;
+        }
+        where.get().send(frames, start, length);
+        queue.expect(new ExpectedResponse(Kind.DESCRIBE, where.get(), Visibility.ALL, true));
+    }
+
+    private void onExecute(ByteBuf frames, int start, int length) {
+        ByteBuf body = Frames.body(frames, start, length);
+        String name = CStrings.read(body);
+        Optional<Portal> portal = prepared.portal(name);
+        if (portal.isEmpty()) {
+            sendToMain(frames, start, length, Kind.EXECUTE);
+            return;
+        }
+        Portal p = portal.get();
+        if (p.statement().admin != null) {
+            ByteBuf answer = executeAdmin(p.statement().admin);
+            if (answer != null) {
+                queue.answer(answer);
+            }
+            return;
+        }
+        List<NodeLink> targets = new ArrayList<>();
+        for (Integer n : p.nodes()) {
+            openLink(n).ifPresent(targets::add);
+        }
+        if (targets.isEmpty()) {
+            answerExtendedError(new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE,
+                    "the node of portal \"" + name + "\" is no longer available", null, "run the statement again"));
+            return;
+        }
+        send(targets, frames, start, length, Kind.EXECUTE);
+        executed(p.statement().classification, targets);
+    }
+
+    private void onClose(ByteBuf frames, int start, int length) {
+        ByteBuf body = Frames.body(frames, start, length);
+        byte what = body.readByte();
+        String name = CStrings.read(body);
+        List<Integer> nodes;
+        if (what == 'S') {
+            nodes = prepared.closeStatement(name).map(s -> s.admin != null ? List.<Integer>of()
+                    : ordered(new ArrayList<>(s.nodes))).orElse(List.of());
+        } else {
+            nodes = prepared.closePortal(name).map(Portal::nodes).orElse(List.of());
+        }
+        List<NodeLink> targets = new ArrayList<>();
+        for (Integer n : nodes) {
+            NodeLink link = links.get(n);
+            if (link != null && link.isOpen()) {
+                targets.add(link);
+            }
+        }
+        if (targets.isEmpty()) {
+            queue.answer(empty(MessageType.CLOSE_COMPLETE));
+            return;
+        }
+        send(targets, frames, start, length, Kind.CLOSE);
+    }
+
+    /**
+     * Sync: every node that received messages since its last Sync gets one; the client receives
+     * one ReadyForQuery, the main node's when it took part (its transaction status is the
+     * session's), written after every node has answered.
+     */
+    private void onSync(ByteBuf frames, int start, int length) {
+        List<NodeLink> dirty = new ArrayList<>();
+        for (NodeLink link : links.values()) {
+            if (link.isOpen() && link.sentSinceSync()) {
+                dirty.add(link);
+            }
+        }
+        if (dirty.isEmpty()) {
+            ByteBuf z = client.alloc().buffer(ReadyForQuery.FRAME_LENGTH);
+            ReadyForQuery.of(status).encode(z);
+            queue.answer(z);
+            return;
+        }
+        NodeLink deliverer = dirty.stream().filter(l -> l.nodeId() == mainNode).findFirst().orElse(dirty.get(0));
+        for (NodeLink link : dirty) {
+            if (link != deliverer) {
+                link.sendOwned(Sync.frame(), true);
+                queue.expect(new ExpectedResponse(Kind.SYNC, link, Visibility.NONE, true));
+            }
+        }
+        if (dirty.size() == 1) {
+            deliverer.send(frames, start, length);
+        } else {
+            deliverer.sendOwned(Sync.frame(), true);
+        }
+        deliverer.markSynced();
+        queue.expect(new ExpectedResponse(Kind.SYNC, deliverer, Visibility.ALL, true));
+    }
+
+    private void onFlush() {
+        for (NodeLink link : links.values()) {
+            if (link.isOpen() && !link.expected.isEmpty()) {
+                ByteBuf flush = client.alloc().buffer(5);
+                Frames.writeEmpty(flush, MessageType.FLUSH);
+                boolean synced = !link.sentSinceSync();
+                link.sendOwned(flush, synced);
+            }
+        }
+    }
+
+    // ================================================================== routing helpers
+
+    private StatementClassification classify(String sql) {
+        // classify() may run JSqlParser (about a millisecond, WITH queries seen for the first time);
+        // the result is cached, so a repeated statement never pays it again.
+        return services.classifier().classifyWithoutParser(sql).orElseGet(() -> services.classifier().classify(sql));
+    }
+
+    /** The cluster view, with the nodes this session lost marked unusable. */
+    private ClusterView view() {
+        ClusterView v = services.cluster().current();
+        if (lost.isEmpty()) {
+            return v;
+        }
+        List<NodeView> nodes = new ArrayList<>(v.nodes().size());
+        for (NodeView n : v.nodes()) {
+            nodes.add(lost.contains(n.id()) ? n.down() : n);
+        }
+        return new ClusterView(nodes);
+    }
+
+    /** The node whose answers the client sees comes first: the main node when present. */
+    private List<Integer> ordered(List<Integer> ids) {
+        if (ids.size() <= 1 || ids.get(0) == mainNode || !ids.contains(mainNode)) {
+            return ids;
+        }
+        List<Integer> out = new ArrayList<>(ids.size());
+        out.add(mainNode);
+        for (Integer n : ids) {
+            if (n != mainNode) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private void afterStatement(StatementClassification c, RoutingDecision d, List<NodeLink> targets) {
+        routing = services.router().afterStatement(routing, c, d);
+        lastTarget = targets.get(0);
+    }
+
+    /** A statement was sent for execution: its state is recorded for later nodes, and counted. */
+    private void executed(StatementClassification c, List<NodeLink> targets) {
+        stateLog.record(c);
+        String command = c.command();
+        if (command.equals("DISCARD ALL") || command.equals("DEALLOCATE ALL")) {
+            // The client dropped every prepared statement; none may be replayed on another node later.
+            prepared.forgetNamed();
+        }
+        for (NodeLink link : targets) {
+            services.counters().sent(link.nodeId(), c);
+        }
+        lastTarget = targets.get(0);
+    }
+
+    /** Sends a client frame to every target: the first one's answer reaches the client, the others' are checked and dropped. */
+    private void send(List<NodeLink> targets, ByteBuf frames, int start, int length, Kind kind) {
+        for (int i = targets.size() - 1; i >= 0; i--) {
+            NodeLink link = targets.get(i);
+            link.send(frames, start, length);
+            queue.expect(new ExpectedResponse(kind, link, i == 0 ? Visibility.ALL : Visibility.NONE, true));
+        }
+    }
+
+    private void sendToMain(ByteBuf frames, int start, int length, Kind kind) {
+        NodeLink main = links.get(mainNode);
+        main.send(frames, start, length);
+        queue.expect(new ExpectedResponse(kind, main, Visibility.ALL, true));
+    }
+
+    private List<NodeLink> open(List<Integer> ids) {
+        List<NodeLink> out = new ArrayList<>(ids.size());
+        for (Integer n : ids) {
+            out.add(openLink(n).orElseThrow(() -> new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE,
+                    "node " + n + " is not configured", null, "check backend_hostname" + n)));
+        }
+        return out;
+    }
+
+    private Optional<NodeLink> nodeHolding(Statement s) {
+        for (Integer n : s.routedTo) {
+            NodeLink link = links.get(n);
+            if (link != null && link.isOpen() && s.nodes.contains(n)) {
+                return Optional.of(link);
+            }
+        }
+        for (Integer n : s.nodes) {
+            NodeLink link = links.get(n);
+            if (link != null && link.isOpen()) {
+                return Optional.of(link);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The open link to node {@code id}, opening it when this is the session's first use of it:
+     * connect on the client's loop, log in with the client's startup packet, then replay the
+     * session's state before anything else this session sends there.
+     */
+    private Optional<NodeLink> openLink(int id) {
+        NodeLink link = links.get(id);
+        if (link != null && link.isOpen()) {
+            return Optional.of(link);
+        }
+        if (lost.contains(id)) {
+            return Optional.empty();
+        }
+        Optional<BackendNode> node = services.cluster().node(id);
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<io.tidepool.backend.BackendPool.Pooled> pooled =
+                services.pool().take(client.eventLoop(), poolKey(id, startup));
+        NodeLink opened = pooled.isPresent() ? NodeLink.fromPool(pooled.get(), this)
+                : NodeLink.opening(node.get(), this, connecting.login());
+        links.put(id, opened);
+        for (String sql : stateLog.replay()) {
+            ByteBuf q = client.alloc().buffer();
+            new Query(sql).encode(q);
+            opened.sendOwned(q, false);
+            queue.expect(new ExpectedResponse(Kind.QUERY, opened, Visibility.NONE, false));
+        }
+        if (pooled.isPresent()) {
+            linksChanged();
+            routing = routing.usingNodes(List.of(id));
+            return Optional.of(opened);
+        }
+        connecting.connector().connectTo(client.eventLoop(), client.alloc(), node.get(), connecting.connectTimeout(),
+                connecting.limits(), opened).addListener(done -> {
+                    if (done.isSuccess()) {
+                        @SuppressWarnings("unchecked")
+                        BackendConnection c = ((io.netty.util.concurrent.Future<BackendConnection>) done).getNow();
+                        if (closed || !opened.isOpen()) {
+                            // The session ended while this node was connecting (the startup packet is gone with it).
+                            c.channel().close();
+                            return;
+                        }
+                        opened.connected(c, connecting.startupPacket().retainedDuplicate());
+                    } else {
+                        opened.fail(PgException.from(done.cause()));
+                    }
+                });
+        routing = routing.usingNodes(List.of(id));
+        return Optional.of(opened);
+    }
+
+    // ================================================================== backend messages
+
+    @Override
+    public void onLinkMessage(NodeLink link, byte type, ByteBuf frames, int start, int length) {
+        if (type == MessageType.ERROR_RESPONSE) {
+            ErrorResponse error = ErrorResponse.decode(Frames.body(frames, start, length));
+            services.counters().error(link.nodeId(), error.severity());
+            if (link.nodeId() != mainNode && ("FATAL".equals(error.severity()) || "PANIC".equals(error.severity()))) {
+                // A standby ending its connection (pg_terminate_backend, shutdown) ends only that link:
+                // the client must not see a FATAL, which tells it the whole session is over. The
+                // requests the node owed get an ERROR with the same cause when the link closes.
+                link.lastWords = error;
+                return;
+            }
+        }
+        ExpectedResponse completed = queue.onBackendMessage(link, type, frames, start, length, link.nodeId() == mainNode);
+        if (completed != null && type == MessageType.READY_FOR_QUERY && completed.visibility == Visibility.ALL) {
+            onReadyForQuery(link.status());
+        }
+    }
+
+    private void onReadyForQuery(TransactionStatus newStatus) {
+        status = newStatus;
+        routing = routing.onReadyForQuery(io.tidepool.routing.TransactionStatus.fromCode((char) newStatus.code()));
+        if (newStatus == TransactionStatus.IDLE && queue.idle() && stateLog.inTransaction()) {
+            // The transaction ended without a COMMIT the log saw (failed, or rolled back by the server).
+            stateLog.transactionEnded(false);
+        }
+    }
+
+    @Override
+    public void onLinkBatchEnd(NodeLink link) {
+        queue.endBatch();
+    }
+
+    @Override
+    public void onLinkReadComplete(NodeLink link) {
+        host.touched();
+        queue.flush();
+    }
+
+    @Override
+    public void onLinkWritabilityChanged(NodeLink link, boolean writable) {
+        if (!closed) {
+            client.config().setAutoRead(writable);
+        }
+    }
+
+    @Override
+    public void onLinkReady(NodeLink link) {
+        linksChanged();
+    }
+
+    @Override
+    public void onLinkFailed(NodeLink link, PgException error) {
+        if (closed) {
+            return;
+        }
+        if (link.lastWords == null && error.sqlState() == SqlState.CONNECTION_FAILURE) {
+            host.backendLost(link.node(), error.getMessage());
+        }
+        if (link.nodeId() == mainNode) {
+            host.fatal(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, error.getMessage(), null,
+                    "the session cannot continue without its primary; reconnect"));
+            return;
+        }
+        if (link.lastWords != null) {
+            SqlState state = "57P01".equals(link.lastWords.code()) ? SqlState.ADMIN_SHUTDOWN : SqlState.CONNECTION_FAILURE;
+            error = new PgException(Severity.ERROR, state, link.node().describe() + " ended the connection: "
+                    + link.lastWords.message(), null, null);
+        }
+        lost.add(link.nodeId());
+        links.remove(link.nodeId());
+        prepared.nodeLost(link.nodeId());
+        if (lastTarget == link) {
+            lastTarget = null;
+        }
+        queue.nodeLost(link, new PgException(Severity.ERROR, error.sqlState(), error.getMessage(),
+                null, "the session continues on the other nodes; run the statement again"), status);
+        queue.flush();
+        linksChanged();
+    }
+
+    private void linksChanged() {
+        List<CancelRegistry.CancelTarget> targets = new ArrayList<>();
+        Map<Integer, Integer> pids = new HashMap<>();
+        for (NodeLink link : links.values()) {
+            if (link.isOpen() && link.backendKey() != null) {
+                targets.add(new CancelRegistry.CancelTarget(link.node(), link.backendKey()));
+                pids.put(link.nodeId(), link.backendKey().processId());
+            }
+        }
+        backendPids = pids;
+        host.cancelTargetsChanged(List.copyOf(targets));
+    }
+
+    // ================================================================== admin answers
+
+    private TextResultSet runAdmin(AdminCommand command) {
+        return switch (command.verb()) {
+            case SHOW_POOL -> services.admin().show(command.argument(), routing.loadBalanceNode());
+            case PGPOOL_SHOW -> services.admin().pgpoolShow(command.argument(), pgpoolSettings);
+            case PGPOOL_SET -> {
+                if (command.value().isPresent()) {
+                    pgpoolSettings.put(command.argument(),
+                            services.admin().checkSessionSettable(command.argument(), command.value().get()));
+                } else {
+                    services.admin().checkSessionSettable(command.argument(), "");
+                    pgpoolSettings.remove(command.argument());
+                }
+                yield TextResultSet.command("SET");
+            }
+            case PGPOOL_RESET -> {
+                if (command.argument().equals("all")) {
+                    pgpoolSettings.clear();
+                    yield TextResultSet.command("RESET");
+                }
+                services.admin().checkSessionSettable(command.argument(), "");
+                pgpoolSettings.remove(command.argument());
+                yield TextResultSet.command("SET");
+            }
+            case EXPLAIN_ROUTING -> {
+                StatementClassification c = classify(command.argument());
+                ClusterView v = view();
+                RoutingExplainer.Result r = RoutingExplainer.explain(c, services.router().route(c, routing, v), v);
+                yield TextResultSet.of(r.columns(), r.rows());
+            }
+        };
+    }
+
+    private void answerSimple(AdminCommand command) {
+        ByteBuf out = client.alloc().buffer();
+        try {
+            runAdmin(command).encode(out);
+        } catch (PgException e) {
+            out.clear();
+            ErrorResponse.of(e).encode(out);
+        }
+        ReadyForQuery.of(status).encode(out);
+        queue.answer(out);
+    }
+
+    private ByteBuf describeAdmin(AdminCommand command, boolean statement) {
+        ByteBuf out = client.alloc().buffer();
+        if (statement) {
+            int at = Frames.begin(out, MessageType.PARAMETER_DESCRIPTION);
+            out.writeShort(0);
+            Frames.end(out, at);
+        }
+        boolean hasRows = command.verb() == AdminCommand.Verb.SHOW_POOL || command.verb() == AdminCommand.Verb.PGPOOL_SHOW
+                || command.verb() == AdminCommand.Verb.EXPLAIN_ROUTING;
+        if (hasRows) {
+            try {
+                runAdmin(command).encodeRowDescription(out);
+            } catch (PgException e) {
+                Frames.writeEmpty(out, MessageType.NO_DATA);
+            }
+        } else {
+            Frames.writeEmpty(out, MessageType.NO_DATA);
+        }
+        return out;
+    }
+
+    private ByteBuf executeAdmin(AdminCommand command) {
+        ByteBuf out = client.alloc().buffer();
+        try {
+            runAdmin(command).encodeRowsAndCompletion(out);
+        } catch (PgException e) {
+            out.clear();
+            ErrorResponse.of(e).encode(out);
+            ExpectedResponse failed = ExpectedResponse.synthetic(out);
+            failed.failed = true;
+            queueFailed(failed);
+            return null;
+        }
+        return out;
+    }
+
+    private void answerExtendedError(PgException error) {
+        ExpectedResponse failed = ExpectedResponse.synthetic(ErrorResponse.of(error).encode(client.alloc()));
+        failed.failed = true;
+        queueFailed(failed);
+    }
+
+    private void queueFailed(ExpectedResponse failed) {
+        queue.expect(failed);
+        queue.advance();
+    }
+
+    private ByteBuf errorAndReady(PgException error) {
+        ByteBuf out = ErrorResponse.of(error).encode(client.alloc());
+        ReadyForQuery.of(status).encode(out);
+        return out;
+    }
+
+    private ByteBuf empty(byte type) {
+        ByteBuf out = client.alloc().buffer(5);
+        Frames.writeEmpty(out, type);
+        return out;
+    }
+
+    private static PgException noNode(RoutingDecision d) {
+        return new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE, "no backend node can run this statement: "
+                + d.rule(), null, "retry after failover completes or run 'pcp_promote_node'");
+    }
+
+    // ================================================================== ending, views
+
+    /**
+     * Ends every link and drops what is held. Idempotent. With {@code reuse} (the client said
+     * goodbye with Terminate), every link that is idle and was logged in by trust goes back to the
+     * pool after reset_query_list; the others end politely when {@code goodbye}.
+     */
+    public void close(boolean goodbye, boolean reuse) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        io.tidepool.backend.BackendPool pool = services.pool();
+        for (NodeLink link : links.values()) {
+            if (reuse && pool.enabled() && link.reusable() && pool.accepts(link.nodeId(), link.uses())) {
+                io.tidepool.backend.PoolReset.start(pool, client.eventLoop(), poolKey(link.nodeId(), startup),
+                        link.toPooled());
+            } else {
+                link.close(goodbye);
+            }
+        }
+        links.clear();
+        queue.clear();
+        prepared.clear();
+        connecting.startupPacket().release();
+        services.ended(this);
+    }
+
+    /** Whether every request was answered (client_idle_limit counts only such time). */
+    public boolean waitingForClient() {
+        return queue.idle();
+    }
+
+    /** The session as SHOW pool_processes sees it; safe from any thread. */
+    public SessionInfo info() {
+        String host = "[local]";
+        String port = "";
+        if (client.remoteAddress() instanceof InetSocketAddress inet) {
+            host = inet.getAddress().getHostAddress();
+            port = Integer.toString(inet.getPort());
+        }
+        TransactionStatus s = status;
+        String state = s == TransactionStatus.IDLE ? "Idle" : "Idle in transaction";
+        return new SessionInfo(id, started, host, port, database, user, state, backendPids, routing.loadBalanceNode(),
+                lastStatement);
+    }
+}

@@ -1,0 +1,58 @@
+package io.tidepool.frontend;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionAdmissionTest {
+
+    @Test
+    void clientsPastTheLimitWaitAndAreServedInOrder() {
+        SessionAdmission admission = SessionAdmission.fromPoolSettings(2, 0, 2);
+        List<String> served = new ArrayList<>();
+        assertThat(admission.admit(() -> served.add("a"))).isEqualTo(SessionAdmission.Outcome.ADMITTED);
+        assertThat(admission.admit(() -> served.add("b"))).isEqualTo(SessionAdmission.Outcome.ADMITTED);
+        assertThat(admission.admit(() -> served.add("c"))).isEqualTo(SessionAdmission.Outcome.QUEUED);
+        assertThat(admission.admit(() -> served.add("d"))).isEqualTo(SessionAdmission.Outcome.QUEUED);
+        admission.release();
+        admission.release();
+        assertThat(served).containsExactly("c", "d");
+        assertThat(admission.served()).isEqualTo(2);
+        admission.release();
+        assertThat(admission.served()).isEqualTo(1);
+    }
+
+    @Test
+    void theQueueIsBoundedByTheBacklogMultiplier() {
+        SessionAdmission admission = SessionAdmission.fromPoolSettings(1, 0, 2);
+        admission.admit(() -> { });
+        admission.admit(() -> { });
+        admission.admit(() -> { });
+        assertThat(admission.admit(() -> { })).isEqualTo(SessionAdmission.Outcome.REFUSED);
+    }
+
+    @Test
+    void reservedConnectionsRefuseInsteadOfQueueing() {
+        SessionAdmission admission = SessionAdmission.fromPoolSettings(4, 1, 2);
+        for (int i = 0; i < 3; i++) {
+            assertThat(admission.admit(() -> { })).isEqualTo(SessionAdmission.Outcome.ADMITTED);
+        }
+        assertThat(admission.admit(() -> { })).isEqualTo(SessionAdmission.Outcome.REFUSED);
+    }
+
+    @Test
+    void aWaitingClientThatLeavesGivesUpItsPlace() {
+        SessionAdmission admission = SessionAdmission.fromPoolSettings(1, 0, 2);
+        List<String> served = new ArrayList<>();
+        admission.admit(() -> { });
+        SessionAdmission.Waiter leaving = () -> served.add("left");
+        admission.admit(leaving);
+        admission.admit(() -> served.add("stays"));
+        assertThat(admission.withdraw(leaving)).isTrue();
+        admission.release();
+        assertThat(served).containsExactly("stays");
+    }
+}
