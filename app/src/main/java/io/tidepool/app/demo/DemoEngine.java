@@ -5,6 +5,8 @@ import io.tidepool.config.PgpoolConfig;
 import io.tidepool.console.client.ClusterClient;
 import io.tidepool.console.client.embedded.EmbeddedEngineClient;
 import io.tidepool.ops.local.LocalCluster;
+import io.tidepool.session.StatementCounters;
+import io.tidepool.server.ProxyServer;
 import io.tidepool.server.ShutdownMode;
 import io.tidepool.server.TidepoolEngine;
 import io.tidepool.server.logging.LogSettings;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -86,12 +89,16 @@ public final class DemoEngine implements AutoCloseable {
         return configFile;
     }
 
-    /**
-     * Makes the console's clients for this engine. {@code select_cnt} shows as unknown: the
-     * proxy's per-node statement counters are not published by the engine yet.
-     */
+    /** Makes the console's clients for this engine; {@code select_cnt} comes from the proxy's sessions. */
     public Supplier<ClusterClient> consoleClients() {
-        return () -> new EmbeddedEngineClient(engine, Optional.of(log), EmbeddedEngineClient.selectCountsUnknown());
+        return () -> new EmbeddedEngineClient(engine, Optional.of(log), this::selectCount);
+    }
+
+    /** SELECTs the proxy's sessions sent to the node; unknown while the proxy does not route (raw mode). */
+    private OptionalLong selectCount(int nodeId) {
+        return engine.proxy().flatMap(ProxyServer::streaming)
+                .map(s -> OptionalLong.of(s.counters().get(nodeId, StatementCounters.Column.SELECT)))
+                .orElse(OptionalLong.empty());
     }
 
     /** Stops the proxy (fast: sessions are cut) and the checks; the PostgreSQL nodes keep running. */

@@ -74,6 +74,18 @@ class DemoConsoleIT {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("through the demo proxy");
             }
+            // select_cnt comes from the proxy's own counters: known for every node, and the query above counted.
+            long selects = await("select_cnt counting the query", Duration.ofSeconds(15), () -> {
+                long sum = 0;
+                for (PoolNode n : console.window().session().nodes()) {
+                    if (n.selectCount().isEmpty()) {
+                        return null;
+                    }
+                    sum += n.selectCount().getAsLong();
+                }
+                return sum >= 1 ? sum : null;
+            });
+            assertThat(selects).isPositive();
         }
     }
 
