@@ -18,17 +18,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Carries out stop and reload requests for a running server, one at a time, on its own
- * thread: signal handlers only enqueue, and a reload never races a stop.
+ * Carries out stop and reload requests for a running server's {@link TidepoolEngine}, one at a
+ * time, on its own thread: signal handlers and {@code pcp_stop_pgpool} only enqueue, and a
+ * reload never races a stop.
  *
- * <p>Stops escalate like pgpool-II's: a smart stop in progress becomes fast on SIGINT and
- * immediate on SIGUSR1; a weaker or equal request during a stop is ignored. Reloads are
- * ignored once stopping.
+ * <p>Stops escalate like pgpool-II's: a smart stop in progress becomes fast on SIGINT (or
+ * {@code pcp_stop_pgpool -m fast}) and immediate on SIGUSR1; a weaker or equal request during a
+ * stop is ignored. The control thread never waits for a stop, so a stronger request is carried
+ * out while a smart stop still waits for its clients. Reloads are ignored once stopping.
  */
 final class ServerController {
     private static final Logger log = LoggerFactory.getLogger(ServerController.class);
 
-    private final ProxyServer server;
+    private final TidepoolEngine engine;
     private final Path configFile;
     private final LoggingSetup logging;
     private final boolean debug;
@@ -42,14 +44,13 @@ final class ServerController {
     private final CompletableFuture<ShutdownMode> stopped = new CompletableFuture<>();
 
     // Confined to the control thread.
-    private PgpoolConfig config;
-    private ShutdownMode stopping;
     private long generation;
+    /** Written on the control thread; read when the stop completes. */
+    private volatile ShutdownMode stopping;
 
-    ServerController(ProxyServer server, PgpoolConfig config, Path configFile, LoggingSetup logging, boolean debug,
+    ServerController(TidepoolEngine engine, Path configFile, LoggingSetup logging, boolean debug,
                      Path reportFile, Clock clock) {
-        this.server = server;
-        this.config = config;
+        this.engine = engine;
         this.configFile = configFile;
         this.logging = logging;
         this.debug = debug;
@@ -63,7 +64,10 @@ final class ServerController {
         control.execute(() -> signal.shutdownMode().ifPresentOrElse(this::stop, this::reload));
     }
 
-    /** Completes with the mode the server was stopped in, once every listener and session is closed. */
+    /**
+     * Completes with the strongest mode asked for, once every listener, session, the PCP port and
+     * the checks are closed.
+     */
     CompletableFuture<ShutdownMode> stopped() {
         return stopped;
     }
@@ -74,13 +78,17 @@ final class ServerController {
             return;
         }
         log.info("received {} shutdown request", name(mode));
+        boolean first = stopping == null;
         stopping = mode;
-        server.stop(mode).whenComplete((done, failure) -> {
-            if (failure != null) {
-                log.error("{} shutdown failed", name(mode), failure);
-            }
-            stopped.complete(mode);
-        });
+        CompletableFuture<Void> done = engine.stopAsync(mode); // a second call escalates the running stop
+        if (first) {
+            done.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    log.error("{} shutdown failed", name(stopping), failure);
+                }
+                stopped.complete(stopping);
+            });
+        }
     }
 
     private void reload() {
@@ -95,10 +103,11 @@ final class ServerController {
         List<String> changed = List.of();
         boolean ok = false;
         try {
-            PgpoolConfig next = PgpoolConfig.load(configFile);
+            PgpoolConfig before = engine.config(); // a PCP reload may have changed it since the last SIGHUP
+            PgpoolConfig next = PgpoolConfig.load(configFile).withFileOverrides(before.fileOverrides());
             next.requireBackends();
             next.warnings().forEach(warning -> log.warn("{}", warning));
-            ConfigChanges changes = ConfigChanges.between(config, next, server.reload(next));
+            ConfigChanges changes = ConfigChanges.between(before, next, engine.reload(next));
             changed = changes.changed();
             restart = changes.needRestart();
             try {
@@ -107,7 +116,6 @@ final class ServerController {
                 problems.add(e.getMessage());
                 log.error("logging settings not applied: {}", e.getMessage());
             }
-            config = next;
             ok = problems.isEmpty();
             if (!restart.isEmpty()) {
                 log.warn("changed parameters that only take effect after a restart: {}", String.join(", ", restart));

@@ -10,9 +10,13 @@ import io.tidepool.cluster.ClusterSettings;
 import io.tidepool.config.ConfigDiff;
 import io.tidepool.config.ConfigException;
 import io.tidepool.config.PgpoolConfig;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +81,7 @@ public final class TidepoolEngine implements AutoCloseable {
     private PcpServer pcpServer;
     private ProxyServer proxy;
     private boolean started;
-    private boolean stopped;
+    private CompletableFuture<Void> stopping;
 
     public TidepoolEngine(PgpoolConfig config, Options options) {
         this.config = Objects.requireNonNull(config, "config");
@@ -95,6 +99,9 @@ public final class TidepoolEngine implements AutoCloseable {
     public synchronized void start() throws Exception {
         if (started) {
             throw new IllegalStateException("the engine is already started");
+        }
+        if (stopping != null) {
+            throw new IllegalStateException("the engine is stopped");
         }
         config.requireBackends();
         started = true;
@@ -157,14 +164,23 @@ public final class TidepoolEngine implements AutoCloseable {
 
     /**
      * Re-reads pgpool.conf (when the engine was loaded from a file) and applies what can change
-     * while running; returns the names that need a restart.
+     * while running; returns the names that need a restart. Files given on the command line
+     * ({@code -F}, {@code -a}, {@code -k}) stay as they were.
      */
     public List<String> reload() throws ConfigException {
         PgpoolConfig before = config;
-        PgpoolConfig after = before.sourceFile().isPresent() ? PgpoolConfig.load(before.sourceFile().get()) : before;
+        if (before.sourceFile().isEmpty()) {
+            return reload(before);
+        }
+        PgpoolConfig after = PgpoolConfig.load(before.sourceFile().get()).withFileOverrides(before.fileOverrides());
+        after.requireBackends();
         return reload(after);
     }
 
+    /**
+     * Applies {@code newConfig} to the cluster owner and the proxy; returns the changed names that
+     * only take effect after a restart (the catalog's, and any the proxy could not apply).
+     */
     public List<String> reload(PgpoolConfig newConfig) {
         ConfigDiff diff = ConfigDiff.between(config, newConfig);
         config = newConfig;
@@ -173,15 +189,16 @@ public final class TidepoolEngine implements AutoCloseable {
         synchronized (this) {
             running = proxy;
         }
+        Set<String> restart = new LinkedHashSet<>(diff.restartRequiredNames());
         if (running != null) {
-            running.reload(newConfig);
+            restart.addAll(running.reload(newConfig));
         }
-        if (!diff.needsRestart().isEmpty()) {
-            log.warn("configuration reloaded; these changes need a restart: {}", diff.restartRequiredNames());
+        if (!restart.isEmpty()) {
+            log.warn("configuration reloaded; these changes need a restart: {}", restart);
         } else {
             log.info("configuration reloaded ({} changes)", diff.changes().size());
         }
-        return diff.restartRequiredNames();
+        return List.copyOf(restart);
     }
 
     /** What {@code pcp_stop_pgpool} asks for: the stop handler decides (the server exits the process). */
@@ -199,22 +216,58 @@ public final class TidepoolEngine implements AutoCloseable {
 
     /**
      * Stops the proxy in {@code mode} (a smart stop waits for client sessions), then closes PCP and
-     * stops the checks. A failover in progress is interrupted.
+     * stops the checks; returns once everything is closed. A failover in progress is interrupted.
      */
-    public synchronized void stop(ShutdownMode mode) {
-        if (stopped) {
-            return;
+    public void stop(ShutdownMode mode) {
+        stopAsync(mode).join();
+    }
+
+    /**
+     * Starts stopping in {@code mode} without waiting; the future completes once the proxy, PCP
+     * and the checks are closed. A stronger mode during a stop that is still waiting (a smart
+     * stop's sessions) ends the sessions as that mode does; a weaker or equal one changes
+     * nothing. PCP stays open while the proxy drains, so {@code pcp_stop_pgpool -m fast} can
+     * still hurry a smart stop along.
+     */
+    public CompletableFuture<Void> stopAsync(ShutdownMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        synchronized (this) {
+            if (stopping != null) {
+                if (proxy != null && mode != ShutdownMode.SMART) {
+                    proxy.stop(mode); // escalates a smart stop still waiting; returns the same future
+                }
+                return stopping;
+            }
+            log.info("tidepool engine stopping ({} mode)", mode.name().toLowerCase(Locale.ROOT));
+            CompletableFuture<Void> proxyStopped = proxy != null ? proxy.stop(mode) : CompletableFuture.completedFuture(null);
+            // Closing PCP and the checks blocks; never do it on the proxy's event loop that completed the future.
+            stopping = proxyStopped
+                    .exceptionally(failure -> {
+                        log.error("stopping the proxy failed", failure);
+                        return null;
+                    })
+                    .thenRunAsync(this::closeServices, TidepoolEngine::runOnStopThread);
+            return stopping;
         }
-        stopped = true;
-        log.info("tidepool engine stopping ({} mode)", mode.name().toLowerCase(java.util.Locale.ROOT));
-        if (proxy != null) {
-            proxy.stop(mode).join();
+    }
+
+    private void closeServices() {
+        PcpServer pcp;
+        synchronized (this) {
+            pcp = pcpServer;
         }
-        if (pcpServer != null) {
-            pcpServer.close();
+        if (pcp != null) {
+            pcp.close();
         }
         cluster.close();
         recovery.close();
+        log.info("tidepool engine stopped");
+    }
+
+    private static void runOnStopThread(Runnable task) {
+        Thread thread = new Thread(task, "tidepool-engine-stop");
+        thread.setDaemon(false); // the process waits for a clean close
+        thread.start();
     }
 
     @Override
