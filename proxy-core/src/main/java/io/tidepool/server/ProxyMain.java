@@ -321,7 +321,8 @@ public final class ProxyMain implements Callable<Integer> {
                     .withProxy(true)
                     .withDiscardStatusFile(discardStatus)
                     .withStopHandler(mode -> signals.accept(ControlSignal.forStop(mode)))
-                    .withLogRotator(() -> rotateLog(logging, log)));
+                    .withLogRotator(() -> rotateLog(logging, log))
+                    .withReloadHandler(signals::reloadForPcp));
             engine.start();
             ProxyServer server = engine.proxy().orElseThrow();
             List<String> addresses = server.boundAddresses().stream().map(ProxyMain::describe).toList();
@@ -419,6 +420,24 @@ public final class ProxyMain implements Callable<Integer> {
                 controller.request(signal);
             } else {
                 pending.add(signal);
+            }
+        }
+
+        /** pcp_reload_config: a reload as on SIGHUP, waited for; a refused one fails with its problems. */
+        void reloadForPcp() throws Exception {
+            ServerController target;
+            synchronized (this) {
+                target = controller;
+            }
+            if (target == null) {
+                throw new IllegalStateException("the server is still starting");
+            }
+            Optional<ReloadReport> report = target.reloadAndWait(RELOAD_WAIT);
+            if (report.isEmpty()) {
+                throw new IllegalStateException("the server is shutting down");
+            }
+            if (!report.get().ok()) {
+                throw new IllegalStateException(String.join("; ", report.get().problems()));
             }
         }
 

@@ -11,11 +11,16 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Carries out stop and reload requests for a running server's {@link TidepoolEngine}, one at a
@@ -65,6 +70,18 @@ final class ServerController {
     }
 
     /**
+     * A reload as on SIGHUP, waited for ({@code pcp_reload_config}): empty when it was ignored
+     * because the server is stopping.
+     */
+    Optional<ReloadReport> reloadAndWait(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return CompletableFuture.supplyAsync(this::reload, control).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("reload failed", e.getCause());
+        }
+    }
+
+    /**
      * Completes with the strongest mode asked for, once every listener, session, the PCP port and
      * the checks are closed.
      */
@@ -91,10 +108,10 @@ final class ServerController {
         }
     }
 
-    private void reload() {
+    private Optional<ReloadReport> reload() {
         if (stopping != null) {
             log.info("reload request ignored: shutting down");
-            return;
+            return Optional.empty();
         }
         generation++;
         log.info("reloading {}", configFile);
@@ -130,11 +147,13 @@ final class ServerController {
             problems.add("reload failed: " + e);
             log.error("reload failed", e);
         }
+        ReloadReport report = new ReloadReport(generation, clock.instant(), ok, changed, restart, problems);
         try {
-            new ReloadReport(generation, clock.instant(), ok, changed, restart, problems).write(reportFile);
+            report.write(reportFile);
         } catch (IOException e) {
             log.warn("cannot write reload report {}: {}", reportFile, e.getMessage());
         }
+        return Optional.of(report);
     }
 
     void shutdownExecutor() {

@@ -43,34 +43,50 @@ public final class TidepoolEngine implements AutoCloseable {
      * @param pcp               whether to serve PCP ({@code pcp_port}); off for engines that only watch a cluster
      * @param stopHandler       what {@code pcp_stop_pgpool} does; empty: stop this engine
      * @param logRotator        what {@code pcp_log_rotate} does; empty: nothing to rotate
+     * @param reloadHandler     what {@code pcp_reload_config} does; empty: {@link #reload()}
      */
     public record Options(boolean discardStatusFile, boolean pcp, boolean proxy,
-                          Optional<Consumer<ShutdownMode>> stopHandler, Optional<Runnable> logRotator) {
+                          Optional<Consumer<ShutdownMode>> stopHandler, Optional<Runnable> logRotator,
+                          Optional<ReloadHandler> reloadHandler) {
         /** PCP on, no proxy listeners, stop handled by the engine itself. */
         public static Options defaults() {
-            return new Options(false, true, false, Optional.empty(), Optional.empty());
+            return new Options(false, true, false, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         public Options withDiscardStatusFile(boolean discard) {
-            return new Options(discard, pcp, proxy, stopHandler, logRotator);
+            return new Options(discard, pcp, proxy, stopHandler, logRotator, reloadHandler);
         }
 
         public Options withPcp(boolean enabled) {
-            return new Options(discardStatusFile, enabled, proxy, stopHandler, logRotator);
+            return new Options(discardStatusFile, enabled, proxy, stopHandler, logRotator, reloadHandler);
         }
 
         /** Also run the proxy's client listeners, with new sessions sent where the cluster owner says. */
         public Options withProxy(boolean enabled) {
-            return new Options(discardStatusFile, pcp, enabled, stopHandler, logRotator);
+            return new Options(discardStatusFile, pcp, enabled, stopHandler, logRotator, reloadHandler);
         }
 
         public Options withStopHandler(Consumer<ShutdownMode> handler) {
-            return new Options(discardStatusFile, pcp, proxy, Optional.of(handler), logRotator);
+            return new Options(discardStatusFile, pcp, proxy, Optional.of(handler), logRotator, reloadHandler);
         }
 
         public Options withLogRotator(Runnable rotator) {
-            return new Options(discardStatusFile, pcp, proxy, stopHandler, Optional.of(rotator));
+            return new Options(discardStatusFile, pcp, proxy, stopHandler, Optional.of(rotator), reloadHandler);
         }
+
+        /**
+         * What {@code pcp_reload_config} does instead of {@link TidepoolEngine#reload()}: the server
+         * reloads as on SIGHUP (logging settings too, and the reload report).
+         */
+        public Options withReloadHandler(ReloadHandler handler) {
+            return new Options(discardStatusFile, pcp, proxy, stopHandler, logRotator, Optional.of(handler));
+        }
+    }
+
+    /** A reload carried out for PCP; throws, with a message for the PCP client, when it was refused or failed. */
+    @FunctionalInterface
+    public interface ReloadHandler {
+        void reload() throws Exception;
     }
 
     private final Options options;
@@ -207,6 +223,15 @@ public final class TidepoolEngine implements AutoCloseable {
             options.stopHandler().get().accept(mode);
         } else {
             stop(mode);
+        }
+    }
+
+    /** What {@code pcp_reload_config} asks for: the reload handler, else {@link #reload()}. */
+    void requestReload() throws Exception {
+        if (options.reloadHandler().isPresent()) {
+            options.reloadHandler().get().reload();
+        } else {
+            reload();
         }
     }
 

@@ -372,6 +372,34 @@ class ProxyMainIT {
     }
 
     @Test
+    void pcpReloadConfigReloadsLikeSighupAndKeepsTheFOverride() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("my-pcp.conf");
+        writePcpConf(elsewhere);
+        Process server = startForeground("-F", elsewhere.toString());
+        awaitListening(port);
+        awaitListening(pcpPort);
+
+        writeConfig(port, "debug1");
+        assertThat(pcp("pcp_reload_config").stdout()).isEqualTo("pcp_reload_config -- Command Successful\n");
+        java.util.Optional<ReloadReport> report = ReloadReport.read(dir.resolve("run/tidepool.pid.reload"));
+        assertThat(report).hasValueSatisfying(r -> {
+            assertThat(r.ok()).isTrue();
+            assertThat(r.changed()).containsExactly("log_min_messages");
+        });
+        assertThat(pcp("pcp_node_count").stdout()).as("pcp.conf of -F still used").isEqualTo("1\n");
+
+        Files.writeString(config, Files.readString(config) + "load_balance_mode = perhaps\n");
+        PgpoolTools.Result refused = PgpoolTools.run(pcpEnvironment(PCP_PASSWORD), "pcp_reload_config",
+                "-h", "127.0.0.1", "-p", Integer.toString(pcpPort), "-U", PCP_USER, "-w");
+        // pgpool-II's tool prints the error but exits 0 all the same (4.3.5); the message is what counts.
+        assertThat(refused.stdout()).doesNotContain("Command Successful");
+        assertThat(refused.stderr()).contains("ERROR:  reloading the configuration failed",
+                "pgpool.conf:" + Files.readAllLines(config).size() + ": invalid value 'perhaps' for load_balance_mode");
+        assertThat(psqlThroughProxy("select 1").exitCode()).as("still serving").isZero();
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    @Test
     void configWithoutBackendsIsRefusedWithTheReason() throws Exception {
         Files.writeString(config, "listen_addresses = '127.0.0.1'\nport = " + port + "\n");
         CommandResult start = serverJar("-n", "-f", config.toString());
