@@ -36,7 +36,12 @@ import java.util.concurrent.TimeUnit;
  *   tidepool proxy [-f pgpool.conf] reload
  * </pre>
  *
- * {@code stop} and {@code reload} find the running server through {@code pid_file_name} of
+ * The server runs one {@link TidepoolEngine}: the proxy's listeners, the cluster owner (health
+ * check, failover, {@code pgpool_status}) and PCP. {@code -F}, {@code -a} and {@code -k} reach it
+ * as the configuration's {@link ConfigFileOverrides}; {@code pcp_stop_pgpool} and
+ * {@code pcp_reload_config} act on the process as the signals do.
+ *
+ * <p>{@code stop} and {@code reload} find the running server through {@code pid_file_name} of
  * the same pgpool.conf and signal it (see {@link ControlSignal}). Exit codes: 0 done, 1 failed,
  * 2 wrong command line, 3 configuration errors.
  */

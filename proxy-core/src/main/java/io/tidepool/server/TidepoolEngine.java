@@ -22,17 +22,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Tidepool engine: the cluster owner and the PCP server (and, once wired, the proxy's
- * listeners). The headless server and the console's embedded engine both start exactly this.
+ * One Tidepool engine: the cluster owner, the PCP server and (with {@link Options#withProxy})
+ * the proxy's listeners. The headless server ({@link ProxyMain}) and the console's embedded
+ * engine both start exactly this.
  *
  * <pre>{@code
  * TidepoolEngine engine = new TidepoolEngine(config, TidepoolEngine.Options.defaults()
- *         .withDiscardStatusFile(discard)           // -D
- *         .withStopHandler(mode -> exitProcess(mode))); // what pcp_stop_pgpool does
+ *         .withProxy(true)
+ *         .withDiscardStatusFile(discard)                  // -D
+ *         .withStopHandler(mode -> exitProcess(mode)));    // what pcp_stop_pgpool does
  * engine.start();
  * ClusterSnapshot now = engine.cluster().snapshot();
  * engine.stop(ShutdownMode.FAST);
  * }</pre>
+ *
+ * <p>Stopping is asynchronous underneath ({@link #stopAsync}): a smart stop waits for the
+ * proxy's clients while PCP stays open, and a stronger mode asked for meanwhile ends the
+ * sessions at once.
  */
 public final class TidepoolEngine implements AutoCloseable {
 
