@@ -65,8 +65,11 @@ public final class ProxyMain implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
     static final int EXIT_CONFIG = 3;
 
-    /** How long {@code reload} waits for the server's report. */
-    private static final Duration RELOAD_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long {@code reload} (and {@code pcp_reload_config}) waits for the server's report. A
+     * reload waits for the cluster owner, which may be in the middle of a round of probes.
+     */
+    private static final Duration RELOAD_WAIT = Duration.ofSeconds(30);
 
     enum Action { STOP, RELOAD }
 

@@ -128,7 +128,8 @@ class ProxyMainIT {
 
         writeConfig(port, "debug1");
         CommandResult reload = serverJar("-f", config.toString(), "reload");
-        assertThat(reload.exitCode()).as(reload.describe()).isZero();
+        assertThat(reload.exitCode()).as(reload.describe() + "\nserver output:\n" + Files.readString(dir.resolve("server.out")))
+                .isZero();
         assertThat(reload.stdout()).contains("configuration reloaded", "changed: log_min_messages");
         assertThat(psqlThroughProxy("select 1").exitCode()).isZero();
 
