@@ -37,9 +37,16 @@ public final class PgpoolConfig {
     private final Path directory;
     private final List<BackendDefinition> backends;
     private final int pgpoolNodeId;
+    private final ConfigFileOverrides fileOverrides;
 
     PgpoolConfig(ParameterCatalog catalog, Map<String, ConfigSetting> settings, List<ConfigProblem> warnings,
                  Optional<Path> sourceFile, Path directory, List<BackendDefinition> backends, int pgpoolNodeId) {
+        this(catalog, settings, warnings, sourceFile, directory, backends, pgpoolNodeId, ConfigFileOverrides.NONE);
+    }
+
+    private PgpoolConfig(ParameterCatalog catalog, Map<String, ConfigSetting> settings, List<ConfigProblem> warnings,
+                         Optional<Path> sourceFile, Path directory, List<BackendDefinition> backends,
+                         int pgpoolNodeId, ConfigFileOverrides fileOverrides) {
         this.catalog = catalog;
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         this.warnings = List.copyOf(warnings);
@@ -47,6 +54,7 @@ public final class PgpoolConfig {
         this.directory = directory;
         this.backends = List.copyOf(backends);
         this.pgpoolNodeId = pgpoolNodeId;
+        this.fileOverrides = java.util.Objects.requireNonNull(fileOverrides, "fileOverrides");
     }
 
     /**
@@ -215,14 +223,36 @@ public final class PgpoolConfig {
         return directory.resolve(fileName).normalize();
     }
 
-    /** pool_hba.conf next to pgpool.conf. */
+    /** pool_hba.conf: the one given with {@code -a}, else the one next to pgpool.conf. */
     public Path poolHbaFile() {
-        return resolvePath("pool_hba.conf");
+        return fileOverrides.poolHba().orElseGet(() -> resolvePath("pool_hba.conf"));
     }
 
-    /** pcp.conf next to pgpool.conf. */
+    /** pcp.conf: the one given with {@code -F}, else the one next to pgpool.conf. */
     public Path pcpConfFile() {
-        return resolvePath("pcp.conf");
+        return fileOverrides.pcpConf().orElseGet(() -> resolvePath("pcp.conf"));
+    }
+
+    /**
+     * The pool key file given with {@code -k}; empty: the process default applies
+     * ({@code PGPOOLKEYFILE}, else {@code ~/.pgpoolkey}, see {@code PoolKey.defaultFile}).
+     */
+    public Optional<Path> poolKeyFile() {
+        return fileOverrides.poolKey();
+    }
+
+    /** The files given on the command line instead of the defaults. */
+    public ConfigFileOverrides fileOverrides() {
+        return fileOverrides;
+    }
+
+    /**
+     * The same configuration reading pcp.conf, pool_hba.conf and the pool key from where
+     * {@code overrides} say. Carry them over to a reloaded configuration with
+     * {@code PgpoolConfig.load(file).withFileOverrides(old.fileOverrides())}.
+     */
+    public PgpoolConfig withFileOverrides(ConfigFileOverrides overrides) {
+        return new PgpoolConfig(catalog, settings, warnings, sourceFile, directory, backends, pgpoolNodeId, overrides);
     }
 
     /** The pool_passwd file; empty when {@code pool_passwd = ''} turns it off. */

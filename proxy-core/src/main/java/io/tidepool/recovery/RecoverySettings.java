@@ -117,7 +117,7 @@ public record RecoverySettings(ClusteringMode mode, BackendDefinition target, Ba
             return configured.substring(4);
         }
         if (configured.startsWith(AesPasswordCipher.PREFIX)) {
-            return decrypt(configured).orElseThrow(() -> RecoveryException.refused(
+            return decrypt(config, configured).orElseThrow(() -> RecoveryException.refused(
                     "cannot decrypt recovery_password of " + user, "no readable pool key (.pgpoolkey)"));
         }
         if (!configured.isEmpty()) {
@@ -136,19 +136,20 @@ public record RecoverySettings(ClusteringMode mode, BackendDefinition target, Ba
                 throw RecoveryException.refused("the password of recovery_user " + user + " is invalid format",
                         "its pool_passwd entry is an md5 hash; set recovery_password");
             }
-            return entry.get().clearText(cipher()).orElse("");
+            return entry.get().clearText(cipher(config)).orElse("");
         } catch (IOException e) {
             return "";
         }
     }
 
-    private static Optional<String> decrypt(String stored) {
-        return cipher().map(c -> c.decrypt(stored));
+    private static Optional<String> decrypt(PgpoolConfig config, String stored) {
+        return cipher(config).map(c -> c.decrypt(stored));
     }
 
-    private static Optional<AesPasswordCipher> cipher() {
+    /** The pool key of {@code -k}, else the process default ({@code PGPOOLKEYFILE}, {@code ~/.pgpoolkey}). */
+    private static Optional<AesPasswordCipher> cipher(PgpoolConfig config) {
         try {
-            Path keyFile = PoolKey.defaultFile(System.getenv());
+            Path keyFile = config.poolKeyFile().orElseGet(() -> PoolKey.defaultFile(System.getenv()));
             if (!Files.isReadable(keyFile)) {
                 return Optional.empty();
             }

@@ -118,7 +118,10 @@ final class EnginePcpService implements PcpService {
     @Override
     public void reloadConfig(boolean clusterWide) throws PcpServiceException {
         try {
-            engine.reload();
+            engine.requestReload();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PcpServiceException.error("reloading the configuration was interrupted", null);
         } catch (Exception e) {
             throw PcpServiceException.error("reloading the configuration failed", e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.tidepool.server;
 
 import io.tidepool.config.ConfigException;
+import io.tidepool.config.ConfigFileOverrides;
 import io.tidepool.config.ConfigProblem;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.server.logging.LogSettings;
@@ -35,7 +36,12 @@ import java.util.concurrent.TimeUnit;
  *   tidepool proxy [-f pgpool.conf] reload
  * </pre>
  *
- * {@code stop} and {@code reload} find the running server through {@code pid_file_name} of
+ * The server runs one {@link TidepoolEngine}: the proxy's listeners, the cluster owner (health
+ * check, failover, {@code pgpool_status}) and PCP. {@code -F}, {@code -a} and {@code -k} reach it
+ * as the configuration's {@link ConfigFileOverrides}; {@code pcp_stop_pgpool} and
+ * {@code pcp_reload_config} act on the process as the signals do.
+ *
+ * <p>{@code stop} and {@code reload} find the running server through {@code pid_file_name} of
  * the same pgpool.conf and signal it (see {@link ControlSignal}). Exit codes: 0 done, 1 failed,
  * 2 wrong command line, 3 configuration errors.
  */
@@ -59,8 +65,11 @@ public final class ProxyMain implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
     static final int EXIT_CONFIG = 3;
 
-    /** How long {@code reload} waits for the server's report. */
-    private static final Duration RELOAD_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long {@code reload} (and {@code pcp_reload_config}) waits for the server's report. A
+     * reload waits for the cluster owner, which may be in the middle of a round of probes.
+     */
+    private static final Duration RELOAD_WAIT = Duration.ofSeconds(30);
 
     enum Action { STOP, RELOAD }
 
@@ -305,29 +314,33 @@ public final class ProxyMain implements Callable<Integer> {
             return failStart("cannot set up logging: " + e.getMessage());
         }
         Logger log = LoggerFactory.getLogger(ProxyMain.class);
-        // pcp.conf is read by the PCP server from the configuration's directory; pool_hba.conf
-        // (-a) and the pool key (-k) are handed to the server's authentication below.
-        log.debug("configuration {}, pcp.conf {}, pool_hba.conf {}, key file {}", files.configFile(), files.pcpFile(),
-                files.hbaFile(), files.keyFile());
+        PgpoolConfig withFiles = config.withFileOverrides(overrides(files));
+        log.debug("configuration {}, pcp.conf {}, pool_hba.conf {}, key file {}", files.configFile(),
+                withFiles.pcpConfFile(), withFiles.poolHbaFile(), files.keyFile());
         try {
             pidFile.acquire();
         } catch (PidFile.PidFileException e) {
             return failStart(e.getMessage());
         }
-        ProxyServer server = null;
+        TidepoolEngine engine = null;
         try {
-            if (discardStatus) {
-                discardStatusFile(config, log);
-            }
-            server = new ProxyServer(config, files);
-            server.start();
+            // pcp_stop_pgpool stops the process as the signals do: through the controller, once it exists.
+            engine = new TidepoolEngine(withFiles, TidepoolEngine.Options.defaults()
+                    .withProxy(true)
+                    .withDiscardStatusFile(discardStatus)
+                    .withStopHandler(mode -> signals.accept(ControlSignal.forStop(mode)))
+                    .withLogRotator(() -> rotateLog(logging, log))
+                    .withReloadHandler(signals::reloadForPcp));
+            engine.start();
+            ProxyServer server = engine.proxy().orElseThrow();
             List<String> addresses = server.boundAddresses().stream().map(ProxyMain::describe).toList();
-            ServerController controller = new ServerController(server, config, files.configFile(), logging, debug,
+            ServerController controller = new ServerController(engine, files.configFile(), logging, debug,
                     ReloadReport.pathFor(pidFile), Clock.systemUTC());
             signalWarnings.forEach(log::warn);
             signals.deliverTo(controller);
-            log.info("Tidepool {} started (pid {}), listening on {}", Version.text(), ProcessHandle.current().pid(),
-                    String.join(", ", addresses));
+            log.info("Tidepool {} started (pid {}), listening on {}; PCP on port {}", Version.text(),
+                    ProcessHandle.current().pid(), String.join(", ", addresses),
+                    engine.pcpPort().map(String::valueOf).orElse("(none)"));
             StartupReport.ready(readyFile, addresses);
             ShutdownMode stoppedIn = controller.stopped().join();
             controller.shutdownExecutor();
@@ -335,14 +348,14 @@ public final class ProxyMain implements Callable<Integer> {
             return EXIT_OK;
         } catch (Exception e) {
             log.error("start-up failed: {}", e.getMessage(), e);
-            if (server != null) {
+            if (engine != null) {
                 try {
-                    server.close();
+                    engine.close();
                 } catch (RuntimeException closeFailure) {
                     e.addSuppressed(closeFailure);
                 }
             }
-            String message = "start-up failed: " + e.getMessage();
+            String message = "start-up failed: " + describeFailure(e);
             StartupReport.failed(readyFile, message);
             if (!logsToStderr(config)) {
                 err.println("tidepool: " + message); // the log line above went to a file or syslog
@@ -353,17 +366,41 @@ public final class ProxyMain implements Callable<Integer> {
         }
     }
 
+    /** {@code -F}, {@code -a}, {@code -k} as given; unset ones keep the configuration's defaults. */
+    private ConfigFileOverrides overrides(ServerFiles files) {
+        ConfigFileOverrides overrides = ConfigFileOverrides.NONE;
+        if (pcpFile != null) {
+            overrides = overrides.withPcpConf(files.pcpFile());
+        }
+        if (hbaFile != null) {
+            overrides = overrides.withPoolHba(files.hbaFile());
+        }
+        if (keyFile != null) {
+            overrides = overrides.withPoolKey(files.keyFile());
+        }
+        return overrides;
+    }
+
+    /** pcp_log_rotate: a new file from the collector; without one there is nothing to rotate. */
+    private static void rotateLog(LoggingSetup logging, Logger log) {
+        if (logging.rotate()) {
+            log.info("log rotation requested (pcp_log_rotate)");
+        } else {
+            log.info("pcp_log_rotate: logging_collector is off, no log file to rotate");
+        }
+    }
+
+    /** A configuration error names every problem; anything else its message. */
+    private static String describeFailure(Exception e) {
+        if (e instanceof ConfigException config) {
+            return String.join("; ", config.problems().stream().map(ConfigProblem::toString).toList());
+        }
+        return e.getMessage();
+    }
+
     private boolean logsToStderr(PgpoolConfig config) {
         LogSettings settings = LogSettings.from(config, debug);
         return settings.toStderr() && settings.collector().isEmpty();
-    }
-
-    /** -D: pgpool-II deletes the status file so that every node starts as up ("waiting"). */
-    private static void discardStatusFile(PgpoolConfig config, Logger log) throws IOException {
-        Path status = config.resolvePath(config.getString("work_dir")).resolve("pgpool_status");
-        if (Files.deleteIfExists(status)) {
-            log.info("discarded node status file {} (-D)", status);
-        }
     }
 
     private int failStart(String message) {
@@ -391,6 +428,24 @@ public final class ProxyMain implements Callable<Integer> {
                 controller.request(signal);
             } else {
                 pending.add(signal);
+            }
+        }
+
+        /** pcp_reload_config: a reload as on SIGHUP, waited for; a refused one fails with its problems. */
+        void reloadForPcp() throws Exception {
+            ServerController target;
+            synchronized (this) {
+                target = controller;
+            }
+            if (target == null) {
+                throw new IllegalStateException("the server is still starting");
+            }
+            Optional<ReloadReport> report = target.reloadAndWait(RELOAD_WAIT);
+            if (report.isEmpty()) {
+                throw new IllegalStateException("the server is shutting down");
+            }
+            if (!report.get().ok()) {
+                throw new IllegalStateException(String.join("; ", report.get().problems()));
             }
         }
 

@@ -89,14 +89,9 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyServer(PgpoolConfig config) {
         this(ProxySettings.from(config));
+        // -a and -k from the command line arrive as the configuration's file overrides.
         services.useAuthentication(loadAuthentication(config, config.poolHbaFile(),
-                io.tidepool.auth.PoolKey.defaultFile(System.getenv())));
-    }
-
-    /** With pool_hba.conf and the pool key file from the command line ({@code -a}, {@code -k}). */
-    public ProxyServer(PgpoolConfig config, ServerFiles files) {
-        this(ProxySettings.from(config));
-        services.useAuthentication(loadAuthentication(config, files.hbaFile(), files.keyFile()));
+                config.poolKeyFile().orElseGet(() -> io.tidepool.auth.PoolKey.defaultFile(System.getenv()))));
     }
 
     /**

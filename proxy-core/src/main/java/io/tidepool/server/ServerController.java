@@ -11,24 +11,31 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Carries out stop and reload requests for a running server, one at a time, on its own
- * thread: signal handlers only enqueue, and a reload never races a stop.
+ * Carries out stop and reload requests for a running server's {@link TidepoolEngine}, one at a
+ * time, on its own thread: signal handlers and {@code pcp_stop_pgpool} only enqueue, and a
+ * reload never races a stop.
  *
- * <p>Stops escalate like pgpool-II's: a smart stop in progress becomes fast on SIGINT and
- * immediate on SIGUSR1; a weaker or equal request during a stop is ignored. Reloads are
- * ignored once stopping.
+ * <p>Stops escalate like pgpool-II's: a smart stop in progress becomes fast on SIGINT (or
+ * {@code pcp_stop_pgpool -m fast}) and immediate on SIGUSR1; a weaker or equal request during a
+ * stop is ignored. The control thread never waits for a stop, so a stronger request is carried
+ * out while a smart stop still waits for its clients. Reloads are ignored once stopping.
  */
 final class ServerController {
     private static final Logger log = LoggerFactory.getLogger(ServerController.class);
 
-    private final ProxyServer server;
+    private final TidepoolEngine engine;
     private final Path configFile;
     private final LoggingSetup logging;
     private final boolean debug;
@@ -42,14 +49,13 @@ final class ServerController {
     private final CompletableFuture<ShutdownMode> stopped = new CompletableFuture<>();
 
     // Confined to the control thread.
-    private PgpoolConfig config;
-    private ShutdownMode stopping;
     private long generation;
+    /** Written on the control thread; read when the stop completes. */
+    private volatile ShutdownMode stopping;
 
-    ServerController(ProxyServer server, PgpoolConfig config, Path configFile, LoggingSetup logging, boolean debug,
+    ServerController(TidepoolEngine engine, Path configFile, LoggingSetup logging, boolean debug,
                      Path reportFile, Clock clock) {
-        this.server = server;
-        this.config = config;
+        this.engine = engine;
         this.configFile = configFile;
         this.logging = logging;
         this.debug = debug;
@@ -63,7 +69,22 @@ final class ServerController {
         control.execute(() -> signal.shutdownMode().ifPresentOrElse(this::stop, this::reload));
     }
 
-    /** Completes with the mode the server was stopped in, once every listener and session is closed. */
+    /**
+     * A reload as on SIGHUP, waited for ({@code pcp_reload_config}): empty when it was ignored
+     * because the server is stopping.
+     */
+    Optional<ReloadReport> reloadAndWait(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return CompletableFuture.supplyAsync(this::reload, control).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("reload failed", e.getCause());
+        }
+    }
+
+    /**
+     * Completes with the strongest mode asked for, once every listener, session, the PCP port and
+     * the checks are closed.
+     */
     CompletableFuture<ShutdownMode> stopped() {
         return stopped;
     }
@@ -74,19 +95,23 @@ final class ServerController {
             return;
         }
         log.info("received {} shutdown request", name(mode));
+        boolean first = stopping == null;
         stopping = mode;
-        server.stop(mode).whenComplete((done, failure) -> {
-            if (failure != null) {
-                log.error("{} shutdown failed", name(mode), failure);
-            }
-            stopped.complete(mode);
-        });
+        CompletableFuture<Void> done = engine.stopAsync(mode); // a second call escalates the running stop
+        if (first) {
+            done.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    log.error("{} shutdown failed", name(stopping), failure);
+                }
+                stopped.complete(stopping);
+            });
+        }
     }
 
-    private void reload() {
+    private Optional<ReloadReport> reload() {
         if (stopping != null) {
             log.info("reload request ignored: shutting down");
-            return;
+            return Optional.empty();
         }
         generation++;
         log.info("reloading {}", configFile);
@@ -95,10 +120,11 @@ final class ServerController {
         List<String> changed = List.of();
         boolean ok = false;
         try {
-            PgpoolConfig next = PgpoolConfig.load(configFile);
+            PgpoolConfig before = engine.config(); // a PCP reload may have changed it since the last SIGHUP
+            PgpoolConfig next = PgpoolConfig.load(configFile).withFileOverrides(before.fileOverrides());
             next.requireBackends();
             next.warnings().forEach(warning -> log.warn("{}", warning));
-            ConfigChanges changes = ConfigChanges.between(config, next, server.reload(next));
+            ConfigChanges changes = ConfigChanges.between(before, next, engine.reload(next));
             changed = changes.changed();
             restart = changes.needRestart();
             try {
@@ -107,7 +133,6 @@ final class ServerController {
                 problems.add(e.getMessage());
                 log.error("logging settings not applied: {}", e.getMessage());
             }
-            config = next;
             ok = problems.isEmpty();
             if (!restart.isEmpty()) {
                 log.warn("changed parameters that only take effect after a restart: {}", String.join(", ", restart));
@@ -122,11 +147,13 @@ final class ServerController {
             problems.add("reload failed: " + e);
             log.error("reload failed", e);
         }
+        ReloadReport report = new ReloadReport(generation, clock.instant(), ok, changed, restart, problems);
         try {
-            new ReloadReport(generation, clock.instant(), ok, changed, restart, problems).write(reportFile);
+            report.write(reportFile);
         } catch (IOException e) {
             log.warn("cannot write reload report {}: {}", reportFile, e.getMessage());
         }
+        return Optional.of(report);
     }
 
     void shutdownExecutor() {

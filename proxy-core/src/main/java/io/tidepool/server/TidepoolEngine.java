@@ -10,25 +10,35 @@ import io.tidepool.cluster.ClusterSettings;
 import io.tidepool.config.ConfigDiff;
 import io.tidepool.config.ConfigException;
 import io.tidepool.config.PgpoolConfig;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Tidepool engine: the cluster owner and the PCP server (and, once wired, the proxy's
- * listeners). The headless server and the console's embedded engine both start exactly this.
+ * One Tidepool engine: the cluster owner, the PCP server and (with {@link Options#withProxy})
+ * the proxy's listeners. The headless server ({@link ProxyMain}) and the console's embedded
+ * engine both start exactly this.
  *
  * <pre>{@code
  * TidepoolEngine engine = new TidepoolEngine(config, TidepoolEngine.Options.defaults()
- *         .withDiscardStatusFile(discard)           // -D
- *         .withStopHandler(mode -> exitProcess(mode))); // what pcp_stop_pgpool does
+ *         .withProxy(true)
+ *         .withDiscardStatusFile(discard)                  // -D
+ *         .withStopHandler(mode -> exitProcess(mode)));    // what pcp_stop_pgpool does
  * engine.start();
  * ClusterSnapshot now = engine.cluster().snapshot();
  * engine.stop(ShutdownMode.FAST);
  * }</pre>
+ *
+ * <p>Stopping is asynchronous underneath ({@link #stopAsync}): a smart stop waits for the
+ * proxy's clients while PCP stays open, and a stronger mode asked for meanwhile ends the
+ * sessions at once.
  */
 public final class TidepoolEngine implements AutoCloseable {
 
@@ -39,34 +49,50 @@ public final class TidepoolEngine implements AutoCloseable {
      * @param pcp               whether to serve PCP ({@code pcp_port}); off for engines that only watch a cluster
      * @param stopHandler       what {@code pcp_stop_pgpool} does; empty: stop this engine
      * @param logRotator        what {@code pcp_log_rotate} does; empty: nothing to rotate
+     * @param reloadHandler     what {@code pcp_reload_config} does; empty: {@link #reload()}
      */
     public record Options(boolean discardStatusFile, boolean pcp, boolean proxy,
-                          Optional<Consumer<ShutdownMode>> stopHandler, Optional<Runnable> logRotator) {
+                          Optional<Consumer<ShutdownMode>> stopHandler, Optional<Runnable> logRotator,
+                          Optional<ReloadHandler> reloadHandler) {
         /** PCP on, no proxy listeners, stop handled by the engine itself. */
         public static Options defaults() {
-            return new Options(false, true, false, Optional.empty(), Optional.empty());
+            return new Options(false, true, false, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         public Options withDiscardStatusFile(boolean discard) {
-            return new Options(discard, pcp, proxy, stopHandler, logRotator);
+            return new Options(discard, pcp, proxy, stopHandler, logRotator, reloadHandler);
         }
 
         public Options withPcp(boolean enabled) {
-            return new Options(discardStatusFile, enabled, proxy, stopHandler, logRotator);
+            return new Options(discardStatusFile, enabled, proxy, stopHandler, logRotator, reloadHandler);
         }
 
         /** Also run the proxy's client listeners, with new sessions sent where the cluster owner says. */
         public Options withProxy(boolean enabled) {
-            return new Options(discardStatusFile, pcp, enabled, stopHandler, logRotator);
+            return new Options(discardStatusFile, pcp, enabled, stopHandler, logRotator, reloadHandler);
         }
 
         public Options withStopHandler(Consumer<ShutdownMode> handler) {
-            return new Options(discardStatusFile, pcp, proxy, Optional.of(handler), logRotator);
+            return new Options(discardStatusFile, pcp, proxy, Optional.of(handler), logRotator, reloadHandler);
         }
 
         public Options withLogRotator(Runnable rotator) {
-            return new Options(discardStatusFile, pcp, proxy, stopHandler, Optional.of(rotator));
+            return new Options(discardStatusFile, pcp, proxy, stopHandler, Optional.of(rotator), reloadHandler);
         }
+
+        /**
+         * What {@code pcp_reload_config} does instead of {@link TidepoolEngine#reload()}: the server
+         * reloads as on SIGHUP (logging settings too, and the reload report).
+         */
+        public Options withReloadHandler(ReloadHandler handler) {
+            return new Options(discardStatusFile, pcp, proxy, stopHandler, logRotator, Optional.of(handler));
+        }
+    }
+
+    /** A reload carried out for PCP; throws, with a message for the PCP client, when it was refused or failed. */
+    @FunctionalInterface
+    public interface ReloadHandler {
+        void reload() throws Exception;
     }
 
     private final Options options;
@@ -77,7 +103,7 @@ public final class TidepoolEngine implements AutoCloseable {
     private PcpServer pcpServer;
     private ProxyServer proxy;
     private boolean started;
-    private boolean stopped;
+    private CompletableFuture<Void> stopping;
 
     public TidepoolEngine(PgpoolConfig config, Options options) {
         this.config = Objects.requireNonNull(config, "config");
@@ -95,6 +121,9 @@ public final class TidepoolEngine implements AutoCloseable {
     public synchronized void start() throws Exception {
         if (started) {
             throw new IllegalStateException("the engine is already started");
+        }
+        if (stopping != null) {
+            throw new IllegalStateException("the engine is stopped");
         }
         config.requireBackends();
         started = true;
@@ -165,14 +194,23 @@ public final class TidepoolEngine implements AutoCloseable {
 
     /**
      * Re-reads pgpool.conf (when the engine was loaded from a file) and applies what can change
-     * while running; returns the names that need a restart.
+     * while running; returns the names that need a restart. Files given on the command line
+     * ({@code -F}, {@code -a}, {@code -k}) stay as they were.
      */
     public List<String> reload() throws ConfigException {
         PgpoolConfig before = config;
-        PgpoolConfig after = before.sourceFile().isPresent() ? PgpoolConfig.load(before.sourceFile().get()) : before;
+        if (before.sourceFile().isEmpty()) {
+            return reload(before);
+        }
+        PgpoolConfig after = PgpoolConfig.load(before.sourceFile().get()).withFileOverrides(before.fileOverrides());
+        after.requireBackends();
         return reload(after);
     }
 
+    /**
+     * Applies {@code newConfig} to the cluster owner and the proxy; returns the changed names that
+     * only take effect after a restart (the catalog's, and any the proxy could not apply).
+     */
     public List<String> reload(PgpoolConfig newConfig) {
         ConfigDiff diff = ConfigDiff.between(config, newConfig);
         config = newConfig;
@@ -181,15 +219,16 @@ public final class TidepoolEngine implements AutoCloseable {
         synchronized (this) {
             running = proxy;
         }
+        Set<String> restart = new LinkedHashSet<>(diff.restartRequiredNames());
         if (running != null) {
-            running.reload(newConfig);
+            restart.addAll(running.reload(newConfig));
         }
-        if (!diff.needsRestart().isEmpty()) {
-            log.warn("configuration reloaded; these changes need a restart: {}", diff.restartRequiredNames());
+        if (!restart.isEmpty()) {
+            log.warn("configuration reloaded; these changes need a restart: {}", restart);
         } else {
             log.info("configuration reloaded ({} changes)", diff.changes().size());
         }
-        return diff.restartRequiredNames();
+        return List.copyOf(restart);
     }
 
     /** What {@code pcp_stop_pgpool} asks for: the stop handler decides (the server exits the process). */
@@ -201,28 +240,73 @@ public final class TidepoolEngine implements AutoCloseable {
         }
     }
 
+    /** What {@code pcp_reload_config} asks for: the reload handler, else {@link #reload()}. */
+    void requestReload() throws Exception {
+        if (options.reloadHandler().isPresent()) {
+            options.reloadHandler().get().reload();
+        } else {
+            reload();
+        }
+    }
+
     void rotateLog() {
         options.logRotator().ifPresentOrElse(Runnable::run, () -> log.info("pcp_log_rotate: no log file to rotate"));
     }
 
     /**
      * Stops the proxy in {@code mode} (a smart stop waits for client sessions), then closes PCP and
-     * stops the checks. A failover in progress is interrupted.
+     * stops the checks; returns once everything is closed. A failover in progress is interrupted.
      */
-    public synchronized void stop(ShutdownMode mode) {
-        if (stopped) {
-            return;
+    public void stop(ShutdownMode mode) {
+        stopAsync(mode).join();
+    }
+
+    /**
+     * Starts stopping in {@code mode} without waiting; the future completes once the proxy, PCP
+     * and the checks are closed. A stronger mode during a stop that is still waiting (a smart
+     * stop's sessions) ends the sessions as that mode does; a weaker or equal one changes
+     * nothing. PCP stays open while the proxy drains, so {@code pcp_stop_pgpool -m fast} can
+     * still hurry a smart stop along.
+     */
+    public CompletableFuture<Void> stopAsync(ShutdownMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        synchronized (this) {
+            if (stopping != null) {
+                if (proxy != null && mode != ShutdownMode.SMART) {
+                    proxy.stop(mode); // escalates a smart stop still waiting; returns the same future
+                }
+                return stopping;
+            }
+            log.info("tidepool engine stopping ({} mode)", mode.name().toLowerCase(Locale.ROOT));
+            CompletableFuture<Void> proxyStopped = proxy != null ? proxy.stop(mode) : CompletableFuture.completedFuture(null);
+            // Closing PCP and the checks blocks; never do it on the proxy's event loop that completed the future.
+            stopping = proxyStopped
+                    .exceptionally(failure -> {
+                        log.error("stopping the proxy failed", failure);
+                        return null;
+                    })
+                    .thenRunAsync(this::closeServices, TidepoolEngine::runOnStopThread);
+            return stopping;
         }
-        stopped = true;
-        log.info("tidepool engine stopping ({} mode)", mode.name().toLowerCase(java.util.Locale.ROOT));
-        if (proxy != null) {
-            proxy.stop(mode).join();
+    }
+
+    private void closeServices() {
+        PcpServer pcp;
+        synchronized (this) {
+            pcp = pcpServer;
         }
-        if (pcpServer != null) {
-            pcpServer.close();
+        if (pcp != null) {
+            pcp.close();
         }
         cluster.close();
         recovery.close();
+        log.info("tidepool engine stopped");
+    }
+
+    private static void runOnStopThread(Runnable task) {
+        Thread thread = new Thread(task, "tidepool-engine-stop");
+        thread.setDaemon(false); // the process waits for a clean close
+        thread.start();
     }
 
     @Override

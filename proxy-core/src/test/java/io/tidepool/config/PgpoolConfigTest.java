@@ -500,4 +500,30 @@ class PgpoolConfigTest {
         assertThat(config.getList("primary_routing_query_pattern_list"))
                 .containsExactly("SELECT \\; x", "SELECT nextval.*");
     }
+
+    @Test
+    void pcpConfPoolHbaAndKeyFileDefaultNextToPgpoolConfUnlessOverridden() throws Exception {
+        PgpoolConfig config = PgpoolConfig.load(write("port = 9999\n"));
+        assertThat(config.pcpConfFile()).isEqualTo(dir.resolve("pcp.conf"));
+        assertThat(config.poolHbaFile()).isEqualTo(dir.resolve("pool_hba.conf"));
+        assertThat(config.poolKeyFile()).isEmpty();
+
+        Path elsewhere = dir.resolve("etc");
+        PgpoolConfig overridden = config.withFileOverrides(ConfigFileOverrides.NONE
+                .withPcpConf(elsewhere.resolve("my-pcp.conf"))
+                .withPoolHba(elsewhere.resolve("hba.conf"))
+                .withPoolKey(elsewhere.resolve("key")));
+        assertThat(overridden.pcpConfFile()).isEqualTo(elsewhere.resolve("my-pcp.conf"));
+        assertThat(overridden.poolHbaFile()).isEqualTo(elsewhere.resolve("hba.conf"));
+        assertThat(overridden.poolKeyFile()).hasValue(elsewhere.resolve("key"));
+        assertThat(overridden.getInt("port")).as("parameters unchanged").isEqualTo(9999);
+        assertThat(ConfigDiff.between(config, overridden).changes()).as("not a parameter change").isEmpty();
+        assertThat(config.pcpConfFile()).as("the original is untouched").isEqualTo(dir.resolve("pcp.conf"));
+    }
+
+    @Test
+    void fileOverridesAreMadeAbsolute() {
+        ConfigFileOverrides overrides = ConfigFileOverrides.NONE.withPcpConf(Path.of("conf/../pcp.conf"));
+        assertThat(overrides.pcpConf()).hasValue(Path.of("pcp.conf").toAbsolutePath());
+    }
 }

@@ -1,5 +1,7 @@
 package io.tidepool.server;
 
+import io.tidepool.admin.pcp.PgpoolTools;
+import io.tidepool.auth.Md5Hash;
 import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.CommandResult;
@@ -20,23 +22,31 @@ import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real server jar ({@code target/*-server.jar}, built by {@code package} before failsafe
- * runs) started as operators start it, in a child JVM, in front of a harness primary:
- * foreground and detached start, pid file, reload, stop modes, signals, configuration errors.
+ * runs) started as operators start it, in a child JVM, in front of a harness primary and
+ * standby: foreground and detached start, pid file, reload, stop modes, signals, configuration
+ * errors, and the engine behind it seen through pgpool-II's own pcp tools (node list, stop,
+ * the status file with and without {@code -D}, {@code -F}).
  */
 class ProxyMainIT {
     @RegisterExtension
-    static final PgClusterExtension pg = PgClusterExtension.shared(0);
+    static final PgClusterExtension pg = PgClusterExtension.shared(1);
+
+    private static final String PCP_USER = "pcpadmin";
+    private static final String PCP_PASSWORD = "pcp-secret";
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -45,11 +55,13 @@ class ProxyMainIT {
 
     private Path config;
     private int port;
+    private int pcpPort;
     private final List<Process> started = new ArrayList<>();
 
     @BeforeEach
     void writeConfig() throws IOException {
         port = freePort();
+        pcpPort = freePort();
         config = dir.resolve("pgpool.conf");
         writeConfig(port, "warning");
     }
@@ -63,7 +75,12 @@ class ProxyMainIT {
     }
 
     private void writeConfig(int listenPort, String minMessages) throws IOException {
-        Files.writeString(config, String.join("\n",
+        writeConfig(listenPort, minMessages, List.of());
+    }
+
+    /** Raw mode over the primary alone, PCP on its own free port; {@code extra} lines are appended. */
+    private void writeConfig(int listenPort, String minMessages, List<String> extra) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(
                 "listen_addresses = '127.0.0.1'",
                 "port = " + listenPort,
                 "backend_clustering_mode = 'raw'",
@@ -73,8 +90,31 @@ class ProxyMainIT {
                 "work_dir = 'run'",
                 "log_directory = 'log'",
                 "log_min_messages = " + minMessages,
-                ""));
+                "pcp_listen_addresses = '127.0.0.1'",
+                "pcp_port = " + pcpPort,
+                "pcp_socket_dir = ''",
+                "pcp_client_version = '4.3'")); // the node-info layout of Debian's pcp tools
+        lines.addAll(extra);
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
         Files.createDirectories(dir.resolve("run"));
+    }
+
+    /** Streaming replication over the harness primary (node 0) and standby (node 1), checked every second. */
+    private void writeStreamingConfig() throws IOException {
+        String user = pg.cluster().superuser();
+        String password = pg.cluster().superuserPassword();
+        writeConfig(port, "info", List.of(
+                "backend_clustering_mode = 'streaming_replication'",
+                "backend_hostname1 = '" + pg.nodes().get(1).host() + "'",
+                "backend_port1 = " + pg.nodes().get(1).port(),
+                "health_check_period = 1",
+                "health_check_user = '" + user + "'",
+                "health_check_password = '" + password + "'",
+                "sr_check_period = 1",
+                "sr_check_user = '" + user + "'",
+                "sr_check_password = '" + password + "'",
+                "search_primary_node_timeout = 30"));
     }
 
     @Test
@@ -88,7 +128,8 @@ class ProxyMainIT {
 
         writeConfig(port, "debug1");
         CommandResult reload = serverJar("-f", config.toString(), "reload");
-        assertThat(reload.exitCode()).as(reload.describe()).isZero();
+        assertThat(reload.exitCode()).as(reload.describe() + "\nserver output:\n" + Files.readString(dir.resolve("server.out")))
+                .isZero();
         assertThat(reload.stdout()).contains("configuration reloaded", "changed: log_min_messages");
         assertThat(psqlThroughProxy("select 1").exitCode()).isZero();
 
@@ -194,7 +235,8 @@ class ProxyMainIT {
         Files.writeString(dir.resolve("run/pgpool_status"), "down\n");
         startForeground("-D");
         awaitListening(port);
-        assertThat(dir.resolve("run/pgpool_status")).doesNotExist();
+        // The old file is gone; the engine writes the statuses it starts with: the node is up.
+        awaitFileContent(dir.resolve("run/pgpool_status"), "up\n");
     }
 
     @Test
@@ -209,11 +251,12 @@ class ProxyMainIT {
     void reloadOfABrokenConfigLeavesTheServerRunning() throws Exception {
         Process server = startForeground();
         awaitListening(port);
+        int brokenLine = Files.readAllLines(config).size() + 1;
         Files.writeString(config, Files.readString(config) + "load_balance_mode = perhaps\n");
 
         CommandResult reload = serverJar("-f", config.toString(), "reload");
         assertThat(reload.exitCode()).isEqualTo(3);
-        assertThat(reload.stderr()).contains("pgpool.conf:10:", "load_balance_mode");
+        assertThat(reload.stderr()).contains("pgpool.conf:" + brokenLine + ":", "load_balance_mode");
         assertThat(server.isAlive()).isTrue();
         assertThat(psqlThroughProxy("select 1").exitCode()).isZero();
     }
@@ -226,7 +269,202 @@ class ProxyMainIT {
                 + " does not exist");
     }
 
+    // ---- the engine behind the server: PCP, status file ----------------------------------------
+
+    @Test
+    void pgpoolPcpToolsSeeBothNodesAndPcpStopPgpoolEndsTheProcess() throws Exception {
+        writeStreamingConfig();
+        writePcpConf(dir.resolve("pcp.conf"));
+        Process server = startForeground();
+        awaitListening(port);
+        awaitListening(pcpPort);
+
+        assertThat(pcp("pcp_node_count").stdout()).isEqualTo("2\n");
+        String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d";
+        assertThat(pcp("pcp_node_info", "-n", "0").stdout()).matches("127\\.0\\.0\\.1 " + pg.primary().port()
+                + " [12] 0\\.500000 (up|waiting) up primary primary 0 none none " + time + "\n");
+        awaitPcpOutput(Duration.ofSeconds(30), "pcp_node_info -n 1 shows the standby streaming",
+                out -> out.matches("127\\.0\\.0\\.1 " + pg.nodes().get(1).port()
+                        + " [12] 0\\.500000 (up|waiting) up standby standby \\d+ streaming async " + time + "\n"),
+                "pcp_node_info", "-n", "1");
+        assertThat(psqlThroughProxy("select 'behind the engine'").stdout().trim()).isEqualTo("behind the engine");
+
+        assertThat(pcp("pcp_stop_pgpool", "-m", "fast").stdout()).isEqualTo("pcp_stop_pgpool -- Command Successful\n");
+        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the process exits").isTrue();
+        assertThat(server.exitValue()).isZero();
+        assertThat(dir.resolve("run/tidepool.pid")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("server.out"))).contains("received fast shutdown request");
+    }
+
+    @Test
+    void fastStopOverPcpHurriesASmartStopWaitingForAClient() throws Exception {
+        writeStreamingConfig();
+        writePcpConf(dir.resolve("pcp.conf"));
+        Process server = startForeground();
+        awaitListening(port);
+        awaitListening(pcpPort);
+        PgEndpoint endpoint = pg.primary().endpoint().withAddress("127.0.0.1", port);
+        try (java.sql.Connection client = java.sql.DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(),
+                endpoint.password())) {
+            assertThat(client.isValid(5)).isTrue();
+            assertThat(ControlSignal.SMART_STOP.sendTo(server.pid())).isTrue(); // kill -TERM
+            awaitFileContaining(dir.resolve("server.out"), "received smart shutdown request");
+            assertThat(server.waitFor(2, TimeUnit.SECONDS)).as("a smart stop waits for the client").isFalse();
+
+            assertThat(pcp("pcp_stop_pgpool", "-m", "fast").stdout())
+                    .isEqualTo("pcp_stop_pgpool -- Command Successful\n");
+            assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the fast stop ends it").isTrue();
+            assertThat(server.exitValue()).isZero();
+            assertThat(client.isValid(5)).as("the client's session was ended").isFalse();
+        }
+        assertThat(dir.resolve("run/tidepool.pid")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("server.out")))
+                .contains("received fast shutdown request", "Tidepool stopped (fast shutdown)");
+    }
+
+    @Test
+    void detachedNodeStaysDownAcrossARestartUnlessStartedWithD() throws Exception {
+        writeStreamingConfig();
+        writePcpConf(dir.resolve("pcp.conf"));
+        Process server = startForeground();
+        awaitListening(port);
+        awaitListening(pcpPort);
+        awaitPcpOutput(Duration.ofSeconds(30), "node 1 up", out -> out.contains(" up standby "),
+                "pcp_node_info", "-n", "1");
+        assertThat(pcp("pcp_detach_node", "-n", "1").stdout()).isEqualTo("pcp_detach_node -- Command Successful\n");
+        awaitFileContent(dir.resolve("run/pgpool_status"), "up\ndown\n");
+        stopFast(server);
+
+        server = startForeground();
+        awaitListening(port);
+        awaitListening(pcpPort);
+        // Restored from pgpool_status; a down node is not checked, so its PostgreSQL state is unknown.
+        assertThat(pcp("pcp_node_info", "-n", "1").stdout()).as("restored from pgpool_status")
+                .contains(" 3 0.500000 down unknown standby ");
+        assertThat(psqlThroughProxy("select 1").exitCode()).isZero();
+        stopFast(server);
+        assertThat(Files.readString(dir.resolve("run/pgpool_status"))).isEqualTo("up\ndown\n");
+
+        server = startForeground("-D");
+        awaitListening(port);
+        awaitListening(pcpPort);
+        awaitPcpOutput(Duration.ofSeconds(30), "node 1 up after -D", out -> out.matches(".* [12] 0\\.500000 (up|waiting) up standby .*\n"),
+                "pcp_node_info", "-n", "1");
+        awaitFileContent(dir.resolve("run/pgpool_status"), "up\nup\n");
+        stopFast(server);
+    }
+
+    @Test
+    void pcpConfGivenWithFIsTheOneUsed() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("my-pcp.conf");
+        writePcpConf(elsewhere);
+        assertThat(dir.resolve("pcp.conf")).as("nothing next to pgpool.conf").doesNotExist();
+        Process server = startForeground("-F", elsewhere.toString());
+        awaitListening(port);
+        awaitListening(pcpPort);
+
+        assertThat(pcp("pcp_node_count").stdout()).isEqualTo("1\n");
+        PgpoolTools.Result wrong = PgpoolTools.run(pcpEnvironment("not-the-password"), "pcp_node_count",
+                "-h", "127.0.0.1", "-p", Integer.toString(pcpPort), "-U", PCP_USER, "-w");
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.stderr()).contains("authentication failed for user \"" + PCP_USER + "\"",
+                "username and/or password does not match");
+        stopFast(server);
+    }
+
+    @Test
+    void pcpReloadConfigReloadsLikeSighupAndKeepsTheFOverride() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("my-pcp.conf");
+        writePcpConf(elsewhere);
+        Process server = startForeground("-F", elsewhere.toString());
+        awaitListening(port);
+        awaitListening(pcpPort);
+
+        writeConfig(port, "debug1");
+        assertThat(pcp("pcp_reload_config").stdout()).isEqualTo("pcp_reload_config -- Command Successful\n");
+        java.util.Optional<ReloadReport> report = ReloadReport.read(dir.resolve("run/tidepool.pid.reload"));
+        assertThat(report).hasValueSatisfying(r -> {
+            assertThat(r.ok()).isTrue();
+            assertThat(r.changed()).containsExactly("log_min_messages");
+        });
+        assertThat(pcp("pcp_node_count").stdout()).as("pcp.conf of -F still used").isEqualTo("1\n");
+
+        Files.writeString(config, Files.readString(config) + "load_balance_mode = perhaps\n");
+        PgpoolTools.Result refused = PgpoolTools.run(pcpEnvironment(PCP_PASSWORD), "pcp_reload_config",
+                "-h", "127.0.0.1", "-p", Integer.toString(pcpPort), "-U", PCP_USER, "-w");
+        // pgpool-II's tool prints the error but exits 0 all the same (4.3.5); the message is what counts.
+        assertThat(refused.stdout()).doesNotContain("Command Successful");
+        assertThat(refused.stderr()).contains("ERROR:  reloading the configuration failed",
+                "pgpool.conf:" + Files.readAllLines(config).size() + ": invalid value 'perhaps' for load_balance_mode");
+        assertThat(psqlThroughProxy("select 1").exitCode()).as("still serving").isZero();
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    @Test
+    void configWithoutBackendsIsRefusedWithTheReason() throws Exception {
+        Files.writeString(config, "listen_addresses = '127.0.0.1'\nport = " + port + "\n");
+        CommandResult start = serverJar("-n", "-f", config.toString());
+        assertThat(start.exitCode()).isEqualTo(3);
+        assertThat(start.stderr()).contains("pgpool.conf: no backend is configured; set backend_hostname0 and backend_port0");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
+
+    private void writePcpConf(Path file) throws IOException {
+        Files.writeString(file, PCP_USER + ":" + Md5Hash.pcpConfValue(PCP_PASSWORD) + "\n");
+    }
+
+    private Map<String, String> pcpEnvironment(String password) throws IOException {
+        Path pcppass = dir.resolve("pcppass-" + Integer.toHexString(password.hashCode()));
+        Files.writeString(pcppass, "*:*:" + PCP_USER + ":" + password + "\n");
+        Files.setPosixFilePermissions(pcppass, PosixFilePermissions.fromString("rw-------"));
+        return Map.of("PCPPASSFILE", pcppass.toString(), "TZ", "UTC");
+    }
+
+    /** One of pgpool-II's pcp tools against the server's PCP port; it must succeed. */
+    private PgpoolTools.Result pcp(String tool, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(pcpPort), "-U", PCP_USER, "-w"));
+        all.addAll(List.of(args));
+        PgpoolTools.Result result = PgpoolTools.run(pcpEnvironment(PCP_PASSWORD), tool, all.toArray(String[]::new));
+        assertThat(result.exitCode()).as(tool + " exit status; stderr: " + result.stderr()).isZero();
+        return result;
+    }
+
+    private void awaitPcpOutput(Duration timeout, String what, Predicate<String> condition, String tool, String... args)
+            throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        String last = pcp(tool, args).stdout();
+        while (!condition.test(last)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(what + ": not within " + timeout + "; last output: " + last);
+            }
+            Thread.sleep(200);
+            last = pcp(tool, args).stdout();
+        }
+    }
+
+    private static void awaitFileContent(Path file, String expected) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!(Files.exists(file) && Files.readString(file).equals(expected)) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(file).hasContent(expected);
+    }
+
+    private static void awaitFileContaining(Path file, String text) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!(Files.exists(file) && Files.readString(file).contains(text)) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(file)).contains(text);
+    }
+
+    private void stopFast(Process server) throws Exception {
+        CommandResult stop = serverJar("-f", config.toString(), "-m", "fast", "stop");
+        assertThat(stop.exitCode()).as(stop.describe()).isZero();
+        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(dir.resolve("run/tidepool.pid")).doesNotExist();
+    }
 
     private CommandResult psqlThroughProxy(String sql) {
         PgEndpoint endpoint = pg.primary().endpoint().withAddress("127.0.0.1", port);
