@@ -557,6 +557,12 @@ public final class ClientSession extends FrameInboundHandler
                 startupPacket.release();
                 startupPacket = client.alloc().buffer();
                 backendStartup.encode(startupPacket);
+                if (startupCopy != null) {
+                    // Further nodes are logged in to as the same mapped backend user.
+                    startupCopy.release();
+                    startupCopy = client.alloc().buffer();
+                    backendStartup.encode(startupCopy);
+                }
             }
             phase = Phase.CONNECTING;
             pause();
@@ -690,7 +696,18 @@ public final class ClientSession extends FrameInboundHandler
     private MultiNodeSession.Connecting connecting(ByteBuf startupBytes) {
         SessionSettings settings = services.settings();
         return new MultiNodeSession.Connecting(services.connector(), settings.connectTimeout(), settings.limits(),
-                startupBytes, io.tidepool.session.BackendLogin.relayed(java.util.Optional.ofNullable(cleartextPassword)));
+                startupBytes, standbyLogin());
+    }
+
+    /**
+     * How further nodes are logged in to: with the proxy's pool_passwd credentials when the proxy
+     * authenticated the client itself (any method the node asks for), else what relaying allows.
+     */
+    private io.tidepool.session.BackendLogin standbyLogin() {
+        if (proxyAuth != null && services.authentication().isPresent()) {
+            return new PoolPasswdLogin(services.authentication().get(), proxyAuth.identity().backend());
+        }
+        return io.tidepool.session.BackendLogin.relayed(java.util.Optional.ofNullable(cleartextPassword));
     }
 
     private MultiNodeSession.Startup startupFacts() {

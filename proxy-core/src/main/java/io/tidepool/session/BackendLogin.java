@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * How a session logs in to a node other than the one the client authenticated against (DESIGN
- * hard part 6). The startup packet is the client's; this answers the server's authentication
- * requests. The AUTH engineer's pool_passwd logins plug in here as another implementation.
+ * hard part 6). The startup packet is the one the main node got; this answers the server's authentication
+ * requests. {@link #relayed} when the client's own exchange was relayed; when the proxy
+ * authenticated the client itself, {@code frontend.PoolPasswdLogin} answers any method from pool_passwd.
  */
 public interface BackendLogin {
 
