@@ -612,12 +612,15 @@ public final class ClientSession extends FrameInboundHandler
                     throw PgException.protocolViolation("it asked for more than " + MAX_AUTHENTICATION_ROUNDS
                             + " authentication rounds");
                 }
+                // A connection the backend let in only after a password (relayed from the client or
+                // answered from pool_passwd) is never pooled: a later client could get it without the
+                // check that let the first one in (for example after a reload turns pool_hba off).
+                trustLogin &= !request.expectsResponse();
                 if (proxyAuth != null) {
                     onBackendAuthenticationRequest(Frames.body(frames, start, length));
                     return;
                 }
                 authenticationResponseExpected = request.expectsResponse();
-                trustLogin &= !request.expectsResponse();
                 cleartextRequested = request instanceof Authentication.CleartextPassword;
                 toClient.add(frames, start, length);
             }
