@@ -3,7 +3,6 @@ package io.tidepool.server;
 import io.tidepool.ops.Cancellation;
 import io.tidepool.recovery.LoggingRecoveryListener;
 import io.tidepool.recovery.RecoveryException;
-import io.tidepool.admin.pcp.HealthCheckStats;
 import io.tidepool.admin.pcp.PcpService;
 import io.tidepool.admin.pcp.PcpServiceException;
 import io.tidepool.admin.pcp.PoolStatusRow;
@@ -45,12 +44,8 @@ final class EnginePcpService implements PcpService {
     }
 
     @Override
-    public HealthCheckStats healthCheckStats(int nodeId) {
-        HealthCheckStatistics s = coordinator().healthCheckStatistics(nodeId);
-        return new HealthCheckStats(s.nodeId(), s.totalCount(), s.successCount(), s.failCount(), s.skipCount(),
-                s.retryCount(), s.maxRetryCount(), s.maxDurationMillis(), s.minDurationMillis(),
-                s.averageDurationMillis(), s.lastHealthCheck(), s.lastSuccessfulHealthCheck(),
-                s.lastSkippedHealthCheck(), s.lastFailedHealthCheck());
+    public HealthCheckStatistics healthCheckStats(int nodeId) {
+        return coordinator().healthCheckStatistics(nodeId);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tidepool.admin.pcp;
 
+import io.tidepool.cluster.HealthCheckStatistics;
 import io.tidepool.cluster.NodeSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,7 @@ public final class PcpResponses {
     }
 
     /** Health-check stats: CommandComplete + 20 strings (spec 1.7.4). */
-    public static PcpPacket healthCheckStats(NodeSnapshot node, HealthCheckStats stats, ZoneId zone) {
+    public static PcpPacket healthCheckStats(NodeSnapshot node, HealthCheckStatistics stats, ZoneId zone) {
         return PcpPacket.ofStrings('h',
                 COMMAND_COMPLETE,
                 Integer.toString(node.id()),

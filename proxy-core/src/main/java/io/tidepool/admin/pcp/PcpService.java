@@ -1,6 +1,7 @@
 package io.tidepool.admin.pcp;
 
 import io.tidepool.cluster.ClusterSnapshot;
+import io.tidepool.cluster.HealthCheckStatistics;
 import io.tidepool.server.ShutdownMode;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,7 @@ public interface PcpService {
     /**
      * Health-check counters of a node that exists in {@link #cluster()}.
      */
-    HealthCheckStats healthCheckStats(int nodeId);
+    HealthCheckStatistics healthCheckStats(int nodeId);
 
     /** Every serving slot, in slot order (pcp_proc_count, pcp_proc_info). */
     List<ProcessInfo> processes();

@@ -2,6 +2,7 @@ package io.tidepool.admin.pcp;
 
 import io.tidepool.cluster.ClusterSnapshot;
 import io.tidepool.cluster.ClusteringMode;
+import io.tidepool.cluster.HealthCheckStatistics;
 import io.tidepool.cluster.NodeRole;
 import io.tidepool.cluster.NodeSnapshot;
 import io.tidepool.cluster.NodeStatus;
@@ -59,8 +60,8 @@ public final class InMemoryPcpService implements PcpService {
     }
 
     @Override
-    public HealthCheckStats healthCheckStats(int nodeId) {
-        return new HealthCheckStats(nodeId, 10, 9, 1, 0, 2, 2, 30, 3, 7.5,
+    public HealthCheckStatistics healthCheckStats(int nodeId) {
+        return new HealthCheckStatistics(nodeId, 10, 9, 1, 0, 2, 2, 30, 3, 7.5,
                 Optional.of(NODE1_CHANGED), Optional.of(NODE1_CHANGED), Optional.empty(), Optional.of(NODE0_CHANGED));
     }
 

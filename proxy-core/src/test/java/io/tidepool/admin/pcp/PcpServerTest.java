@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tidepool.auth.Md5Hash;
+import io.tidepool.cluster.HealthCheckStatistics;
 import io.tidepool.cluster.NodeRole;
 import io.tidepool.cluster.NodeSnapshot;
 import io.tidepool.cluster.NodeStatus;
@@ -261,7 +262,7 @@ class PcpServerTest {
         }
 
         @Override
-        public HealthCheckStats healthCheckStats(int nodeId) {
+        public HealthCheckStatistics healthCheckStats(int nodeId) {
             return target.healthCheckStats(nodeId);
         }
 
