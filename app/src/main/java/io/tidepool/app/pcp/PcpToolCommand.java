@@ -11,8 +11,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * What every {@code pcp_*} tool shares (spec 1.9, 1.10): connection options, the password
@@ -26,6 +28,9 @@ abstract class PcpToolCommand implements Callable<Integer> {
 
     @ParentCommand
     PcpCommand parent;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-h", "--host"}, paramLabel = "HOSTNAME",
             description = "server host, or a Unix socket directory when it starts with '/' (default: /tmp socket)")
@@ -57,8 +62,10 @@ abstract class PcpToolCommand implements Callable<Integer> {
     @Option(names = {"-?", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
-    /** pgpool-II's name of the tool, used in "Command Successful". */
-    abstract String program();
+    /** pgpool-II's name of the tool, used in "Command Successful": the command's {@code pcp_*} alias. */
+    String program() {
+        return spec.aliases()[0];
+    }
 
     /** Runs the request on an authenticated client and prints the result; returns the exit code. */
     abstract int execute(PcpClient client, PrintWriter out) throws PcpClientException;

@@ -21,11 +21,6 @@ final class PcpTools {
         boolean verbose;
 
         @Override
-        String program() {
-            return "pcp_node_count";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             out.print(PcpOutput.nodeCount(client.nodeCount(), verbose));
             return 0;
@@ -44,11 +39,6 @@ final class PcpTools {
         boolean verbose;
 
         @Override
-        String program() {
-            return "pcp_node_info";
-        }
-
-        @Override
         Optional<String> validate() {
             return checkNodeId(either(nodeId, positional), false);
         }
@@ -65,11 +55,6 @@ final class PcpTools {
     @Command(name = "attach_node", aliases = "pcp_attach_node", description = "attach a node to the cluster")
     static final class AttachNode extends NodeRequestCommand {
         @Override
-        String program() {
-            return "pcp_attach_node";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             client.attachNode(nodeId());
             return commandSuccessful(out);
@@ -80,11 +65,6 @@ final class PcpTools {
     static final class DetachNode extends NodeRequestCommand {
         @Option(names = {"-g", "--gracefully"}, description = "wait until client sessions have ended")
         boolean gracefully;
-
-        @Override
-        String program() {
-            return "pcp_detach_node";
-        }
 
         @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
@@ -101,11 +81,6 @@ final class PcpTools {
         boolean switchover;
 
         @Override
-        String program() {
-            return "pcp_promote_node";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             client.promoteNode(nodeId(), switchover, gracefully);
             return commandSuccessful(out);
@@ -120,11 +95,6 @@ final class PcpTools {
         }
 
         @Override
-        String program() {
-            return "pcp_recovery_node";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             client.recoverNode(nodeId());
             return commandSuccessful(out);
@@ -135,11 +105,6 @@ final class PcpTools {
     static final class ProcCount extends PcpToolCommand {
         @Option(names = {"-v", "--verbose"}, description = "verbose output")
         boolean verbose;
-
-        @Override
-        String program() {
-            return "pcp_proc_count";
-        }
 
         @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
@@ -160,11 +125,6 @@ final class PcpTools {
         boolean verbose;
 
         @Override
-        String program() {
-            return "pcp_proc_info";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             Integer id = either(pid, positional);
             out.print(PcpOutput.processInfo(client.processInfo(id == null ? 0 : id), all, verbose));
@@ -178,11 +138,6 @@ final class PcpTools {
         boolean verbose;
 
         @Override
-        String program() {
-            return "pcp_pool_status";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             out.print(PcpOutput.poolStatus(client.poolStatus(), verbose));
             return 0;
@@ -194,11 +149,6 @@ final class PcpTools {
     static final class HealthCheckStats extends NodeRequestCommand {
         @Option(names = {"-v", "--verbose"}, description = "verbose output")
         boolean verbose;
-
-        @Override
-        String program() {
-            return "pcp_health_check_stats";
-        }
 
         @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
@@ -217,11 +167,6 @@ final class PcpTools {
         boolean verbose;
 
         @Override
-        String program() {
-            return "pcp_watchdog_info";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             Integer id = either(nodeId, positional);
             out.print(PcpOutput.watchdogInfo(client.watchdogReport(id == null ? -1 : id), verbose));
@@ -233,11 +178,6 @@ final class PcpTools {
     static final class StopPgpool extends ScopedCommand {
         @Option(names = {"-m", "--mode"}, paramLabel = "MODE", description = "s[mart], f[ast] or i[mmediate]")
         String mode = "smart";
-
-        @Override
-        String program() {
-            return "pcp_stop_pgpool";
-        }
 
         @Override
         Optional<String> validate() {
@@ -257,11 +197,6 @@ final class PcpTools {
     @Command(name = "reload_config", aliases = "pcp_reload_config", description = "reload the configuration")
     static final class ReloadConfig extends ScopedCommand {
         @Override
-        String program() {
-            return "pcp_reload_config";
-        }
-
-        @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             client.reloadConfig(clusterWide());
             return commandSuccessful(out);
@@ -270,11 +205,6 @@ final class PcpTools {
 
     @Command(name = "log_rotate", aliases = "pcp_log_rotate", description = "re-open the log file (4.6+ servers)")
     static final class LogRotate extends ScopedCommand {
-        @Override
-        String program() {
-            return "pcp_log_rotate";
-        }
-
         @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             client.rotateLog(clusterWide());
@@ -285,11 +215,6 @@ final class PcpTools {
     @Command(name = "invalidate_query_cache", aliases = "pcp_invalidate_query_cache",
             description = "drop the query cache (4.6+ servers)")
     static final class InvalidateQueryCache extends PcpToolCommand {
-        @Override
-        String program() {
-            return "pcp_invalidate_query_cache";
-        }
-
         @Override
         int execute(PcpClient client, PrintWriter out) throws PcpClientException {
             client.invalidateQueryCache();

@@ -5,6 +5,7 @@ import io.tidepool.cluster.ClusterRequestException;
 import io.tidepool.cluster.ClusterSettings;
 import io.tidepool.console.client.ActionAvailability;
 import io.tidepool.console.client.ActionResult;
+import io.tidepool.console.client.ClientListeners;
 import io.tidepool.console.client.ClusterClient;
 import io.tidepool.console.client.ClusterClientException;
 import io.tidepool.console.client.ClusterClientKind;
@@ -33,7 +34,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
@@ -70,9 +70,7 @@ public final class EmbeddedEngineClient implements ClusterClient {
     private final ZoneId zone;
     private final ExecutorService thread;
     private final ExecutorService waits;
-    private final List<Consumer<ClusterEvent>> eventListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<ConnectionStatus>> statusListeners = new CopyOnWriteArrayList<>();
-    private volatile ConnectionStatus status = ConnectionStatus.of(ConnectionState.CONNECTING, "not started");
+    private final ClientListeners listeners = new ClientListeners();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -154,19 +152,17 @@ public final class EmbeddedEngineClient implements ClusterClient {
 
     @Override
     public ConnectionStatus connectionStatus() {
-        return status;
+        return listeners.status();
     }
 
     @Override
     public Subscription onConnectionStatus(Consumer<ConnectionStatus> listener) {
-        statusListeners.add(listener);
-        return () -> statusListeners.remove(listener);
+        return listeners.onConnectionStatus(listener);
     }
 
     @Override
     public Subscription onEvent(Consumer<ClusterEvent> listener) {
-        eventListeners.add(listener);
-        return () -> eventListeners.remove(listener);
+        return listeners.onEvent(listener);
     }
 
     @Override
@@ -389,16 +385,11 @@ public final class EmbeddedEngineClient implements ClusterClient {
     }
 
     private void setStatus(ConnectionStatus next) {
-        status = next;
-        for (Consumer<ConnectionStatus> l : statusListeners) {
-            l.accept(next);
-        }
+        listeners.setStatus(next);
     }
 
     private void publish(ClusterEvent event) {
-        for (Consumer<ClusterEvent> l : eventListeners) {
-            l.accept(event);
-        }
+        listeners.publish(event);
     }
 
     private static void closeQuietly(AutoCloseable c) {

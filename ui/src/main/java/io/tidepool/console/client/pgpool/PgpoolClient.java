@@ -2,6 +2,7 @@ package io.tidepool.console.client.pgpool;
 
 import io.tidepool.console.client.ActionAvailability;
 import io.tidepool.console.client.ActionResult;
+import io.tidepool.console.client.ClientListeners;
 import io.tidepool.console.client.ClusterClient;
 import io.tidepool.console.client.ClusterClientException;
 import io.tidepool.console.client.ClusterClientKind;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,9 +81,7 @@ public final class PgpoolClient implements ClusterClient {
     private final Clock clock;
     private final ScheduledExecutorService sql;
     private final ExecutorService pcpThread;
-    private final List<Consumer<ClusterEvent>> eventListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<ConnectionStatus>> statusListeners = new CopyOnWriteArrayList<>();
-    private volatile ConnectionStatus status = ConnectionStatus.of(ConnectionState.CONNECTING, "not started");
+    private final ClientListeners listeners = new ClientListeners();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -137,19 +135,17 @@ public final class PgpoolClient implements ClusterClient {
 
     @Override
     public ConnectionStatus connectionStatus() {
-        return status;
+        return listeners.status();
     }
 
     @Override
     public Subscription onConnectionStatus(Consumer<ConnectionStatus> listener) {
-        statusListeners.add(listener);
-        return () -> statusListeners.remove(listener);
+        return listeners.onConnectionStatus(listener);
     }
 
     @Override
     public Subscription onEvent(Consumer<ClusterEvent> listener) {
-        eventListeners.add(listener);
-        return () -> eventListeners.remove(listener);
+        return listeners.onEvent(listener);
     }
 
     @Override
@@ -287,7 +283,7 @@ public final class PgpoolClient implements ClusterClient {
             }
         }
         if (connection == null) {
-            ConnectionStatus s = status;
+            ConnectionStatus s = listeners.status();
             throw new ClusterClientException("not connected to " + displayName()
                     + (s.detail().isEmpty() ? "" : ": " + s.detail()));
         }
@@ -370,16 +366,11 @@ public final class PgpoolClient implements ClusterClient {
     // ---- any thread ----
 
     private void setStatus(ConnectionStatus next) {
-        status = next;
-        for (Consumer<ConnectionStatus> l : statusListeners) {
-            l.accept(next);
-        }
+        listeners.setStatus(next);
     }
 
     private void publish(ClusterEvent event) {
-        for (Consumer<ClusterEvent> l : eventListeners) {
-            l.accept(event);
-        }
+        listeners.publish(event);
     }
 
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, String what) {
