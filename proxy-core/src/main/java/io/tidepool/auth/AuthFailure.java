@@ -36,6 +36,20 @@ public record AuthFailure(String sqlState, String message, Optional<String> hint
                 Optional.empty(), logDetail);
     }
 
+    /**
+     * A client's password the proxy checked against pool_passwd and found wanting (or could not
+     * check): {@link #passwordFailed}'s message, with a hint that names pool_passwd. The hint is
+     * the same for every cause, so it tells a client nothing about whether the user exists.
+     */
+    public static AuthFailure clientPasswordFailed(String user, String logDetail) {
+        return new AuthFailure(INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"",
+                Optional.of(POOL_PASSWD_HINT), logDetail);
+    }
+
+    /** What to check when the proxy refused a password: its copy is pool_passwd's, not the server's. */
+    public static final String POOL_PASSWD_HINT = "Tidepool checks the password against pool_passwd, not the database "
+            + "server: give the user an entry with the current password (tidepool pg_enc -m, or tidepool pg_md5 -m for md5)";
+
     public static AuthFailure authorization(String message, String logDetail) {
         return new AuthFailure(INVALID_AUTHORIZATION, message, Optional.empty(), logDetail);
     }

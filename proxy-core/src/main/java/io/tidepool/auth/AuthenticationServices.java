@@ -8,6 +8,7 @@ import io.tidepool.auth.hba.HostResolver;
 import io.tidepool.auth.hba.PoolHba;
 import io.tidepool.auth.hba.PoolHbaHolder;
 import io.tidepool.auth.tls.BackendTls;
+import io.tidepool.auth.tls.EcdhCurve;
 import io.tidepool.auth.tls.ServerTls;
 import io.tidepool.auth.tls.ServerTlsHolder;
 import io.tidepool.auth.tls.TlsConfigException;
@@ -87,11 +88,32 @@ public final class AuthenticationServices {
         }
         TlsSettings tls = TlsSettings.fromConfig(config);
         try {
+            if (tls.enabled()) {
+                EcdhCurve.applyProcessWide(tls.ecdhCurve(), tls.certificate());
+            }
             SecureRandom random = new SecureRandom();
             return new AuthenticationServices(poolKey, hbaFile, hba, passwords, ServerTlsHolder.load(tls), BackendTls.build(tls),
                     FrontendAuthenticator.Settings.of(config.getBoolean("allow_clear_text_frontend_auth"), random));
         } catch (TlsConfigException e) {
             throw problem("pgpool.conf", e.getMessage());
+        }
+    }
+
+    /**
+     * Applies the TLS settings Java reads once per process ({@code ssl_ecdh_curve}, see
+     * {@link EcdhCurve}) when {@code ssl} is on. A server calls it first thing at start, before
+     * its health checks open the first TLS connection; {@link #load} calls it too. An invalid
+     * value is left for {@link #load} to report.
+     */
+    public static void prepareProcess(PgpoolConfig config) {
+        TlsSettings tls = TlsSettings.fromConfig(config);
+        if (!tls.enabled()) {
+            return;
+        }
+        try {
+            EcdhCurve.applyProcessWide(tls.ecdhCurve(), tls.certificate());
+        } catch (TlsConfigException e) {
+            org.slf4j.LoggerFactory.getLogger(AuthenticationServices.class).debug("reported at load: {}", e.getMessage());
         }
     }
 

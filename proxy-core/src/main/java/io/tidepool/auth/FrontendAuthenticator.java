@@ -38,7 +38,8 @@ import java.util.Optional;
  * <h2>What a client cannot learn</h2>
  * Unknown user, wrong password, an AES entry without its key, an entry in a format the method
  * cannot use: the client sees the same exchange and the same 28P01
- * {@code password authentication failed for user "..."}; only the log tells them apart.
+ * {@code password authentication failed for user "..."} with the same hint naming pool_passwd
+ * ({@link AuthFailure#clientPasswordFailed}); only the log tells them apart.
  * For SCRAM an unknown user gets a salt derived from the user name and a per-process secret,
  * stable across attempts like a real one. Every comparison is constant-time.
  */
@@ -188,7 +189,7 @@ public final class FrontendAuthenticator {
         }
         String given = password.get();
         if (given.isEmpty()) {
-            return refuse(AuthFailure.passwordFailed(user, "empty password"));
+            return refuse(AuthFailure.clientPasswordFailed(user, "empty password"));
         }
         if (secret.isEmpty()) {
             // Nobody here can check it: the backend must (BackendCredentials.mustBeChecked).
@@ -203,11 +204,11 @@ public final class FrontendAuthenticator {
         } else if (known instanceof UserSecret.Scram scramSecret) {
             matches = scramSecret.verifier().verifiesPassword(given);
         } else {
-            return refuse(AuthFailure.passwordFailed(user, "pool_passwd entry unusable: "
+            return refuse(AuthFailure.clientPasswordFailed(user, "pool_passwd entry unusable: "
                     + ((UserSecret.Unusable) known).reason()));
         }
         if (!matches) {
-            return refuse(AuthFailure.passwordFailed(user, "wrong password (cleartext)"));
+            return refuse(AuthFailure.clientPasswordFailed(user, "wrong password (cleartext)"));
         }
         return accept(backendAfterClearPassword(given));
     }
@@ -249,7 +250,7 @@ public final class FrontendAuthenticator {
         String expected = "md5" + Md5Hash.hex(shadow.substring(3).getBytes(StandardCharsets.US_ASCII), md5Salt);
         boolean matches = ScramSha256.constantTimeEquals(expected, response.get());
         if (doomedReason != null || !matches) {
-            return refuse(AuthFailure.passwordFailed(user, doomedReason != null ? doomedReason : "wrong password (md5)"));
+            return refuse(AuthFailure.clientPasswordFailed(user, doomedReason != null ? doomedReason : "wrong password (md5)"));
         }
         return accept(backendFromStore());
     }
@@ -345,7 +346,7 @@ public final class FrontendAuthenticator {
             if (e.failure() == ScramServerExchange.Failure.MALFORMED) {
                 return refuse(AuthFailure.protocol(e.getMessage()));
             }
-            return refuse(AuthFailure.passwordFailed(user, doomedReason != null ? doomedReason : "wrong password (SCRAM proof)"));
+            return refuse(AuthFailure.clientPasswordFailed(user, doomedReason != null ? doomedReason : "wrong password (SCRAM proof)"));
         }
     }
 

@@ -247,9 +247,16 @@ public final class ClientSession extends FrameInboundHandler
             }
             decoder.reset(FrameDecoder.Framing.TYPED, services.settings().limits().beforeAuthentication());
             Optional<AuthenticationServices> auth = services.authentication();
-            if (auth.isPresent() && auth.get().proxyAuthenticates(services.settings().backends().size(), true)) {
-                startProxyAuthentication(auth.get());
-                return;
+            boolean rawMode = services.streaming().isEmpty();
+            if (auth.isPresent() && auth.get().proxyAuthenticates(services.settings().backends().size(), rawMode)) {
+                proxyAuth = ProxyAuthentication.forClient(auth.get(), client, startup);
+                if (!proxyAuth.mirrorsBackend()) {
+                    startProxyAuthentication();
+                    return;
+                }
+                // pool_hba off, several backends: the main backend's first request picks the
+                // client's method (ProxyAuthentication), so connect it first, as the user pool_passwd names.
+                useBackendStartup(proxyAuth.backendStartup(startup));
             }
             phase = Phase.CONNECTING;
             pause();
@@ -511,9 +518,8 @@ public final class ClientSession extends FrameInboundHandler
     }
 
     /** pool_hba.conf, then the client's exchange; the backend is connected only once the client is in. */
-    private void startProxyAuthentication(AuthenticationServices auth) {
+    private void startProxyAuthentication() {
         phase = Phase.CLIENT_AUTH;
-        proxyAuth = ProxyAuthentication.forClient(auth, client, startup);
         pause();
         client.config().setAutoRead(false);
         proxyAuth.start().whenComplete((step, failure) -> client.eventLoop().execute(() -> {
@@ -552,28 +558,48 @@ public final class ClientSession extends FrameInboundHandler
             fail(ProxyAuthentication.toPgException(refused.failure(), proxyAuth.client()));
         } else {
             proxyAuth.admitted((AuthStep.Accepted) step);
-            StartupMessage backendStartup = proxyAuth.backendStartup(startup);
-            if (backendStartup != startup) {
-                startupPacket.release();
-                startupPacket = client.alloc().buffer();
-                backendStartup.encode(startupPacket);
-                if (startupCopy != null) {
-                    // Further nodes are logged in to as the same mapped backend user.
-                    startupCopy.release();
-                    startupCopy = client.alloc().buffer();
-                    backendStartup.encode(startupCopy);
-                }
+            if (backend != null) {
+                // pool_hba off: the main backend has waited for its answer since it asked.
+                phase = Phase.AUTHENTICATING;
+                onBackendAuthenticationStep(proxyAuth.resumeBackend(backend.node().describe()));
+                return;
             }
+            useBackendStartup(proxyAuth.backendStartup(startup));
             phase = Phase.CONNECTING;
             pause();
             client.config().setAutoRead(false);
-            connectBackend();
+            admit();
+        }
+    }
+
+    /** The StartupMessage the backends get when pool_passwd maps the client to another backend user. */
+    private void useBackendStartup(StartupMessage backendStartup) {
+        if (backendStartup == startup) {
+            return;
+        }
+        startupPacket.release();
+        startupPacket = client.alloc().buffer();
+        backendStartup.encode(startupPacket);
+        if (startupCopy != null) {
+            // Further nodes are logged in to as the same mapped backend user.
+            startupCopy.release();
+            startupCopy = client.alloc().buffer();
+            backendStartup.encode(startupCopy);
         }
     }
 
     /** The backend asks the proxy, not the client: answer from pool_passwd; the client hears only the outcome. */
     private void onBackendAuthenticationRequest(ByteBuf body) {
-        BackendAuthenticator.Step step = proxyAuth.onBackendRequest(backend.node().describe(), body);
+        if (proxyAuth.awaitsMirroredRequest()) {
+            // pool_hba off: this request decides how the client is asked; it is answered once the client is in.
+            phase = Phase.CLIENT_AUTH;
+            onClientAuthStep(proxyAuth.startMirroring(backend.node().describe(), body));
+            return;
+        }
+        onBackendAuthenticationStep(proxyAuth.onBackendRequest(backend.node().describe(), body));
+    }
+
+    private void onBackendAuthenticationStep(BackendAuthenticator.Step step) {
         if (step instanceof BackendAuthenticator.Step.Respond respond) {
             backend.channel().writeAndFlush(Unpooled.wrappedBuffer(respond.frame()), backend.channel().voidPromise());
         } else if (step instanceof BackendAuthenticator.Step.Failed failed) {
@@ -600,8 +626,26 @@ public final class ClientSession extends FrameInboundHandler
             toClient.add(frames, start, length);
         } else if (phase == Phase.AUTHENTICATING) {
             onBackendStartupMessage(type, frames, start, length);
+        } else if (phase == Phase.CLIENT_AUTH) {
+            onBackendWhileClientAuthenticates(type, frames, start, length);
         }
         // CLOSED: the client is gone; nothing more to deliver.
+    }
+
+    /**
+     * pool_hba off: the main backend waits for the answer to its request while the client
+     * authenticates. It may give up (its own authentication_timeout): that error reaches the
+     * client; anything else is out of turn.
+     */
+    private void onBackendWhileClientAuthenticates(byte type, ByteBuf frames, int start, int length) {
+        if (type == MessageType.ERROR_RESPONSE) {
+            backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
+            toClient.add(frames, start, length);
+            return;
+        }
+        fail(new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION, "the database server "
+                + backend.node().describe() + " sent " + MessageType.describe(type)
+                + " before its authentication request was answered", null, "check the server log; reconnect"));
     }
 
     private void onBackendStartupMessage(byte type, ByteBuf frames, int start, int length) {
@@ -708,7 +752,7 @@ public final class ClientSession extends FrameInboundHandler
      */
     private io.tidepool.session.BackendLogin standbyLogin() {
         if (proxyAuth != null && services.authentication().isPresent()) {
-            return new PoolPasswdLogin(services.authentication().get(), proxyAuth.identity().backend());
+            return new PoolPasswdLogin(services.authentication().get(), proxyAuth.backendCredentials());
         }
         return io.tidepool.session.BackendLogin.relayed(java.util.Optional.ofNullable(cleartextPassword));
     }

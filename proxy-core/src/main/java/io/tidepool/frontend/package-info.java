@@ -19,14 +19,16 @@
  *       (phase CLIENT_AUTH, {@link io.tidepool.frontend.ProxyAuthentication}), connects the
  *       backend only after that, answers the backend's Authentication requests from
  *       pool_passwd, and sends the client SASLFinal + AuthenticationOk only once the backend
- *       accepted the proxy. Otherwise (pool_hba off, one backend in use: raw mode today) the
- *       backend's exchange is relayed as before.</li>
+ *       accepted the proxy.</li>
+ *   <li>With pool_hba off and several backends in streaming or logical replication mode the
+ *       proxy authenticates the client too, with the method the main backend asks for: the
+ *       main backend is connected first, its first request is held while the client is asked
+ *       the same way and checked against pool_passwd, then answered from pool_passwd.</li>
+ *   <li>Otherwise (pool_hba off and one backend, or raw mode) the backend's exchange is relayed.</li>
  *   <li>With {@code ssl = on} a backend is asked for TLS before the StartupMessage
  *       ({@link io.tidepool.auth.tls.BackendSslNegotiator}).</li>
  * </ul>
- * Still to do when sessions use several backends: log in to each with the same
- * {@link io.tidepool.auth.ClientIdentity} (one {@code BackendAuthenticator} per backend), and
- * with pool_hba off mirror the main backend's method
- * ({@link io.tidepool.auth.AuthenticationServices#methodMirroring(int)}).
+ * Standbys are logged in to with the same {@link io.tidepool.auth.ClientIdentity}'s credentials,
+ * one {@code BackendAuthenticator} per node ({@link io.tidepool.frontend.PoolPasswdLogin}).
  */
 package io.tidepool.frontend;

@@ -127,6 +127,8 @@ public final class TidepoolEngine implements AutoCloseable {
         }
         config.requireBackends();
         started = true;
+        // Before the first health check: Java reads some TLS settings once per process.
+        io.tidepool.auth.AuthenticationServices.prepareProcess(config);
         cluster.start();
         try {
             if (options.proxy()) {

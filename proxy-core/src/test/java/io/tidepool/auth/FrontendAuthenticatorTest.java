@@ -154,7 +154,7 @@ class FrontendAuthenticatorTest {
         AuthFailure b = ((AuthStep.Refused) unknownStep).failure();
         assertThat(b.sqlState()).isEqualTo(a.sqlState()).isEqualTo("28P01");
         assertThat(b.message()).isEqualTo(a.message().replace("alice", "mallory"));
-        assertThat(b.hint()).isEqualTo(a.hint());
+        assertThat(b.hint()).isEqualTo(a.hint()).hasValue(AuthFailure.POOL_PASSWD_HINT);
         assertThat(unknown[0].codes).as("same requests in the same order").isEqualTo(wrong[0].codes);
         if (method == HbaMethod.SCRAM_SHA_256) {
             String realFirst = new String(wrong[0].payloads.get(1), StandardCharsets.UTF_8);

@@ -45,13 +45,15 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code ssl_prefer_server_ciphers}: the server's order decides
  *       ({@link SSLParameters#setUseCipherSuitesOrder}).</li>
  *   <li>{@code ssl_ecdh_curve}: Java 17 has no per-connection curve setting; the curve is checked
- *       here and applied process-wide by {@link EcdhCurve#applyProcessWide} at start.</li>
- *   <li>{@code ssl_dh_params_file}: the file must hold PEM DH parameters; the JDK negotiates the
- *       RFC 7919 finite-field groups (2048 bits and up) instead of custom parameters, which is at
- *       least as strong as any file pgpool-II users generate.</li>
+ *       here and applied process-wide by {@link EcdhCurve#applyProcessWide} at start (clients
+ *       offering only other curves fail the handshake, as with OpenSSL).</li>
+ *   <li>{@code ssl_dh_params_file}: checked and logged, not used ({@link DhParametersFile}): the
+ *       JDK negotiates the RFC 7919 finite-field groups (2048 bits and up) instead.</li>
  * </ul>
  */
 public final class ServerTls {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServerTls.class);
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
@@ -83,10 +85,9 @@ public final class ServerTls {
             password = PassphraseCommand.run(settings.passphraseCommand());
         }
         if (settings.dhParameters().isPresent()) {
-            String dh = readPem(settings.dhParameters().get(), "ssl_dh_params_file");
-            if (!dh.contains("BEGIN DH PARAMETERS")) {
-                throw new TlsConfigException("ssl_dh_params_file " + settings.dhParameters().get() + " holds no PEM DH parameters");
-            }
+            DhParametersFile dh = DhParametersFile.read(settings.dhParameters().get());
+            log.info("ssl_dh_params_file {}: {}-bit group checked; DHE uses Java's RFC 7919 groups (2048 bits and up) "
+                    + "instead, as Java cannot take a server's own group", dh.file(), dh.bits());
         }
         EcdhCurve.jdkName(settings.ecdhCurve());
         List<String> suites;
