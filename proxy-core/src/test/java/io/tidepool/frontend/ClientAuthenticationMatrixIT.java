@@ -16,6 +16,7 @@ import io.tidepool.ops.local.LocalCluster;
 import io.tidepool.ops.local.PgBinaries;
 import io.tidepool.server.ProxyServer;
 import io.tidepool.server.ProxySettings;
+import io.tidepool.server.ServingSettings;
 import io.tidepool.server.ShutdownMode;
 import io.tidepool.testing.LeakDetection;
 import org.junit.jupiter.api.AfterAll;
@@ -44,9 +45,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The matrix of issue 5, in the spirit of pgpool-II's client-auth regression test: pool_hba.conf
  * method (trust, reject, password, md5, scram-sha-256, cert) x pool_passwd entry (none, md5,
  * AES, TEXT, SCRAM) x the backends' pg_hba.conf method (trust, md5, scram-sha-256), each tried
- * with psql and with pgJDBC through the proxy in front of a 2-node cluster; the outcome (in, or
- * the exact SQLSTATE and message) is asserted for every row. One cluster is reconfigured per
- * backend method and one proxy per row by reload.
+ * with psql and with pgJDBC through the proxy in front of a primary and a streaming standby; the
+ * outcome is asserted for every row: in, or the exact SQLSTATE and message.
+ *
+ * <p>The proxy runs in streaming mode with every read sent to the standby, so a row that lets the
+ * client in also proves that the proxy logged in to the standby: the row's query asks
+ * {@code pg_is_in_recovery()} (declared read-only) and must be answered by the standby. A second
+ * proxy in raw mode, sharing the same authentication services, runs every row with pgJDBC too:
+ * there the proxy logs in to the primary alone, a path the streaming proxy never takes.
+ *
+ * <p>One cluster is reconfigured per backend method, and pool_hba.conf and pool_passwd are
+ * rewritten and reloaded for each row; the connection pool is off, so every login reaches the
+ * backends.
  */
 @ExtendWith(LeakDetection.class)
 class ClientAuthenticationMatrixIT {
@@ -63,8 +73,10 @@ class ClientAuthenticationMatrixIT {
     static TestCertificates certs;
     static Path pgpoolConf;
     static AuthenticationServices auth;
-    static ProxyServer proxy;
-    static int port;
+    /** Streaming mode, weight 0 on the primary: every read goes to the standby. */
+    static ProxyServer streaming;
+    /** Raw mode: everything goes to the primary. */
+    static ProxyServer raw;
 
     enum HbaLine { TRUST, REJECT, PASSWORD, MD5, SCRAM, CERT }
 
@@ -94,15 +106,21 @@ class ClientAuthenticationMatrixIT {
         for (var node : pg.cluster().nodes()) {
             backends.add(new BackendNode(backends.size(), node.host(), node.port()));
         }
-        proxy = new ProxyServer(ProxySettings.loopback(0, backends)).useAuthentication(auth);
-        proxy.start();
-        port = proxy.tcpAddress().getPort();
+        ServingSettings serving = ServingSettings.unlimited().withWeights(List.of(0.0, 1.0))
+                .withCatalogUser(pg.cluster().superuser(), pg.cluster().superuserPassword());
+        serving = serving.withRouting(serving.routing().toBuilder().readOnlyFunctions("pg_is_in_recovery").build());
+        streaming = new ProxyServer(ProxySettings.loopback(0, backends).streaming(serving)).useAuthentication(auth);
+        streaming.start();
+        raw = new ProxyServer(ProxySettings.loopback(0, backends)).useAuthentication(auth);
+        raw.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.stop(ShutdownMode.FAST).get(30, TimeUnit.SECONDS);
+        for (ProxyServer proxy : new ProxyServer[] {streaming, raw}) {
+            if (proxy != null) {
+                proxy.stop(ShutdownMode.FAST).get(30, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -176,21 +194,29 @@ class ClientAuthenticationMatrixIT {
         return "28P01 asks for " + method + " authentication, but " + has;
     }
 
-    static String viaPsql(HbaLine line) {
-        String conninfo = "host=127.0.0.1 port=" + port + " user=" + USER + " dbname=postgres "
+    /**
+     * The row's query: who the client is, and whether the node that answered is a standby. With
+     * {@code pg_is_in_recovery} read-only, the streaming proxy sends it to the standby.
+     */
+    static final String QUERY = "select current_user, pg_is_in_recovery()";
+
+    /** "ok" when {@code proxy} let alice in and the answer came from the node expected; else what the client said. */
+    static String viaPsql(ProxyServer proxy, HbaLine line) {
+        String conninfo = "host=127.0.0.1 port=" + proxy.tcpAddress().getPort() + " user=" + USER + " dbname=postgres "
                 + (line == HbaLine.CERT ? "sslmode=require sslcert=" + certs.cert("alice") + " sslkey=" + certs.key("alice")
                 : "sslmode=disable");
-        CommandResult result = ExternalCommand.of(PgBinaries.locate().psql().toString(), "-X", "-At", "-c",
-                        "select current_user", conninfo)
+        CommandResult result = ExternalCommand.of(PgBinaries.locate().psql().toString(), "-X", "-At", "-w", "-c",
+                        QUERY, conninfo)
                 .timeout(Duration.ofSeconds(60)).env("PGPASSWORD", PASSWORD).env("PGPASSFILE", "/dev/null")
                 .env("PGCONNECT_TIMEOUT", "10").env("HOME", dir.toString()).run();
         if (result.exitCode() == 0) {
-            return result.stdout().trim().equals(USER) ? "ok" : "wrong user: " + result.stdout();
+            String want = USER + "|" + (proxy == streaming ? "t" : "f");
+            return result.stdout().trim().equals(want) ? "ok" : "answered [" + result.stdout().trim() + "], not [" + want + "]";
         }
         return result.stderr().trim();
     }
 
-    static String viaJdbc(HbaLine line) {
+    static String viaJdbc(ProxyServer proxy, HbaLine line) {
         Properties props = new Properties();
         props.setProperty("user", USER);
         props.setProperty("password", PASSWORD);
@@ -203,10 +229,13 @@ class ClientAuthenticationMatrixIT {
         } else {
             props.setProperty("sslmode", "disable");
         }
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
-             ResultSet rows = connection.createStatement().executeQuery("select current_user")) {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
+                + proxy.tcpAddress().getPort() + "/postgres", props);
+             ResultSet rows = connection.createStatement().executeQuery(QUERY)) {
             rows.next();
-            return rows.getString(1).equals(USER) ? "ok" : "wrong user: " + rows.getString(1);
+            String got = rows.getString(1) + "|" + rows.getBoolean(2);
+            String want = USER + "|" + (proxy == streaming);
+            return got.equals(want) ? "ok" : "answered [" + got + "], not [" + want + "]";
         } catch (SQLException e) {
             return e.getSQLState() + " " + e.getMessage();
         }
@@ -238,17 +267,20 @@ class ClientAuthenticationMatrixIT {
                 for (Entry entry : Entry.values()) {
                     configure(line, entry);
                     String want = expected(line, entry, backend);
-                    String psql = viaPsql(line);
-                    String jdbc = viaJdbc(line);
-                    rows++;
+                    String row = line + " x " + entry + " x backend " + backend + ": expected [" + want + "] got [";
+                    String psql = viaPsql(streaming, line);
                     if (!matches(want, psql, true)) {
-                        mismatches.add("psql   " + line + " x " + entry + " x backend " + backend + ": expected [" + want
-                                + "] got [" + psql + "]");
+                        mismatches.add("streaming psql   " + row + psql + "]");
                     }
+                    String jdbc = viaJdbc(streaming, line);
                     if (!matches(want, jdbc, false)) {
-                        mismatches.add("pgJDBC " + line + " x " + entry + " x backend " + backend + ": expected [" + want
-                                + "] got [" + jdbc + "]");
+                        mismatches.add("streaming pgJDBC " + row + jdbc + "]");
                     }
+                    String rawJdbc = viaJdbc(raw, line);
+                    if (!matches(want, rawJdbc, false)) {
+                        mismatches.add("raw pgJDBC       " + row + rawJdbc + "]");
+                    }
+                    rows++;
                 }
             }
         }
