@@ -49,8 +49,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The proxy authenticating clients itself (pool_hba.conf on) in front of a 2-node cluster that
  * wants SCRAM: every way in that must fail does, with its SQLSTATE, and a session that was
- * already open keeps working; TLS with psql and pgJDBC up to {@code verify-full}, and a reload
- * with a broken certificate that keeps TLS served.
+ * already open keeps working; TLS with psql and pgJDBC up to {@code verify-full}, client
+ * certificates revoked by {@code ssl_crl_file} (at start and after a reload), and a reload with a
+ * broken certificate that keeps TLS served.
  */
 @ExtendWith(LeakDetection.class)
 class ProxyAuthenticationIT {
@@ -81,6 +82,14 @@ class ProxyAuthenticationIT {
         certs.client("alice", "alice");
         certs.expiredClient("alice-old", "alice");
         certs.stranger("alice-stranger", "alice");
+        certs.client("alice-revoked", "alice");
+        certs.client("alice-later", "alice");
+        certs.revoke("alice-revoked");
+        // pgJDBC reads client keys as PKCS#8 DER.
+        for (String name : List.of("alice", "alice-revoked")) {
+            ExternalCommand.of("openssl", "pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in", certs.key(name).toString(),
+                    "-out", dir.resolve("pki/" + name + ".pk8").toString()).timeout(Duration.ofSeconds(30)).run().orThrow("pkcs8");
+        }
         pg.cluster().createUser("alice", PASSWORD);
         pg.cluster().createDatabase("certdb", "alice");
         pg.cluster().createDatabase("ssldb", "alice");
@@ -123,6 +132,7 @@ class ProxyAuthenticationIT {
                 ssl_cert = '%s'
                 ssl_key = 'pki/server.key'
                 ssl_ca_cert = 'pki/ca.crt'
+                ssl_crl_file = 'pki/crl.pem'
                 """.formatted(cert));
     }
 
@@ -281,6 +291,65 @@ class ProxyAuthenticationIT {
                 + " sslcert=" + certs.cert("alice") + " sslkey=" + certs.key("alice")).replace("127.0.0.1", "localhost"), null);
         assertThat(good.exitCode()).as(good.describe()).isZero();
         assertThat(good.stdout().trim()).isEqualTo("alice");
+    }
+
+    @Test
+    void aClientCertificateRevokedBySslCrlFileIsRefusedAndAnUnrevokedOneOfTheSameCaIsIn() {
+        CommandResult revoked = psql(certLogin("alice-revoked"), null);
+        assertThat(revoked.exitCode()).as(revoked.describe()).isEqualTo(2);
+        assertThat(revoked.stderr()).as(revoked.describe()).contains("SSL error").containsAnyOf(REVOKED_ALERTS);
+        SQLException jdbcRevoked = certRefusal("alice-revoked");
+        assertThat(jdbcRevoked.getSQLState()).as(jdbcRevoked.toString()).isEqualTo("08006");
+
+        CommandResult good = psql(certLogin("alice"), null);
+        assertThat(good.exitCode()).as(good.describe()).isZero();
+        assertThat(good.stdout().trim()).isEqualTo("alice");
+        try (Connection connection = jdbc("alice", "", "certdb", certProperties("alice"));
+             ResultSet rows = connection.createStatement().executeQuery("select current_user")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("alice");
+        } catch (SQLException e) {
+            throw new AssertionError("the unrevoked certificate is refused", e);
+        }
+    }
+
+    @Test
+    void aCertificateRevokedAfterTheStartIsRefusedOnceTheProxyReloads() throws Exception {
+        assertThat(psql(certLogin("alice-later"), null).stdout().trim()).isEqualTo("alice");
+        certs.revoke("alice-later");
+        CommandResult beforeReload = psql(certLogin("alice-later"), null);
+        assertThat(beforeReload.exitCode()).as("ssl_crl_file is read at start and reload: " + beforeReload.describe()).isZero();
+
+        proxy.reload(PgpoolConfig.load(pgpoolConf));
+
+        CommandResult afterReload = psql(certLogin("alice-later"), null);
+        assertThat(afterReload.exitCode()).as(afterReload.describe()).isEqualTo(2);
+        assertThat(afterReload.stderr()).containsAnyOf(REVOKED_ALERTS);
+        assertThat(psql(certLogin("alice"), null).stdout().trim()).isEqualTo("alice");
+    }
+
+    /**
+     * How libpq words the TLS alert for a revoked client certificate: PostgreSQL (OpenSSL) sends
+     * certificate_revoked, Java's TLS 1.3 server sends certificate_unknown for any client
+     * certificate its trust manager refuses (the proxy's log names the revocation).
+     */
+    static final String[] REVOKED_ALERTS = {"alert certificate revoked", "alert certificate unknown"};
+
+    static String certLogin(String name) {
+        return at("alice", "certdb", "sslmode=require sslcert=" + certs.cert(name) + " sslkey=" + certs.key(name));
+    }
+
+    static Map<String, String> certProperties(String name) {
+        return Map.of("sslmode", "require", "sslcert", certs.cert(name).toString(),
+                "sslkey", dir.resolve("pki/" + name + ".pk8").toString());
+    }
+
+    static SQLException certRefusal(String name) {
+        try (Connection ignored = jdbc("alice", "", "certdb", certProperties(name))) {
+            throw new AssertionError("expected " + name + " to be refused");
+        } catch (SQLException e) {
+            return e;
+        }
     }
 
     @Test

@@ -35,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real server jar in a child JVM, for what only a fresh process shows: {@code -a} and
  * {@code -k} change who gets in; {@code ssl_ecdh_curve} (which Java applies once per process)
  * is honoured, seen by openssl s_client offering a single group; a broken
- * {@code ssl_dh_params_file} stops the start naming the file and the problem.
+ * {@code ssl_dh_params_file} stops the start naming the file and the problem; an encrypted
+ * {@code ssl_key} is opened with {@code ssl_passphrase_command} and serves {@code sslmode=require},
+ * and a command that fails or prints the wrong passphrase stops the start, naming the setting.
  */
 class ProxyMainAuthIT {
     @RegisterExtension
@@ -153,6 +155,51 @@ class ProxyMainAuthIT {
         assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the server gives up").isTrue();
         assertThat(server.exitValue()).isNotZero();
         assertThat(output()).contains("ssl_dh_params_file " + broken.toRealPath(), "cannot be decoded");
+    }
+
+    // ---------------------------------------------------------------- ssl_passphrase_command
+
+    @Test
+    void anEncryptedKeyOpenedBySslPassphraseCommandServesSslmodeRequire() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
+        certs.encryptedKey("server", "open sesame");
+        Files.delete(certs.key("server"));
+        Path prompts = dir.resolve("prompts");
+        Path script = Files.writeString(dir.resolve("passphrase.sh"),
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + prompts + "\necho 'open sesame'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        writeConfig(List.of("ssl = on", "ssl_cert = 'pki/server.crt'", "ssl_key = 'pki/server-enc.key'",
+                "ssl_passphrase_command = '" + script + " %p'"));
+
+        Process server = start();
+
+        CommandResult require = psql("", "sslmode=require");
+        assertThat(require.exitCode()).as(require.describe() + output()).isZero();
+        assertThat(require.stdout().trim()).isEqualTo("42");
+        assertThat(Files.readString(prompts)).as("%p is the prompt").isEqualTo("Enter PEM pass phrase:\n");
+        assertThat(output()).doesNotContain("open sesame");
+        stop(server);
+    }
+
+    @Test
+    void aFailingOrWrongSslPassphraseCommandStopsTheStartNamingTheSetting() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
+        certs.encryptedKey("server", "open sesame");
+        writeConfig(List.of("ssl = on", "ssl_cert = 'pki/server.crt'", "ssl_key = 'pki/server-enc.key'",
+                "ssl_passphrase_command = 'exit 3'"));
+        Process failing = launch();
+        assertThat(failing.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the server gives up").isTrue();
+        assertThat(failing.exitValue()).isNotZero();
+        assertThat(output()).contains("ssl_passphrase_command exited with status 3");
+
+        Files.delete(dir.resolve("server.out"));
+        writeConfig(List.of("ssl = on", "ssl_cert = 'pki/server.crt'", "ssl_key = 'pki/server-enc.key'",
+                "ssl_passphrase_command = 'echo not-the-passphrase'"));
+        Process wrong = launch();
+        assertThat(wrong.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the server gives up").isTrue();
+        assertThat(wrong.exitValue()).isNotZero();
+        assertThat(output()).contains("ssl_key " + dir.resolve("pki/server-enc.key").toRealPath())
+                .doesNotContain("not-the-passphrase");
     }
 
     // ---------------------------------------------------------------- helpers
