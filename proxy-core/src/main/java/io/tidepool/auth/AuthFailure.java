@@ -46,6 +46,15 @@ public record AuthFailure(String sqlState, String message, Optional<String> hint
                 Optional.of(POOL_PASSWD_HINT), logDetail);
     }
 
+    /**
+     * An empty answer to a cleartext or md5 request: refused before the user's entry is looked
+     * at, with PostgreSQL's SQLSTATE and message (so, like PostgreSQL, the same for every user).
+     */
+    public static AuthFailure emptyPassword(String user) {
+        return new AuthFailure(INVALID_PASSWORD, "empty password returned by client", Optional.empty(),
+                "empty password for user \"" + user + "\"");
+    }
+
     /** What to check when the proxy refused a password: its copy is pool_passwd's, not the server's. */
     public static final String POOL_PASSWD_HINT = "Tidepool checks the password against pool_passwd, not the database "
             + "server: give the user an entry with the current password (tidepool pg_enc -m, or tidepool pg_md5 -m for md5)";

@@ -189,7 +189,7 @@ public final class FrontendAuthenticator {
         }
         String given = password.get();
         if (given.isEmpty()) {
-            return refuse(AuthFailure.clientPasswordFailed(user, "empty password"));
+            return refuse(AuthFailure.emptyPassword(user));
         }
         if (secret.isEmpty()) {
             // Nobody here can check it: the backend must (BackendCredentials.mustBeChecked).
@@ -244,6 +244,9 @@ public final class FrontendAuthenticator {
         Optional<String> response = cString(body);
         if (response.isEmpty()) {
             return refuse(AuthFailure.protocol("invalid password packet: expected one NUL-terminated string"));
+        }
+        if (response.get().isEmpty()) {
+            return refuse(AuthFailure.emptyPassword(user));
         }
         // A doomed exchange still computes an expected answer, from a random shadow.
         String shadow = secret.flatMap(this::md5ShadowOf).orElseGet(this::randomShadow);

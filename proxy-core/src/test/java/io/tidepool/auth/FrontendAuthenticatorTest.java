@@ -319,14 +319,22 @@ class FrontendAuthenticatorTest {
         }
     }
 
-    @Test
-    void emptyPasswordIsAWrongPassword() {
-        FrontendAuthenticator auth = authenticator(Entry.NONE, true);
-        auth.start(USER, HbaMethod.PASSWORD, Optional.empty());
+    @ParameterizedTest
+    @EnumSource(value = HbaMethod.class, names = {"PASSWORD", "MD5"})
+    void anEmptyAnswerIsRefusedAsPostgresRefusesItWhoeverTheUserIs(HbaMethod method) {
+        for (Entry entry : List.of(Entry.NONE, Entry.TEXT, Entry.MD5)) {
+            for (String user : List.of(USER, "nobody")) {
+                FrontendAuthenticator auth = authenticator(entry, false);
+                auth.start(user, method, Optional.empty());
 
-        AuthStep step = auth.onResponse(new byte[] {0});
+                AuthStep step = auth.onResponse(new byte[] {0});
 
-        assertThat(((AuthStep.Refused) step).failure().sqlState()).isEqualTo("28P01");
+                AuthFailure failure = ((AuthStep.Refused) step).failure();
+                assertThat(failure.sqlState()).isEqualTo("28P01");
+                assertThat(failure.message()).as(entry + " " + user).isEqualTo("empty password returned by client");
+                assertThat(failure.hint()).isEmpty();
+            }
+        }
     }
 
     @Test
