@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -98,6 +99,7 @@ public final class ServerTls {
         }
         Optional<TrustManagerFactory> trust = TrustMaterial.of(settings.caCertificates(),
                 settings.caCertificateDirectory(), settings.crl());
+        SslContext context;
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(cert.toFile(), key.toFile(), password)
                     .sslProvider(SslProvider.JDK)
@@ -106,12 +108,31 @@ public final class ServerTls {
             if (trust.isPresent()) {
                 builder.trustManager(trust.get()).clientAuth(ClientAuth.OPTIONAL);
             }
-            ServerTls tls = new ServerTls(builder.build(), settings, suites);
-            tls.selfTest(cert, key);
-            return tls;
+            context = builder.build();
         } catch (IOException | RuntimeException e) {
+            if (password != null && causedBy(e, GeneralSecurityException.class)) {
+                // A wrong passphrase shows as a padding or key-spec failure while decrypting.
+                throw new TlsConfigException("ssl_key " + key + " cannot be decrypted with the passphrase "
+                        + "ssl_passphrase_command printed", e);
+            }
             throw new TlsConfigException("cannot use ssl_cert " + cert + " with ssl_key " + key, e);
         }
+        try {
+            ServerTls tls = new ServerTls(context, settings, suites);
+            tls.selfTest(cert, key);
+            return tls;
+        } catch (RuntimeException e) {
+            throw new TlsConfigException("cannot use ssl_cert " + cert + " with ssl_key " + key, e);
+        }
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
