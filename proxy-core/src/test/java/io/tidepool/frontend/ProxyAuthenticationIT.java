@@ -299,7 +299,9 @@ class ProxyAuthenticationIT {
         assertThat(revoked.exitCode()).as(revoked.describe()).isEqualTo(2);
         assertThat(revoked.stderr()).as(revoked.describe()).contains("SSL error").containsAnyOf(REVOKED_ALERTS);
         SQLException jdbcRevoked = certRefusal("alice-revoked");
-        assertThat(jdbcRevoked.getSQLState()).as(jdbcRevoked.toString()).isEqualTo("08006");
+        // TLS 1.3 lets the client finish its side of the handshake before the server has judged the
+        // certificate: pgJDBC sees the refusal in the handshake (08006) or at its first read (08001).
+        assertThat(jdbcRevoked.getSQLState()).as(jdbcRevoked.toString()).isIn("08006", "08001");
 
         CommandResult good = psql(certLogin("alice"), null);
         assertThat(good.exitCode()).as(good.describe()).isZero();
