@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tidepool.backend.BackendConnection;
@@ -45,6 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -459,6 +461,12 @@ public final class ClientSession extends FrameInboundHandler
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("client connection {} failed: {}", describePeer(ctx.channel().remoteAddress()), cause.toString());
+            ctx.close();
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            // A refused client certificate, an unknown CA, no shared cipher: the client's own
+            // refusal, not a bug. The TLS alert already told the client; nothing more can reach it.
+            log.info("TLS handshake with client {} failed: {}", describePeer(ctx.channel().remoteAddress()),
+                    tls.getMessage());
             ctx.close();
         } else {
             log.warn("client session {} failed", describePeer(ctx.channel().remoteAddress()), cause);

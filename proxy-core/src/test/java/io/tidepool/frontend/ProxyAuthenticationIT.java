@@ -1,5 +1,9 @@
 package io.tidepool.frontend;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tidepool.auth.AuthenticationServices;
 import io.tidepool.auth.PoolKey;
 import io.tidepool.auth.tls.TestCertificates;
@@ -16,6 +20,7 @@ import io.tidepool.server.ProxySettings;
 import io.tidepool.server.ShutdownMode;
 import io.tidepool.testing.LeakDetection;
 import org.junit.jupiter.api.AfterAll;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -282,11 +287,23 @@ class ProxyAuthenticationIT {
 
     @Test
     void expiredAndUntrustedClientCertificatesAreRefusedAndAGoodOneIsIn() {
-        for (String name : List.of("alice-old", "alice-stranger")) {
-            CommandResult psql = psql(at("alice", "certdb", "sslmode=require sslcert=" + certs.cert(name) + " sslkey="
-                    + certs.key(name)), null);
-            assertThat(psql.exitCode()).as(name + ": " + psql.describe()).isEqualTo(2);
+        ListAppender<ILoggingEvent> sessionLog = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(ClientSession.class);
+        sessionLog.start();
+        logger.addAppender(sessionLog);
+        try {
+            for (String name : List.of("alice-old", "alice-stranger")) {
+                CommandResult psql = psql(at("alice", "certdb", "sslmode=require sslcert=" + certs.cert(name) + " sslkey="
+                        + certs.key(name)), null);
+                assertThat(psql.exitCode()).as(name + ": " + psql.describe()).isEqualTo(2);
+            }
+        } finally {
+            logger.detachAppender(sessionLog);
         }
+        // A refused certificate is the client's problem, logged as such: not a warning, not a bug.
+        assertThat(sessionLog.list).filteredOn(e -> e.getFormattedMessage().startsWith("TLS handshake with client"))
+                .hasSizeGreaterThanOrEqualTo(2).allMatch(e -> e.getLevel() == Level.INFO);
+        assertThat(sessionLog.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
         CommandResult good = psql(at("alice", "certdb", "sslmode=verify-full sslrootcert=" + certs.ca()
                 + " sslcert=" + certs.cert("alice") + " sslkey=" + certs.key("alice")).replace("127.0.0.1", "localhost"), null);
         assertThat(good.exitCode()).as(good.describe()).isZero();
