@@ -51,6 +51,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -423,6 +424,45 @@ public final class ProxyServer implements AutoCloseable {
     /** Number of client sessions currently open. */
     public int sessionCount() {
         return services.sessions().size();
+    }
+
+    /**
+     * Online recovery's second stage (native replication, spec 3.2): new clients wait until
+     * {@link #resumeNewSessions()}; sessions already served go on.
+     */
+    public void holdNewSessions() {
+        services.admission().hold();
+    }
+
+    /** Ends {@link #holdNewSessions()}: the clients that waited are served. */
+    public void resumeNewSessions() {
+        services.admission().resume();
+    }
+
+    /**
+     * Waits until no session is served (clients held by {@link #holdNewSessions()} do not count):
+     * true once that is so, false after {@code timeout}. With a non-zero {@code idleLimit}
+     * ({@code client_idle_limit_in_recovery}) sessions idle that long are ended meanwhile, idle
+     * ones at once when it is negative. Blocking: never on an event loop.
+     */
+    public boolean awaitServedSessionsEnded(Duration timeout, Duration idleLimit) throws InterruptedException {
+        SessionAdmission admission = services.admission();
+        PgException idle = new PgException(Severity.FATAL, SqlState.IDLE_SESSION_TIMEOUT,
+                "terminating connection: online recovery waits for every client session to end, and this one was idle"
+                        + (idleLimit.isNegative() ? "" : " for client_idle_limit_in_recovery (" + idleLimit.toSeconds() + " s)"),
+                null, "reconnect; new sessions are served again once the recovery's second stage is over");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (admission.served() > 0) {
+            if (!idleLimit.isZero()) {
+                services.sessions().forEach(session -> session.endIfIdle(idleLimit, idle));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 100));
+        }
+        return true;
     }
 
     /** Stops in the given mode; the future completes once every listener and session is closed. */
