@@ -395,7 +395,7 @@ public final class ProxyServer implements AutoCloseable {
     public void followCluster(ClusterCoordinator coordinator) {
         followCluster(coordinator::snapshot);
         services.streaming().ifPresent(s -> s.followCluster(
-                new SnapshotClusterView(coordinator::snapshot, services.settings().backends()),
+                new SnapshotClusterView(coordinator::snapshot, () -> services.settings().backends()),
                 coordinator::healthCheckStatistics));
         services.onBackendFailure((node, detail) ->
                 coordinator.reportBackendFailure(node.id(), BackendFailure.CONNECTION_ERROR, detail));
@@ -404,7 +404,7 @@ public final class ProxyServer implements AutoCloseable {
     /** The backend order of {@link #followCluster(ClusterCoordinator)} alone, from any source of snapshots. */
     public void followCluster(Supplier<ClusterSnapshot> cluster) {
         services.streaming().ifPresent(s -> s.followCluster(
-                new SnapshotClusterView(cluster, services.settings().backends()), null));
+                new SnapshotClusterView(cluster, () -> services.settings().backends()), null));
         services.useBackendOrder(() -> {
             List<BackendNode> configured = services.settings().backends();
             ClusterSnapshot snapshot = cluster.get();

@@ -95,7 +95,7 @@ class EngineRecoveryIT {
             String value = k.startsWith("ssh_port") || k.equals("recovery_timeout") ? v : ClusterConfigs.quote(v);
             if (k.startsWith("ssh_") || k.startsWith("recovery_replication_")) {
                 tidepoolConf.put(k, value);
-            } else if (k.startsWith("recovery_")) {
+            } else if (k.startsWith("recovery_") || k.startsWith("backend_application_name")) {
                 pgpoolConf.put(k, value);
             }
         });
