@@ -153,9 +153,9 @@ public final class ProxyServer implements AutoCloseable {
         if (settings.routesStatements()) {
             Router router = new Router(serving.routing(), functionLookup(serving, cluster),
                     RelationPersistenceLookup.ALL_PERMANENT);
-            int nodes = settings.session().backends().stream().mapToInt(BackendNode::id).max().orElse(0) + 1;
+            // Every node id a reload may add (a new backend_*N block) has its counters from the start.
             streaming = Optional.of(new StreamingServices(router, new StatementClassifier(), cluster,
-                    new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0),
+                    new StatementCounters(StatementCounters.MAX_NODES), serving.config(), Math.max(serving.numInitChildren(), 0),
                     new io.tidepool.backend.BackendPool(serving.pool())));
         }
         return new SessionServices(settings.session(), connector, admission, streaming, serving.clientIdleLimit());

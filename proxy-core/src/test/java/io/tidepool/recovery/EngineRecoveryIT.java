@@ -234,14 +234,15 @@ class EngineRecoveryIT {
         Set<Integer> readFrom = new HashSet<>();
         try (Connection c = PgClients.jdbc(throughProxy()); Statement s = c.createStatement()) {
             for (int i = 0; i < 60 && !readFrom.contains(port); i++) {
-                try (ResultSet r = s.executeQuery("show port")) {
+                try (ResultSet r = s.executeQuery("select current_setting('port')::int")) {
                     r.next();
                     readFrom.add(r.getInt(1));
                 }
             }
         }
         assertThat(readFrom).as("reads balanced over the standbys").contains(port);
-        assertThat(Long.parseLong(poolNodes().get(2).selectCount())).isPositive();
+        Map<Integer, PoolNode> counted = poolNodes();
+        assertThat(Long.parseLong(counted.get(2).selectCount())).as("select_cnt of node 2 in %s", counted).isPositive();
     }
 
     // ---------------------------------------------------------------- refusals
