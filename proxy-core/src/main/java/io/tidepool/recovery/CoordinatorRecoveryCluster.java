@@ -108,7 +108,8 @@ public final class CoordinatorRecoveryCluster implements RecoveryCluster {
         try {
             if (!sessions.holdAndAwaitEnded(timeout, idleLimit)) {
                 throw RecoveryException.refused("node recovery failed, waiting connection closed in the other pgpools timeout",
-                        "client sessions were still open after recovery_timeout (" + timeout.toSeconds() + " s)");
+                        "client sessions were still open after recovery_timeout (" + timeout.toSeconds() + " s); "
+                                + "client_idle_limit_in_recovery = -1 ends idle ones at once");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -29,10 +29,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -156,6 +160,19 @@ class SecondStageRecoveryIT {
     @Test
     void withoutTheLimitAnIdleClientKeepsItsSessionAndTheRecoveryTimesOut() throws Exception {
         startEngine("0", "5");
+        // A client that arrives once the first stage is done waits for the second stage to end.
+        CompletableFuture<Instant> latecomer = CompletableFuture.supplyAsync(() -> {
+            try {
+                await(Duration.ofMinutes(2), () -> engine.cluster().journal().events().stream()
+                        .anyMatch(e -> e.message().contains("run recovery_1st_stage_command")));
+                try (Connection late = PgClients.jdbc(throughProxy()); Statement ls = late.createStatement()) {
+                    one(ls);
+                    return Instant.now();
+                }
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
         try (Connection idle = PgClients.jdbc(throughProxy()); Statement s = idle.createStatement()) {
             assertThat(one(s)).isEqualTo(1);
 
@@ -169,6 +186,12 @@ class SecondStageRecoveryIT {
         }
         assertThat(engine.cluster().snapshot().nodes().get(1).status()).isEqualTo(NodeStatus.DOWN);
         assertThat(engine.cluster().journal().events()).anyMatch(e -> e.kind() == ClusterEvent.Kind.RECOVERY_FAILED);
+        // The drain's failure is journaled before the hold ends: a latecomer served earlier did not wait.
+        ClusterEvent drainFailed = engine.cluster().journal().events().stream()
+                .filter(e -> e.kind() == ClusterEvent.Kind.RECOVERY_STEP && e.message().contains("failed: wait until"))
+                .findFirst().orElseThrow();
+        assertThat(latecomer.get(60, TimeUnit.SECONDS)).as("the latecomer was served once the hold ended")
+                .isAfterOrEqualTo(drainFailed.at());
         try (Connection after = PgClients.jdbc(throughProxy()); Statement s = after.createStatement()) {
             assertThat(one(s)).as("new sessions are served again after the failure").isEqualTo(1);
         }
