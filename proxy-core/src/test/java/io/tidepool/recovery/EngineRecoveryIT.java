@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -280,6 +281,43 @@ class EngineRecoveryIT {
         assertThat(firstResult.exitCode()).as(firstResult.stderr()).isZero();
         assertThat(journal(ClusterEvent.Kind.RECOVERY_STARTED)).hasSize(1);
         assertStreamsAttachedAndUp(1, pg.standby(1), pg.primary());
+    }
+
+    @Test
+    void sshDroppedMidRecoveryFailsClearlyAndLeavesTheNodeDownAndRecoverable() throws Exception {
+        // A throttled copy is still running when the SSH sessions are killed.
+        startEngine(Map.of(), Map.of("recovery_method", "'basebackup'", "recovery_basebackup_options", "'--max-rate=2M'"));
+        LocalNode standby = pg.standby(1);
+        standby.stop(ShutdownMode.IMMEDIATE);
+        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
+        long sshdPid = Long.parseLong(Files.readString(sshd.directory().resolve("sshd.pid")).trim());
+        CompletableFuture<Integer> killer = CompletableFuture.supplyAsync(() -> {
+            try {
+                await(Duration.ofMinutes(2), () -> ProcessHandle.of(sshdPid).orElseThrow().descendants()
+                        .anyMatch(p -> p.info().commandLine().orElse("").contains("pg_basebackup")));
+            } catch (InterruptedException e) {
+                throw new CompletionException(e);
+            }
+            return sshd.killSessions();
+        });
+
+        PgpoolTools.Result failed = pcp("pcp_recovery_node", "-n", "1");
+
+        assertThat(killer.get()).isPositive();
+        assertThat(failed.stdout()).doesNotContain("Command Successful");
+        assertThat(failed.stderr()).startsWith("ERROR:  node recovery failed at step")
+                .contains("\"copy the primary with pg_basebackup\"").contains("was lost")
+                .contains("node 1 stays detached").contains("previous data directory is back in place");
+        assertThat(poolNodes().get(1).status()).isEqualTo("down");
+        assertThat(journal(ClusterEvent.Kind.RECOVERY_FAILED)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("copy the primary with pg_basebackup"));
+        assertThat(standby.dataDirectory().resolve("PG_VERSION")).exists();
+        assertThat(RecoveryIT.leftoversNextTo(standby.dataDirectory())).isEmpty();
+
+        PgpoolTools.Result again = pcp("pcp_recovery_node", "-n", "1");
+
+        assertThat(again.stdout()).as(again.stderr()).isEqualTo("pcp_recovery_node -- Command Successful\n");
+        assertStreamsAttachedAndUp(1, standby, pg.primary());
     }
 
     // ---------------------------------------------------------------- helpers
