@@ -5,7 +5,8 @@
 #
 #   test   everything the test suite starts: PostgreSQL server and clients (initdb, pg_ctl,
 #          pg_basebackup, pg_rewind, psql, pgbench), pgpool-II (its pcp_* tools and the
-#          pgpool_recovery extension), PgBouncer, sshd, Xvfb + GTK/GL for the JavaFX tests,
+#          pgpool_recovery extension), PgBouncer, sshd, sudo (remote commands run through
+#          `sudo -n -u` when ssh_sudo_user is set), Xvfb + GTK/GL for the JavaFX tests,
 #          ImageMagick for screenshots, Java 17+ and Maven
 #   bench  PostgreSQL, PgBouncer, pgpool-II, Java and Maven
 #   demo   PostgreSQL, Java and Maven, GTK/GL for the console
@@ -91,6 +92,7 @@ case "$task" in
     need "pgpool2"
     need "pgbouncer"
     need "openssh-server"
+    need "sudo"
     need "xvfb"
     need "xauth"
     need "libgtk-3-0|libgtk-3-0t64"
@@ -138,7 +140,7 @@ explain_and_fail() {
     say "  (postgresql-N-pgpool2: N is the PostgreSQL major version, e.g. postgresql-15-pgpool2)"
   fi
   say "  (without apt: PostgreSQL server and client programs, pgbench, pgpool-II with pcp tools,"
-  say "   PgBouncer, OpenSSH server, Xvfb + xauth, GTK 3, libGL, ImageMagick, Java 17+, Maven;"
+  say "   PgBouncer, OpenSSH server, sudo, Xvfb + xauth, GTK 3, libGL, ImageMagick, Java 17+, Maven;"
   say "   point TIDEPOOL_PG_BINDIR at the directory holding initdb when it is not found)"
   exit 1
 }
@@ -264,6 +266,7 @@ command -v mvn >/dev/null 2>&1 || still+=("mvn")
 if [[ "$task" == test ]]; then
   command -v xvfb-run >/dev/null 2>&1 || still+=("xvfb-run")
   command -v pcp_node_info >/dev/null 2>&1 || still+=("pcp_node_info (pgpool2)")
+  command -v sudo >/dev/null 2>&1 || still+=("sudo")
 fi
 if (( ${#still[@]} > 0 )); then
   say "still missing after the install: ${still[*]}"

@@ -485,23 +485,51 @@ public final class ClusterCoordinator implements AutoCloseable {
         announcePrimary(publish(UnaryOperator.identity(), primaryId));
     }
 
-    /** Records an event, logs it and tells every listener. Owner thread (or before start). */
-    void emit(ClusterEvent.Kind kind, OptionalInt nodeId, String message, String detail) {
-        boolean warning = switch (kind) {
-            case NODE_DOWN, FAILOVER_REFUSED, PROMOTION_FAILED, FALSE_PRIMARY, HEALTH_CHECK_FAILED -> true;
+    /**
+     * Records an event that happened outside the cluster owner (an online recovery's progress):
+     * into the journal at once, so it keeps the order of the caller's events; to the listeners
+     * from the owner thread, as every other event. Never blocks on the owner; any thread.
+     */
+    public void report(ClusterEvent.Kind kind, OptionalInt nodeId, String message, String detail) {
+        ClusterEvent event = journal.record(kind, nodeId, message, detail);
+        logEvent(event, warning(kind));
+        try {
+            owner.execute(() -> tell(event));
+        } catch (RejectedExecutionException e) {
+            log.debug("cluster owner closed; listeners not told of {}", event.summary());
+        }
+    }
+
+    private static boolean warning(ClusterEvent.Kind kind) {
+        return switch (kind) {
+            case NODE_DOWN, FAILOVER_REFUSED, PROMOTION_FAILED, FALSE_PRIMARY, HEALTH_CHECK_FAILED, RECOVERY_FAILED -> true;
             default -> false;
         };
-        emit(kind, nodeId, message, detail, warning);
+    }
+
+    /** Records an event, logs it and tells every listener. Owner thread (or before start). */
+    void emit(ClusterEvent.Kind kind, OptionalInt nodeId, String message, String detail) {
+        emit(kind, nodeId, message, detail, warning(kind));
     }
 
     /** As {@link #emit(ClusterEvent.Kind, OptionalInt, String, String)}, logging at WARN when {@code warning}. */
     void emit(ClusterEvent.Kind kind, OptionalInt nodeId, String message, String detail, boolean warning) {
         ClusterEvent event = journal.record(kind, nodeId, message, detail);
+        logEvent(event, warning);
+        tell(event);
+    }
+
+    private static void logEvent(ClusterEvent event, boolean warning) {
+        String detail = event.detail();
         if (warning) {
             log.warn("{}{}", event.summary(), detail.isEmpty() ? "" : "\n" + detail);
         } else {
             log.info("{}{}", event.summary(), detail.isEmpty() ? "" : "\n" + detail);
         }
+    }
+
+    /** Tells every listener; owner thread. */
+    private void tell(ClusterEvent event) {
         ClusterSnapshot current = snapshot;
         for (ClusterListener listener : listeners) {
             try {

@@ -47,6 +47,14 @@ public record ClusterEvent(long sequence, Instant at, Kind kind, OptionalInt nod
         FOLLOW_PRIMARY_COMMAND,
         /** A standby's replication delay crossed the configured threshold (or came back under it). */
         REPLICATION_DELAY,
+        /** An online recovery of a node began (the plan it runs is in the detail). */
+        RECOVERY_STARTED,
+        /** One step of an online recovery ended, well or not (its last output lines are in the detail). */
+        RECOVERY_STEP,
+        /** An online recovery was refused or failed; the node stays detached. */
+        RECOVERY_FAILED,
+        /** An online recovery finished: the node was rebuilt and attached. */
+        RECOVERY_FINISHED,
         /** Something the operator should know that fits no other kind (status file problems, ...). */
         NOTICE
     }

@@ -895,6 +895,21 @@ public final class ClientSession extends FrameInboundHandler
         }
     }
 
+    /**
+     * client_idle_limit_in_recovery: ends the session with {@code error} when it is idle (every
+     * request answered, as for client_idle_limit) and nothing moved for {@code idleFor}; zero or
+     * negative ends any idle session. A session busy with a statement goes on. Safe from any thread.
+     */
+    public void endIfIdle(Duration idleFor, PgException error) {
+        client.eventLoop().execute(() -> {
+            boolean waitingForClient = multi != null ? multi.waitingForClient() : awaitingReady == 0;
+            long idleNanos = System.nanoTime() - lastActivityNanos;
+            if (phase == Phase.READY && waitingForClient && (idleFor.isNegative() || idleNanos >= idleFor.toNanos())) {
+                fail(error);
+            }
+        });
+    }
+
     /** Closes both sides now, without a word (IMMEDIATE shutdown). Safe from any thread. */
     public void closeNow() {
         client.close();

@@ -1,7 +1,9 @@
 package io.tidepool.frontend;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * {@code num_init_children} as a limit on sessions served at once, not on processes: pgpool-II
@@ -32,6 +34,8 @@ public final class SessionAdmission {
     private final int queueLimit;
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private int served;
+    /** Online recovery's second stage: every new client waits, whatever the limits (spec 3.2). */
+    private boolean held;
 
     /**
      * @param limit      sessions served at once; {@code <= 0} means unlimited
@@ -60,6 +64,11 @@ public final class SessionAdmission {
     }
 
     public synchronized Outcome admit(Waiter waiter) {
+        if (held) {
+            // Past the queue limit too: a hold is short (recovery_timeout) and nobody is refused by it.
+            waiting.addLast(waiter);
+            return Outcome.QUEUED;
+        }
         if (limit <= 0 || served < limit) {
             served++;
             return Outcome.ADMITTED;
@@ -75,7 +84,7 @@ public final class SessionAdmission {
     public void release() {
         Waiter next;
         synchronized (this) {
-            next = waiting.pollFirst();
+            next = held ? null : waiting.pollFirst();
             if (next == null) {
                 served = Math.max(0, served - 1);
                 return;
@@ -93,6 +102,31 @@ public final class SessionAdmission {
             }
         }
         return false;
+    }
+
+    /**
+     * From now on every new client waits (served ones go on) until {@link #resume()}: what online
+     * recovery's second stage needs while it waits for the served sessions to end.
+     */
+    public synchronized void hold() {
+        held = true;
+    }
+
+    /** Ends a {@link #hold()}: the clients that waited are served, as far as the limit allows. */
+    public void resume() {
+        List<Waiter> admitted = new ArrayList<>();
+        synchronized (this) {
+            held = false;
+            while (!waiting.isEmpty() && (limit <= 0 || served < limit)) {
+                admitted.add(waiting.pollFirst());
+                served++;
+            }
+        }
+        admitted.forEach(Waiter::admitted);
+    }
+
+    public synchronized boolean isHeld() {
+        return held;
     }
 
     public synchronized int served() {

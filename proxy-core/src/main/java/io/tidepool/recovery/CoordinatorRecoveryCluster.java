@@ -25,10 +25,17 @@ import java.util.function.Supplier;
  */
 public final class CoordinatorRecoveryCluster implements RecoveryCluster {
 
-    /** Waits until every client session has ended (new ones held meanwhile); true when they did in time. */
-    @FunctionalInterface
+    /** The proxy's client sessions, as native replication's second stage needs them (spec 3.2). */
     public interface SessionDrain {
-        boolean awaitSessionsEnded(Duration timeout) throws InterruptedException;
+        /**
+         * Makes new client sessions wait (until {@link #release()}), then waits until every served
+         * session has ended, ending those idle for {@code idleLimit} when it is not zero (negative:
+         * idle ones at once); true when they ended within {@code timeout}.
+         */
+        boolean holdAndAwaitEnded(Duration timeout, Duration idleLimit) throws InterruptedException;
+
+        /** New client sessions are served again. */
+        void release();
     }
 
     private final ClusterCoordinator coordinator;
@@ -79,26 +86,39 @@ public final class CoordinatorRecoveryCluster implements RecoveryCluster {
     }
 
     /**
-     * Into the cluster owner's journal as {@code NOTICE} events: the journal has no recovery kinds
-     * yet (listeners are not told; the journal, SHOW and the admin API read it).
+     * Into the cluster owner's journal, under the recovery kinds, and to its listeners (the
+     * console's timeline tells a recovery's steps from failover events by kind).
      */
     @Override
     public void event(RecoveryEvent event) {
-        coordinator.journal().record(ClusterEvent.Kind.NOTICE, OptionalInt.of(event.nodeId()),
-                event.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + event.message(),
-                event.detail());
+        coordinator.report(kind(event.kind()), OptionalInt.of(event.nodeId()), event.message(), event.detail());
+    }
+
+    static ClusterEvent.Kind kind(RecoveryEvent.Kind kind) {
+        return switch (kind) {
+            case RECOVERY_STARTED -> ClusterEvent.Kind.RECOVERY_STARTED;
+            case RECOVERY_STEP -> ClusterEvent.Kind.RECOVERY_STEP;
+            case RECOVERY_FAILED -> ClusterEvent.Kind.RECOVERY_FAILED;
+            case RECOVERY_SUCCEEDED -> ClusterEvent.Kind.RECOVERY_FINISHED;
+        };
     }
 
     @Override
     public void holdSessionsAndAwaitIdle(Duration timeout, Duration idleLimit) throws RecoveryException {
         try {
-            if (!sessions.awaitSessionsEnded(timeout)) {
+            if (!sessions.holdAndAwaitEnded(timeout, idleLimit)) {
                 throw RecoveryException.refused("node recovery failed, waiting connection closed in the other pgpools timeout",
-                        "client sessions were still open after recovery_timeout (" + timeout.toSeconds() + " s)");
+                        "client sessions were still open after recovery_timeout (" + timeout.toSeconds() + " s); "
+                                + "client_idle_limit_in_recovery = -1 ends idle ones at once");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RecoveryException.refused("interrupted while waiting for client sessions to end", "");
         }
+    }
+
+    @Override
+    public void releaseSessions() {
+        sessions.release();
     }
 }

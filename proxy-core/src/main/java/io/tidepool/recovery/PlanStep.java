@@ -103,7 +103,11 @@ public sealed interface PlanStep {
         }
     }
 
-    /** Native replication: new sessions wait, existing ones must end (idle ones are closed after the limit). */
+    /**
+     * Native replication: new sessions wait, existing ones must end within {@code timeout}
+     * (recovery_timeout); with {@code idleLimit} (client_idle_limit_in_recovery) idle ones are
+     * ended after that long, at once when it is negative.
+     */
     record DrainSessions(String title, Duration timeout, Optional<Duration> idleLimit) implements PlanStep {
         @Override
         public String where() {
@@ -112,7 +116,10 @@ public sealed interface PlanStep {
 
         @Override
         public List<String> shown() {
-            return List.of();
+            String idle = idleLimit.map(limit -> limit.isNegative() ? "idle sessions are ended at once"
+                    : "sessions idle for " + limit.toSeconds() + " s are ended").orElse("idle sessions are left to end");
+            return List.of("new client sessions wait; " + idle + " (client_idle_limit_in_recovery); at most "
+                    + timeout.toSeconds() + " s (recovery_timeout)");
         }
     }
 

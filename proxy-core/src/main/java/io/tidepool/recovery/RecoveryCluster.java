@@ -31,14 +31,16 @@ public interface RecoveryCluster {
 
     /**
      * Native replication's second stage: new client sessions wait, and this returns once every
-     * session has ended (idle ones are closed after {@code idleLimit} when positive), or fails
-     * after {@code timeout}. {@link #releaseSessions()} always follows.
+     * session has ended (idle ones are ended after {@code idleLimit} when it is not zero, at once
+     * when it is negative: client_idle_limit_in_recovery), or fails after {@code timeout}.
+     * {@link #releaseSessions()} always follows, once the node is attached or the recovery failed.
      */
     default void holdSessionsAndAwaitIdle(Duration timeout, Duration idleLimit) throws RecoveryException {
         throw RecoveryException.refused("recovery in native replication mode needs the running proxy",
                 "run it through pcp_recovery_node");
     }
 
+    /** New client sessions are served again. */
     default void releaseSessions() {
     }
 }

@@ -300,7 +300,7 @@ public final class RecoveryPlanner {
         steps.add(stage("run recovery_1st_stage_command", s, facts, s.firstStage(), sourceData, targetHost, sourceHost));
         if (nativeMode) {
             steps.add(new PlanStep.DrainSessions("wait until every client session has ended (new ones wait)", limit,
-                    s.idleLimit().isZero() || s.idleLimit().isNegative() ? Optional.empty() : Optional.of(s.idleLimit())));
+                    s.idleLimit().isZero() ? Optional.empty() : Optional.of(s.idleLimit())));
             steps.add(new PlanStep.Sql("checkpoint on node " + src.id(), s.sourceSql(), List.of("CHECKPOINT"), SHORT_LIMIT));
             if (!s.secondStage().isEmpty()) {
                 steps.add(stage("run recovery_2nd_stage_command", s, facts, s.secondStage(), sourceData, targetHost, sourceHost));

@@ -28,7 +28,16 @@
  * started with pg_ctl; attached once the primary's {@code pg_stat_replication} shows it streaming.
  * Scripts: with {@code recovery_1st_stage_command} set, pgpool-II's sequence through the
  * {@code pgpool_recovery} extension or over SSH with the same arguments (spec 3.3), then
- * {@code pgpool_remote_start}; {@code assets/scripts} holds our own scripts for that.
+ * {@code pgpool_remote_start}; {@code assets/scripts} holds our own scripts for that. In native
+ * replication the second stage runs while the engine's proxy holds new client sessions and waits
+ * for the served ones to end; {@code client_idle_limit_in_recovery} ends idle ones (at once when
+ * {@code -1}), {@code recovery_timeout} bounds the wait.
+ *
+ * <h2>Events</h2>
+ * Each recovery reports {@code RECOVERY_STARTED} (the plan in the detail), one
+ * {@code RECOVERY_STEP} per step (its last output lines in the detail), then
+ * {@code RECOVERY_FINISHED} or {@code RECOVERY_FAILED}: the cluster owner's journal kinds, so the
+ * console and every listener tell them from failover events.
  *
  * <h2>Who provides the cluster</h2>
  * {@link io.tidepool.recovery.RecoveryCluster}: {@link io.tidepool.recovery.CoordinatorRecoveryCluster}

@@ -51,6 +51,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -152,9 +153,9 @@ public final class ProxyServer implements AutoCloseable {
         if (settings.routesStatements()) {
             Router router = new Router(serving.routing(), functionLookup(serving, cluster),
                     RelationPersistenceLookup.ALL_PERMANENT);
-            int nodes = settings.session().backends().stream().mapToInt(BackendNode::id).max().orElse(0) + 1;
+            // Every node id a reload may add (a new backend_*N block) has its counters from the start.
             streaming = Optional.of(new StreamingServices(router, new StatementClassifier(), cluster,
-                    new StatementCounters(nodes), serving.config(), Math.max(serving.numInitChildren(), 0),
+                    new StatementCounters(StatementCounters.MAX_NODES), serving.config(), Math.max(serving.numInitChildren(), 0),
                     new io.tidepool.backend.BackendPool(serving.pool())));
         }
         return new SessionServices(settings.session(), connector, admission, streaming, serving.clientIdleLimit());
@@ -394,7 +395,7 @@ public final class ProxyServer implements AutoCloseable {
     public void followCluster(ClusterCoordinator coordinator) {
         followCluster(coordinator::snapshot);
         services.streaming().ifPresent(s -> s.followCluster(
-                new SnapshotClusterView(coordinator::snapshot, services.settings().backends()),
+                new SnapshotClusterView(coordinator::snapshot, () -> services.settings().backends()),
                 coordinator::healthCheckStatistics));
         services.onBackendFailure((node, detail) ->
                 coordinator.reportBackendFailure(node.id(), BackendFailure.CONNECTION_ERROR, detail));
@@ -403,7 +404,7 @@ public final class ProxyServer implements AutoCloseable {
     /** The backend order of {@link #followCluster(ClusterCoordinator)} alone, from any source of snapshots. */
     public void followCluster(Supplier<ClusterSnapshot> cluster) {
         services.streaming().ifPresent(s -> s.followCluster(
-                new SnapshotClusterView(cluster, services.settings().backends()), null));
+                new SnapshotClusterView(cluster, () -> services.settings().backends()), null));
         services.useBackendOrder(() -> {
             List<BackendNode> configured = services.settings().backends();
             ClusterSnapshot snapshot = cluster.get();
@@ -423,6 +424,45 @@ public final class ProxyServer implements AutoCloseable {
     /** Number of client sessions currently open. */
     public int sessionCount() {
         return services.sessions().size();
+    }
+
+    /**
+     * Online recovery's second stage (native replication, spec 3.2): new clients wait until
+     * {@link #resumeNewSessions()}; sessions already served go on.
+     */
+    public void holdNewSessions() {
+        services.admission().hold();
+    }
+
+    /** Ends {@link #holdNewSessions()}: the clients that waited are served. */
+    public void resumeNewSessions() {
+        services.admission().resume();
+    }
+
+    /**
+     * Waits until no session is served (clients held by {@link #holdNewSessions()} do not count):
+     * true once that is so, false after {@code timeout}. With a non-zero {@code idleLimit}
+     * ({@code client_idle_limit_in_recovery}) sessions idle that long are ended meanwhile, idle
+     * ones at once when it is negative. Blocking: never on an event loop.
+     */
+    public boolean awaitServedSessionsEnded(Duration timeout, Duration idleLimit) throws InterruptedException {
+        SessionAdmission admission = services.admission();
+        PgException idle = new PgException(Severity.FATAL, SqlState.IDLE_SESSION_TIMEOUT,
+                "terminating connection: online recovery waits for every client session to end, and this one was idle"
+                        + (idleLimit.isNegative() ? "" : " for client_idle_limit_in_recovery (" + idleLimit.toSeconds() + " s)"),
+                null, "reconnect; new sessions are served again once the recovery's second stage is over");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (admission.served() > 0) {
+            if (!idleLimit.isZero()) {
+                services.sessions().forEach(session -> session.endIfIdle(idleLimit, idle));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 100));
+        }
+        return true;
     }
 
     /** Stops in the given mode; the future completes once every listener and session is closed. */

@@ -110,8 +110,7 @@ public final class TidepoolEngine implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.cluster = new ClusterCoordinator(ClusterSettings.fromConfig(config),
                 ClusterCoordinator.Options.defaults().withDiscardStatusFile(options.discardStatusFile()));
-        this.recovery = new OnlineRecovery(new CoordinatorRecoveryCluster(cluster, this::config,
-                timeout -> sessions().awaitSessionsEnded(timeout)));
+        this.recovery = new OnlineRecovery(new CoordinatorRecoveryCluster(cluster, this::config, new RecoveryDrain()));
     }
 
     /**
@@ -192,6 +191,32 @@ public final class TidepoolEngine implements AutoCloseable {
      */
     public boolean awaitSessionsEnded(java.time.Duration timeout) throws InterruptedException {
         return sessions.awaitSessionsEnded(timeout);
+    }
+
+    /**
+     * Online recovery's second stage: with the proxy's listeners, new clients wait until the
+     * recovery is over and sessions idle past client_idle_limit_in_recovery are ended; without
+     * them, the plugged-in session registry waits.
+     */
+    private final class RecoveryDrain implements CoordinatorRecoveryCluster.SessionDrain {
+        private volatile Optional<ProxyServer> held = Optional.empty();
+
+        @Override
+        public boolean holdAndAwaitEnded(java.time.Duration timeout, java.time.Duration idleLimit) throws InterruptedException {
+            Optional<ProxyServer> running = proxy();
+            if (running.isEmpty()) {
+                return sessions.awaitSessionsEnded(timeout);
+            }
+            held = running;
+            running.get().holdNewSessions();
+            return running.get().awaitServedSessionsEnded(timeout, idleLimit);
+        }
+
+        @Override
+        public void release() {
+            held.ifPresent(ProxyServer::resumeNewSessions);
+            held = Optional.empty();
+        }
     }
 
     /**

@@ -22,15 +22,23 @@ import java.util.function.Supplier;
  */
 public final class SnapshotClusterView implements ClusterViewSource {
     private final Supplier<ClusterSnapshot> snapshots;
-    private final List<BackendNode> backends;
+    /** The configured backends, read at each look: a reload may add one (a new {@code backend_*N} block). */
+    private final Supplier<List<BackendNode>> backends;
     private volatile Converted last;
 
     private record Converted(ClusterSnapshot snapshot, ClusterView view) {
     }
 
     public SnapshotClusterView(Supplier<ClusterSnapshot> snapshots, List<BackendNode> backends) {
+        List<BackendNode> fixed = List.copyOf(backends);
         this.snapshots = snapshots;
-        this.backends = List.copyOf(backends);
+        this.backends = () -> fixed;
+    }
+
+    /** Backends from {@code backends} at each look, so nodes added by a reload can be reached. */
+    public SnapshotClusterView(Supplier<ClusterSnapshot> snapshots, Supplier<List<BackendNode>> backends) {
+        this.snapshots = snapshots;
+        this.backends = backends;
     }
 
     /** The snapshot behind the current view (SHOW pool_nodes reads it directly). */
@@ -64,6 +72,6 @@ public final class SnapshotClusterView implements ClusterViewSource {
 
     @Override
     public Optional<BackendNode> node(int id) {
-        return backends.stream().filter(b -> b.id() == id).findFirst();
+        return backends.get().stream().filter(b -> b.id() == id).findFirst();
     }
 }

@@ -14,6 +14,8 @@ public final class StatementCounters {
     /** Counter columns, in pool_backend_stats order. */
     public enum Column { SELECT, INSERT, UPDATE, DELETE, DDL, OTHER, PANIC, FATAL, ERROR }
 
+    /** pgpool-II's MAX_NUM_BACKENDS: node ids run 0..127. */
+    public static final int MAX_NODES = 128;
     private static final int COLUMNS = Column.values().length;
     private final int nodes;
     private final AtomicLongArray counts;

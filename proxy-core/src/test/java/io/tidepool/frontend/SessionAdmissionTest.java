@@ -55,4 +55,40 @@ class SessionAdmissionTest {
         admission.release();
         assertThat(served).containsExactly("stays");
     }
+
+    @Test
+    void aHoldQueuesEveryNewClientAndKeepsFreedSlotsUntilResumed() {
+        SessionAdmission admission = SessionAdmission.fromPoolSettings(2, 1, 2); // reserved: no queue normally
+        List<String> served = new ArrayList<>();
+        admission.admit(() -> { });
+        admission.hold();
+        assertThat(admission.admit(() -> served.add("a"))).isEqualTo(SessionAdmission.Outcome.QUEUED);
+        assertThat(admission.admit(() -> served.add("b"))).isEqualTo(SessionAdmission.Outcome.QUEUED);
+        admission.release();
+        assertThat(served).as("a freed slot is not handed on during a hold").isEmpty();
+        assertThat(admission.served()).isZero();
+
+        admission.resume();
+
+        assertThat(served).as("as many as the limit allows").containsExactly("a");
+        assertThat(admission.waiting()).isEqualTo(1);
+        admission.release();
+        assertThat(served).containsExactly("a", "b");
+    }
+
+    @Test
+    void resumingAnUnlimitedAdmissionServesEveryoneWhoWaited() {
+        SessionAdmission admission = SessionAdmission.unlimited();
+        List<String> served = new ArrayList<>();
+        admission.hold();
+        admission.admit(() -> served.add("a"));
+        admission.admit(() -> served.add("b"));
+        assertThat(admission.isHeld()).isTrue();
+
+        admission.resume();
+
+        assertThat(served).containsExactly("a", "b");
+        assertThat(admission.served()).isEqualTo(2);
+        assertThat(admission.isHeld()).isFalse();
+    }
 }

@@ -203,6 +203,32 @@ class RecoveryPlannerTest {
     }
 
     @Test
+    void clientIdleLimitInRecoveryReachesTheDrainStepAndTheDryRun() throws Exception {
+        RecoverySettings s = settings("auto", Optional.empty(), "first_stage", ClusteringMode.NATIVE_REPLICATION);
+        RecoveryFacts facts = new RecoveryFacts(BIN, DIR, "1", true, Optional.empty());
+        for (long seconds : new long[] {-1, 0, 30}) {
+            RecoverySettings withLimit = new RecoverySettings(s.mode(), s.target(), s.source(), s.targetSsh(), s.sourceSsh(),
+                    s.sourceSql(), s.targetSql(), s.replicationUser(), s.replicationPassword(), s.applicationName(),
+                    s.slotName(), s.targetBinDir(), s.method(), s.firstStage(), s.secondStage(), s.recoveryTimeout(),
+                    Duration.ofSeconds(seconds), s.basebackupOptions());
+
+            RecoveryPlan plan = RecoveryPlanner.plan(withLimit, facts, NOW);
+
+            PlanStep.DrainSessions drain = plan.steps().stream().filter(PlanStep.DrainSessions.class::isInstance)
+                    .map(PlanStep.DrainSessions.class::cast).findFirst().orElseThrow();
+            assertThat(drain.timeout()).isEqualTo(Duration.ofSeconds(90));
+            if (seconds == 0) {
+                assertThat(drain.idleLimit()).isEmpty();
+                assertThat(plan.render()).contains("idle sessions are left to end");
+            } else {
+                assertThat(drain.idleLimit()).contains(Duration.ofSeconds(seconds));
+                assertThat(plan.render()).contains(seconds < 0 ? "idle sessions are ended at once"
+                        : "sessions idle for 30 s are ended");
+            }
+        }
+    }
+
+    @Test
     void builtInRecoveryNeedsStreamingReplication() {
         assertThatThrownBy(() -> RecoveryPlanner.plan(settings("auto", Optional.empty(), "", ClusteringMode.NATIVE_REPLICATION),
                 facts(REWINDABLE), NOW)).isInstanceOf(RecoveryException.class)

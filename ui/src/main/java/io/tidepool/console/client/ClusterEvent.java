@@ -30,6 +30,10 @@ public record ClusterEvent(Instant at, Kind kind, OptionalInt nodeId, String mes
         /** The cluster refused a request (backend_flag, a node that is not alive, ...). */
         REFUSED("refused"),
         NOTICE("notice"),
+        /** An online recovery started, ran a step, or finished. */
+        RECOVERY("recovery"),
+        /** An online recovery was refused or failed; the node stays detached. */
+        RECOVERY_FAILED("recovery failed"),
         ACTION("action"),
         ACTION_FAILED("action failed"),
         CONNECTION("connection");

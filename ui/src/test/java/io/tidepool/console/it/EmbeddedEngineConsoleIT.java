@@ -197,7 +197,9 @@ class EmbeddedEngineConsoleIT {
                 .anyMatch(n -> n.nodeId() == 2 && n.status().isServing()));
         assertThat(cluster.standby(2).isInRecovery()).as("node 2 runs as a standby again").isTrue();
         console.await("the recovery's events in the timeline", Duration.ofSeconds(10), () -> console.window().session()
-                .events().stream().anyMatch(e -> e.nodeId().orElse(-1) == 2 && e.message().startsWith("recovery succeeded")));
+                .events().stream().anyMatch(e -> e.nodeId().orElse(-1) == 2
+                        && e.kind() == ClusterEvent.Kind.RECOVERY
+                        && e.message().equals("node 2 recovered and attached")));
         console.keepPicture("embedded-after-recover");
     }
 

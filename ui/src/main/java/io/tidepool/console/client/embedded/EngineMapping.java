@@ -116,6 +116,8 @@ public final class EngineMapping {
             case FALSE_PRIMARY -> ClusterEvent.Kind.STATE_DISAGREES;
             case FAILOVER_COMMAND, FAILBACK_COMMAND, FOLLOW_PRIMARY_COMMAND -> ClusterEvent.Kind.FAILOVER_OUTPUT;
             case REPLICATION_DELAY -> ClusterEvent.Kind.REPLICATION_DELAY;
+            case RECOVERY_STARTED, RECOVERY_STEP, RECOVERY_FINISHED -> ClusterEvent.Kind.RECOVERY;
+            case RECOVERY_FAILED -> ClusterEvent.Kind.RECOVERY_FAILED;
             case NOTICE -> ClusterEvent.Kind.NOTICE;
         };
     }

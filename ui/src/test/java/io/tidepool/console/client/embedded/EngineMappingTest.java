@@ -135,6 +135,9 @@ class EngineMappingTest {
         assertThat(EngineMapping.kind(io.tidepool.cluster.ClusterEvent.Kind.NODE_DOWN)).isEqualTo(ClusterEvent.Kind.NODE_DOWN);
         assertThat(EngineMapping.kind(io.tidepool.cluster.ClusterEvent.Kind.NODE_PROMOTED)).isEqualTo(ClusterEvent.Kind.PROMOTED);
         assertThat(EngineMapping.kind(io.tidepool.cluster.ClusterEvent.Kind.NODE_ATTACHED)).isEqualTo(ClusterEvent.Kind.NODE_ATTACHED);
+        assertThat(EngineMapping.kind(io.tidepool.cluster.ClusterEvent.Kind.RECOVERY_STEP)).isEqualTo(ClusterEvent.Kind.RECOVERY);
+        assertThat(EngineMapping.kind(io.tidepool.cluster.ClusterEvent.Kind.RECOVERY_FAILED))
+                .isEqualTo(ClusterEvent.Kind.RECOVERY_FAILED);
         assertThat(EngineMapping.kind(io.tidepool.cluster.ClusterEvent.Kind.HEALTH_CHECK_FAILED)).isEqualTo(ClusterEvent.Kind.HEALTH_CHECK);
         assertThat(EngineMapping.kind(io.tidepool.cluster.ClusterEvent.Kind.FAILOVER_COMMAND)).isEqualTo(ClusterEvent.Kind.FAILOVER_OUTPUT);
     }
