@@ -87,7 +87,7 @@ public final class ClusterCoordinator implements AutoCloseable {
         this.settings = settings;
         this.options = options;
         this.clock = options.clock();
-        this.credentials = new BackendCredentials(settings.poolPasswdFile());
+        this.credentials = BackendCredentials.of(settings);
         this.journal = new EventJournal(options.journalCapacity(), clock);
         this.owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tidepool-cluster");
@@ -159,7 +159,7 @@ public final class ClusterCoordinator implements AutoCloseable {
     public void reload(ClusterSettings newSettings) {
         await(submit(() -> {
             settings = newSettings;
-            credentials = new BackendCredentials(newSettings.poolPasswdFile());
+            credentials = BackendCredentials.of(newSettings);
             reconcileNodes(newSettings);
         }), "reloading cluster settings");
         healthChecker.start();

@@ -90,7 +90,7 @@ public final class ProxyServer implements AutoCloseable {
         this(ProxySettings.from(config));
         // -a and -k from the command line arrive as the configuration's file overrides.
         services.useAuthentication(loadAuthentication(config, config.poolHbaFile(),
-                config.poolKeyFile().orElseGet(() -> io.tidepool.auth.PoolKey.defaultFile(System.getenv()))));
+                io.tidepool.auth.PoolKey.fileFor(config.poolKeyFile())));
     }
 
     /**
