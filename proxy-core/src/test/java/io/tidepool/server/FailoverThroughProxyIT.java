@@ -191,6 +191,43 @@ class FailoverThroughProxyIT {
         }
     }
 
+    @Test
+    void anIdleSessionWhoseStandbyIsKilledContinuesWithoutAnError() throws Exception {
+        // Reads go to standby 2 alone, so the session holds a connection to it when it is killed.
+        try (TidepoolEngine engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of(
+                "health_check_period", "1", "health_check_max_retries", "0", "connect_timeout", "1000",
+                "backend_weight0", "0", "backend_weight1", "0", "backend_weight2", "1")),
+                TidepoolEngine.Options.defaults().withPcp(false).withProxy(true))) {
+            engine.start();
+            PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
+                    engine.proxy().orElseThrow().tcpAddress().getPort());
+            int standbyPort = pg.standby(2).port();
+            try (Connection session = PgClients.jdbc(viaProxy); Statement s = session.createStatement()) {
+                s.execute("create table idle_standby_gone(i int)");
+                assertThat(port(s)).isEqualTo(standbyPort);
+
+                pg.standby(2).kill();
+                Thread.sleep(1000);
+                // Idle while its standby went away: the next statements neither fail nor go there.
+                s.execute("insert into idle_standby_gone values (1)");
+                assertThat(port(s)).isNotEqualTo(standbyPort);
+                TidepoolEnginePcpIT.await(Duration.ofSeconds(30), () ->
+                        engine.cluster().snapshot().nodes().get(2).status() == io.tidepool.cluster.NodeStatus.DOWN);
+                try (java.sql.ResultSet rs = s.executeQuery("select count(*) from idle_standby_gone")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    private static int port(Statement s) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery("show port")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
