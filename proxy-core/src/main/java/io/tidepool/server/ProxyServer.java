@@ -424,6 +424,14 @@ public final class ProxyServer implements AutoCloseable {
         return services.sessions().size();
     }
 
+    /**
+     * The sessions served now as SHOW pool_processes reports them (streaming and logical
+     * replication mode); empty in raw mode, whose relaying sessions keep no such record.
+     */
+    public List<io.tidepool.session.SessionInfo> sessionInfos() {
+        return services.streaming().map(io.tidepool.session.StreamingServices::sessionInfos).orElse(List.of());
+    }
+
     /** Stops in the given mode; the future completes once every listener and session is closed. */
     public synchronized CompletableFuture<Void> stop(ShutdownMode mode) {
         if (stopped != null) {
