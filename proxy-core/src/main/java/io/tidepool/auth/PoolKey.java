@@ -65,6 +65,15 @@ public final class PoolKey {
         return Path.of(home, ".pgpoolkey");
     }
 
+    /**
+     * The key file a server uses: the one given on its command line ({@code -k}, which arrives as
+     * {@code PgpoolConfig.poolKeyFile()}), else {@link #defaultFile} of this process's environment.
+     * Client authentication and the cluster checks both read AES entries with it.
+     */
+    public static Path fileFor(Optional<Path> commandLine) {
+        return commandLine.orElseGet(() -> defaultFile(System.getenv()));
+    }
+
     /** True when the file can be read by group or others (pgpool-II only warns about it). */
     public static boolean isReadableByOthers(Path file) {
         try {

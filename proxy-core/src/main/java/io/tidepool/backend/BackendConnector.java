@@ -61,7 +61,10 @@ public final class BackendConnector {
         return promise;
     }
 
-    /** Connects to one node (no startup sent); the future completes on {@code loop}. */
+    /**
+     * Connects to one node (no startup sent); the future completes on {@code loop}. A failure is
+     * told to {@code listener} first, as in {@link #connectFirstAvailable}.
+     */
     public Future<BackendConnection> connectTo(EventLoop loop, ByteBufAllocator alloc, BackendNode node,
             Duration connectTimeout, ProtocolLimits limits, BackendConnection.Listener listener) {
         Promise<BackendConnection> promise = loop.newPromise();
@@ -70,6 +73,7 @@ public final class BackendConnector {
             if (future.isSuccess()) {
                 promise.setSuccess(connection);
             } else {
+                listener.onBackendConnectFailed(node, future.cause());
                 promise.setFailure(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
                         "could not connect to " + node.describe() + ": " + reason(future.cause()), null,
                         "check that PostgreSQL is running there"));

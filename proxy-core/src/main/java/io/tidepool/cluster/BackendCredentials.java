@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a configured user and password ({@code health_check_*}, {@code sr_check_*}) into what the
  * checks log in with, as pgpool-II does: an empty password is looked up in pool_passwd; an
- * {@code AES...} password is decrypted with the pool key ({@code PGPOOLKEYFILE} or
- * {@code ~/.pgpoolkey}); {@code TEXT...} is clear text. An {@code md5...} hash cannot log in
+ * {@code AES...} password is decrypted with the server's pool key ({@code -k}, else
+ * {@code PGPOOLKEYFILE} or {@code ~/.pgpoolkey}: {@link io.tidepool.auth.PoolKey#fileFor}, the
+ * file client authentication uses too), read when needed so a replaced key file takes effect;
+ * {@code TEXT...} is clear text. An {@code md5...} hash cannot log in
  * through pgJDBC and is treated as no password (with a warning).
  */
 public final class BackendCredentials {
@@ -31,9 +33,16 @@ public final class BackendCredentials {
     }
 
     private final Optional<Path> poolPasswd;
+    private final Path poolKeyFile;
 
-    public BackendCredentials(Optional<Path> poolPasswd) {
+    public BackendCredentials(Optional<Path> poolPasswd, Path poolKeyFile) {
         this.poolPasswd = poolPasswd;
+        this.poolKeyFile = poolKeyFile;
+    }
+
+    /** The pool_passwd file and pool key file of {@code settings}. */
+    public static BackendCredentials of(ClusterSettings settings) {
+        return new BackendCredentials(settings.poolPasswdFile(), settings.poolKeyFile());
     }
 
     /**
@@ -61,7 +70,7 @@ public final class BackendCredentials {
         }
     }
 
-    private static String clearText(String user, String stored) {
+    private String clearText(String user, String stored) {
         if (stored.isEmpty()) {
             return "";
         }
@@ -73,11 +82,11 @@ public final class BackendCredentials {
         }
         try {
             Optional<AesPasswordCipher> cipher = entry.type() == PoolPasswdEntry.PasswordType.AES
-                    ? Optional.of(new AesPasswordCipher(PoolKey.readFile(PoolKey.defaultFile(System.getenv()))))
+                    ? Optional.of(new AesPasswordCipher(PoolKey.readFile(poolKeyFile)))
                     : Optional.empty();
             return entry.clearText(cipher).orElse("");
         } catch (IOException | IllegalArgumentException e) {
-            log.warn("cannot decrypt the AES password of {}: {}", user, e.getMessage());
+            log.warn("cannot decrypt the AES password of {} with the pool key {}: {}", user, poolKeyFile, e.getMessage());
             return "";
         }
     }

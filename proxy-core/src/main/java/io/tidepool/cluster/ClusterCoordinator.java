@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -78,12 +80,14 @@ public final class ClusterCoordinator implements AutoCloseable {
     private volatile ClusterSnapshot snapshot;
     private volatile boolean closed;
     private volatile Future<?> primarySearch;
+    /** Nodes whose shutdown report is being confirmed ({@link #reportBackendFailure}). */
+    private final Set<Integer> shutdownChecks = ConcurrentHashMap.newKeySet();
 
     public ClusterCoordinator(ClusterSettings settings, Options options) {
         this.settings = settings;
         this.options = options;
         this.clock = options.clock();
-        this.credentials = new BackendCredentials(settings.poolPasswdFile());
+        this.credentials = BackendCredentials.of(settings);
         this.journal = new EventJournal(options.journalCapacity(), clock);
         this.owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tidepool-cluster");
@@ -155,7 +159,7 @@ public final class ClusterCoordinator implements AutoCloseable {
     public void reload(ClusterSettings newSettings) {
         await(submit(() -> {
             settings = newSettings;
-            credentials = new BackendCredentials(newSettings.poolPasswdFile());
+            credentials = BackendCredentials.of(newSettings);
             reconcileNodes(newSettings);
         }), "reloading cluster settings");
         healthChecker.start();
@@ -313,9 +317,19 @@ public final class ClusterCoordinator implements AutoCloseable {
     }
 
     /**
-     * A session's backend connection to {@code nodeId} failed. Depending on
-     * {@code failover_on_backend_error} / {@code failover_on_backend_shutdown} and the node's
-     * {@code backend_flag}, the node is detached. Never blocks; callable from an event loop.
+     * A session's backend connection to {@code nodeId} failed, or its server ended the session
+     * with 57P01/57P02. Depending on {@code failover_on_backend_error} /
+     * {@code failover_on_backend_shutdown} and the node's {@code backend_flag}, the node is
+     * detached. Never blocks; callable from an event loop.
+     *
+     * <p>A shutdown report is confirmed before anything is detached: {@code pg_terminate_backend()}
+     * ends one session with the same 57P01 a stopping server sends, and an operator cancelling a
+     * runaway query must not lose a node (pgpool-II only recognises the calls made through
+     * itself). One new connection is tried with the health-check credentials and
+     * {@code connect_timeout}: a stopping server refuses it (57P03, or nothing listens any more), a
+     * server that only ended one session lets it in, and a notice is journaled instead. While a
+     * node's report is being confirmed, further reports about it (every session on the node gets
+     * the same words) are dropped.
      */
     public void reportBackendFailure(int nodeId, BackendFailure failure, String detail) {
         ClusterSettings current = settings;
@@ -325,20 +339,53 @@ public final class ClusterCoordinator implements AutoCloseable {
             log.debug("backend {} of node {} ({}) ignored: failover on it is off", failure, nodeId, detail);
             return;
         }
-        owner.execute(() -> {
-            NodeSnapshot node = snapshot.node(nodeId).orElse(null);
-            if (node == null || !node.isUp()) {
-                return;
-            }
-            if (!failoverAllowed(nodeId)) {
-                emit(ClusterEvent.Kind.FAILOVER_REFUSED, OptionalInt.of(nodeId), "backend of node " + nodeId
-                        + " failed (" + detail + ") but backend_flag disallows failover", "");
-                return;
-            }
-            failover.failover(List.of(nodeId), "a session's backend "
-                    + (failure == BackendFailure.SHUTDOWN ? "reported shutdown" : "connection failed") + ": " + detail,
-                    OptionalInt.empty());
-        });
+        if (failure == BackendFailure.CONNECTION_ERROR) {
+            owner.execute(() -> detachFailedNode(nodeId, "a session's backend connection failed: " + detail, detail));
+            return;
+        }
+        if (!snapshot.node(nodeId).map(NodeSnapshot::isUp).orElse(false) || !shutdownChecks.add(nodeId)) {
+            return;
+        }
+        try {
+            blocking.execute(() -> confirmShutdown(nodeId, detail));
+        } catch (RejectedExecutionException e) {
+            shutdownChecks.remove(nodeId);
+        }
+    }
+
+    /** On a blocking thread: does the node that reported shutdown still accept connections? */
+    private void confirmShutdown(int nodeId, String detail) {
+        try {
+            Optional<String> refused = healthChecker.probe(nodeId);
+            owner.execute(() -> {
+                if (refused.isPresent()) {
+                    detachFailedNode(nodeId, "a session's backend reported shutdown (" + detail
+                            + ") and a new connection failed: " + refused.get(), detail);
+                } else if (snapshot.node(nodeId).map(NodeSnapshot::isUp).orElse(false)) {
+                    emit(ClusterEvent.Kind.NOTICE, OptionalInt.of(nodeId), "node " + nodeId + " ended a session with "
+                            + "a shutdown error but accepts new connections; no failover (pg_terminate_backend?)",
+                            detail);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("node {} reported shutdown while the cluster owner closes", nodeId);
+        } finally {
+            shutdownChecks.remove(nodeId);
+        }
+    }
+
+    /** On the owner thread: fails a node over after a session saw it fail, unless backend_flag forbids it. */
+    private void detachFailedNode(int nodeId, String reason, String detail) {
+        NodeSnapshot node = snapshot.node(nodeId).orElse(null);
+        if (node == null || !node.isUp()) {
+            return;
+        }
+        if (!failoverAllowed(nodeId)) {
+            emit(ClusterEvent.Kind.FAILOVER_REFUSED, OptionalInt.of(nodeId), "backend of node " + nodeId
+                    + " failed (" + detail + ") but backend_flag disallows failover", "");
+            return;
+        }
+        failover.failover(List.of(nodeId), reason, OptionalInt.empty());
     }
 
     private NodeSnapshot requireNode(int nodeId, String message) throws ClusterRequestException {

@@ -1,5 +1,6 @@
 package io.tidepool.cluster;
 
+import io.tidepool.auth.PoolKey;
 import io.tidepool.config.BackendDefinition;
 import io.tidepool.config.HealthCheckSettings;
 import io.tidepool.config.PgpoolConfig;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param commandTimeout       limit for one run of failover/failback/follow-primary commands (pgpool-II has none;
  *                             a hung script must not stop the cluster from ever changing again)
  * @param workDir              where {@code pgpool_status} lives ({@code work_dir}, formerly {@code logdir})
+ * @param poolKeyFile          the pool key for {@code AES} passwords of the checks: {@code -k}, else
+ *                             {@code PGPOOLKEYFILE} or {@code ~/.pgpoolkey} (it need not exist)
  */
 public record ClusterSettings(
         ClusteringMode mode,
@@ -52,7 +55,8 @@ public record ClusterSettings(
         String recoveryDatabase,
         Duration commandTimeout,
         Path workDir,
-        Optional<Path> poolPasswdFile) {
+        Optional<Path> poolPasswdFile,
+        Path poolKeyFile) {
 
     /** {@code log_standby_delay}. */
     public enum LogStandbyDelay { ALWAYS, IF_OVER_THRESHOLD, NONE }
@@ -65,6 +69,7 @@ public record ClusterSettings(
         healthChecks = List.copyOf(healthChecks);
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(poolPasswdFile, "poolPasswdFile");
+        Objects.requireNonNull(poolKeyFile, "poolKeyFile");
     }
 
     public static ClusterSettings fromConfig(PgpoolConfig config) {
@@ -102,7 +107,8 @@ public record ClusterSettings(
                 config.getString("recovery_database"),
                 DEFAULT_COMMAND_TIMEOUT,
                 config.resolvePath(config.getString("work_dir")),
-                config.poolPasswdFile());
+                config.poolPasswdFile(),
+                PoolKey.fileFor(config.poolKeyFile()));
     }
 
     /** pgpool-II's {@code num_backends}: highest configured index + 1. */
@@ -132,6 +138,7 @@ public record ClusterSettings(
                 srCheckDatabase, delayThresholdBytes, delayThresholdByTime, logStandbyDelay, failoverCommand,
                 failbackCommand, followPrimaryCommand, failoverOnBackendError, failoverOnBackendShutdown,
                 detachFalsePrimary, searchPrimaryNodeTimeout, autoFailback, autoFailbackInterval, builtinFailover,
-                recoveryTimeout, recoveryUser, recoveryPassword, recoveryDatabase, timeout, workDir, poolPasswdFile);
+                recoveryTimeout, recoveryUser, recoveryPassword, recoveryDatabase, timeout, workDir, poolPasswdFile,
+                poolKeyFile);
     }
 }

@@ -109,6 +109,9 @@ final class FailoverCoordinator {
             cluster.emit(ClusterEvent.Kind.NODE_PROMOTED, OptionalInt.of(chosen.id()), "node " + chosen.id()
                     + " promoted with pg_promote() in " + (System.nanoTime() - start) / 1_000_000 + " ms"
                     + (requested.isPresent() ? "" : " (the standby with the most WAL received)"), "");
+            // pg_promote(wait => true) returned true: the node takes writes now. Sessions may use it at
+            // once; the search for the primary that follows confirms it without keeping writes waiting.
+            cluster.setPrimary(OptionalInt.of(chosen.id()));
         } catch (SQLException e) {
             cluster.emit(ClusterEvent.Kind.PROMOTION_FAILED, OptionalInt.of(chosen.id()), "promoting node "
                     + chosen.id() + " failed", HealthChecker.describe(e));

@@ -151,6 +151,20 @@ final class HealthChecker {
         }
     }
 
+    /**
+     * One connection attempt to a node, outside the periodic loop and its statistics (a session's
+     * shutdown report is confirmed this way). Runs on a blocking thread.
+     *
+     * @return empty when the node let the check in, else why it did not
+     */
+    Optional<String> probe(int nodeId) {
+        Optional<NodeSnapshot> node = snapshot.get().node(nodeId);
+        if (node.isEmpty()) {
+            return Optional.of("node " + nodeId + " is not configured");
+        }
+        return Optional.ofNullable(tryOnce(node.get(), settings.get().healthCheck(nodeId)));
+    }
+
     /** One connection attempt; null on success, else why it failed. */
     private String tryOnce(NodeSnapshot node, HealthCheckSettings check) {
         BackendCredentials.Login login = credentials.get().resolve(check.user(), check.password());

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.tidepool.backend.BackendConnection;
 import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.CancelRegistry;
+import io.tidepool.cluster.BackendFailure;
 import io.tidepool.protocol.FrameDecoder;
 import io.tidepool.protocol.FrameForwarder;
 import io.tidepool.protocol.FrameInboundHandler;
@@ -629,7 +630,7 @@ public final class ClientSession extends FrameInboundHandler
                 transactionStatus = ReadyForQuery.statusAt(frames, start);
                 awaitingReady = Math.max(0, awaitingReady - 1);
             } else if (type == MessageType.ERROR_RESPONSE) {
-                backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
+                noteBackendError(frames, start, length);
             }
             toClient.add(frames, start, length);
         } else if (phase == Phase.AUTHENTICATING) {
@@ -647,13 +648,28 @@ public final class ClientSession extends FrameInboundHandler
      */
     private void onBackendWhileClientAuthenticates(byte type, ByteBuf frames, int start, int length) {
         if (type == MessageType.ERROR_RESPONSE) {
-            backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
+            noteBackendError(frames, start, length);
             toClient.add(frames, start, length);
             return;
         }
         fail(new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION, "the database server "
                 + backend.node().describe() + " sent " + MessageType.describe(type)
                 + " before its authentication request was answered", null, "check the server log; reconnect"));
+    }
+
+    /**
+     * A FATAL or PANIC means the backend closes next. When it says its server shuts down
+     * (57P01/57P02) the cluster owner hears of it (failover_on_backend_shutdown); the client gets
+     * the backend's own words. Ownership: {@code frames} stays the caller's.
+     */
+    private void noteBackendError(ByteBuf frames, int start, int length) {
+        if (!ErrorResponse.isFatal(frames, start, length)) {
+            return;
+        }
+        backendSentFatal = true;
+        ErrorResponse lastWords = ErrorResponse.decode(Frames.body(frames, start, length));
+        BackendFailure.fromLastWords(lastWords.code()).ifPresent(failure -> services.backendFailed(
+                backend.node(), failure, "ended the session with " + lastWords.code() + ": " + lastWords.message()));
     }
 
     private void onBackendStartupMessage(byte type, ByteBuf frames, int start, int length) {
@@ -695,7 +711,7 @@ public final class ClientSession extends FrameInboundHandler
                 onAuthenticated();
             }
             case MessageType.ERROR_RESPONSE -> {
-                backendSentFatal |= ErrorResponse.isFatal(frames, start, length);
+                noteBackendError(frames, start, length);
                 toClient.add(frames, start, length);
             }
             case MessageType.PARAMETER_STATUS -> {
@@ -819,8 +835,8 @@ public final class ClientSession extends FrameInboundHandler
     }
 
     @Override
-    public void backendLost(BackendNode node, String detail) {
-        services.backendConnectionLost(node, detail);
+    public void backendLost(BackendNode node, io.tidepool.cluster.BackendFailure failure, String detail) {
+        services.backendFailed(node, failure, detail);
     }
 
     @Override

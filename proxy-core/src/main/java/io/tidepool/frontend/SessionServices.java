@@ -4,6 +4,7 @@ import io.tidepool.backend.BackendConnector;
 import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.CancelForwarder;
 import io.tidepool.backend.CancelRegistry;
+import io.tidepool.cluster.BackendFailure;
 
 import java.util.List;
 import java.util.Set;
@@ -30,16 +31,17 @@ public final class SessionServices {
     private final java.time.Duration clientIdleLimit;
     private final java.util.Optional<io.tidepool.session.StreamingServices> streaming;
     private volatile Supplier<List<BackendNode>> backendOrder;
-    private volatile BackendFailureListener backendFailures = (node, detail) -> { };
+    private volatile BackendFailureListener backendFailures = (node, failure, detail) -> { };
 
     /**
      * Hears of backend connections that could not be opened or were lost in mid-session
-     * (pgpool.conf {@code failover_on_backend_error}).
+     * (pgpool.conf {@code failover_on_backend_error}), and of backends that ended a session
+     * saying their server shuts down ({@code failover_on_backend_shutdown}).
      */
     @FunctionalInterface
     public interface BackendFailureListener {
         /** Called on a session's event loop; must not block. */
-        void connectionLost(BackendNode node, String detail);
+        void backendFailed(BackendNode node, BackendFailure failure, String detail);
     }
 
     /** Raw mode, no admission limit. */
@@ -116,7 +118,11 @@ public final class SessionServices {
     }
 
     void backendConnectionLost(BackendNode node, String detail) {
-        backendFailures.connectionLost(node, detail);
+        backendFailed(node, BackendFailure.CONNECTION_ERROR, detail);
+    }
+
+    void backendFailed(BackendNode node, BackendFailure failure, String detail) {
+        backendFailures.backendFailed(node, failure, detail);
     }
 
     public BackendConnector connector() {

@@ -149,7 +149,7 @@ public record RecoverySettings(ClusteringMode mode, BackendDefinition target, Ba
     /** The pool key of {@code -k}, else the process default ({@code PGPOOLKEYFILE}, {@code ~/.pgpoolkey}). */
     private static Optional<AesPasswordCipher> cipher(PgpoolConfig config) {
         try {
-            Path keyFile = config.poolKeyFile().orElseGet(() -> PoolKey.defaultFile(System.getenv()));
+            Path keyFile = PoolKey.fileFor(config.poolKeyFile());
             if (!Files.isReadable(keyFile)) {
                 return Optional.empty();
             }

@@ -13,7 +13,6 @@ import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.Future;
 import io.tidepool.backend.BackendConnector;
 import io.tidepool.backend.BackendNode;
-import io.tidepool.cluster.BackendFailure;
 import io.tidepool.cluster.ClusterCoordinator;
 import io.tidepool.cluster.ClusterSnapshot;
 import io.tidepool.cluster.NodeSnapshot;
@@ -92,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
         this(ProxySettings.from(config));
         // -a and -k from the command line arrive as the configuration's file overrides.
         services.useAuthentication(loadAuthentication(config, config.poolHbaFile(),
-                config.poolKeyFile().orElseGet(() -> io.tidepool.auth.PoolKey.defaultFile(System.getenv()))));
+                io.tidepool.auth.PoolKey.fileFor(config.poolKeyFile())));
     }
 
     /**
@@ -388,17 +387,17 @@ public final class ProxyServer implements AutoCloseable {
      * Sends new sessions where the cluster owner says: the primary (outside streaming
      * replication: the main node) first, then the other nodes that are up, in id order. When no
      * node is up, every configured node is tried, so the client hears why each one failed.
-     * Sessions already running are not moved. A backend connection lost in mid-session is
-     * reported to the cluster owner, which detaches the node when {@code failover_on_backend_error}
-     * is on.
+     * Sessions already running are not moved. A backend connection lost in mid-session, or ended
+     * by its server with 57P01/57P02, is reported to the cluster owner, which detaches the node
+     * when {@code failover_on_backend_error} or {@code failover_on_backend_shutdown} says so.
      */
     public void followCluster(ClusterCoordinator coordinator) {
         followCluster(coordinator::snapshot);
         services.streaming().ifPresent(s -> s.followCluster(
                 new SnapshotClusterView(coordinator::snapshot, () -> services.settings().backends()),
                 coordinator::healthCheckStatistics));
-        services.onBackendFailure((node, detail) ->
-                coordinator.reportBackendFailure(node.id(), BackendFailure.CONNECTION_ERROR, detail));
+        services.onBackendFailure((node, failure, detail) ->
+                coordinator.reportBackendFailure(node.id(), failure, detail));
     }
 
     /** The backend order of {@link #followCluster(ClusterCoordinator)} alone, from any source of snapshots. */
@@ -463,6 +462,14 @@ public final class ProxyServer implements AutoCloseable {
             Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 100));
         }
         return true;
+    }
+
+    /**
+     * The sessions served now as SHOW pool_processes reports them (streaming and logical
+     * replication mode); empty in raw mode, whose relaying sessions keep no such record.
+     */
+    public List<io.tidepool.session.SessionInfo> sessionInfos() {
+        return services.streaming().map(io.tidepool.session.StreamingServices::sessionInfos).orElse(List.of());
     }
 
     /** Stops in the given mode; the future completes once every listener and session is closed. */

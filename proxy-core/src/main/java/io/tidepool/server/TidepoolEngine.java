@@ -134,6 +134,9 @@ public final class TidepoolEngine implements AutoCloseable {
                 proxy = new ProxyServer(config);
                 proxy.followCluster(cluster);
                 proxy.start();
+                if (sessions == SessionRegistry.NONE) {
+                    sessions = new ProxySessionRegistry(proxy);
+                }
             }
             if (options.pcp()) {
                 pcpServer = new PcpServer(PcpServerSettings.fromConfig(config), new EnginePcpService(this),

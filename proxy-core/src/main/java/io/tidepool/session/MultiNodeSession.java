@@ -72,10 +72,12 @@ public final class MultiNodeSession implements NodeLink.Owner {
         void touched();
 
         /**
-         * A node could not be reached or its connection broke without an error message: the cluster
-         * owner hears of it (failover_on_backend_error).
+         * A node could not be reached, its connection broke without an error message
+         * ({@code CONNECTION_ERROR}, failover_on_backend_error), or it ended the connection saying
+         * its server shuts down ({@code SHUTDOWN}, failover_on_backend_shutdown): the cluster owner
+         * hears of it.
          */
-        void backendLost(io.tidepool.backend.BackendNode node, String detail);
+        void backendLost(io.tidepool.backend.BackendNode node, io.tidepool.cluster.BackendFailure failure, String detail);
     }
 
     /** How to reach and log in to further nodes. Ownership: {@code startupPacket} is the session's until {@link #close}. */
@@ -605,12 +607,16 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (type == MessageType.ERROR_RESPONSE) {
             ErrorResponse error = ErrorResponse.decode(Frames.body(frames, start, length));
             services.counters().error(link.nodeId(), error.severity());
-            if (link.nodeId() != mainNode && ("FATAL".equals(error.severity()) || "PANIC".equals(error.severity()))) {
-                // A standby ending its connection (pg_terminate_backend, shutdown) ends only that link:
-                // the client must not see a FATAL, which tells it the whole session is over. The
-                // requests the node owed get an ERROR with the same cause when the link closes.
+            if ("FATAL".equals(error.severity()) || "PANIC".equals(error.severity())) {
+                // Kept to tell the cluster owner why the link closes (a shutdown, or a FATAL that says
+                // nothing about the node's health, such as an idle-session timeout).
                 link.lastWords = error;
-                return;
+                if (link.nodeId() != mainNode) {
+                    // A standby ending its connection (pg_terminate_backend, shutdown) ends only that link:
+                    // the client must not see a FATAL, which tells it the whole session is over. The
+                    // requests the node owed get an ERROR with the same cause when the link closes.
+                    return;
+                }
             }
         }
         ExpectedResponse completed = queue.onBackendMessage(link, type, frames, start, length, link.nodeId() == mainNode);
@@ -656,8 +662,12 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (closed) {
             return;
         }
-        if (link.lastWords == null && error.sqlState() == SqlState.CONNECTION_FAILURE) {
-            host.backendLost(link.node(), error.getMessage());
+        if (link.lastWords != null) {
+            ErrorResponse lastWords = link.lastWords;
+            io.tidepool.cluster.BackendFailure.fromLastWords(lastWords.code()).ifPresent(failure -> host.backendLost(
+                    link.node(), failure, "ended the session with " + lastWords.code() + ": " + lastWords.message()));
+        } else if (error.sqlState() == SqlState.CONNECTION_FAILURE) {
+            host.backendLost(link.node(), io.tidepool.cluster.BackendFailure.CONNECTION_ERROR, error.getMessage());
         }
         if (link.nodeId() == mainNode) {
             host.fatal(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, error.getMessage(), null,

@@ -150,12 +150,27 @@ class ClusterCoordinatorTest {
         start(Map.of("failover_on_backend_error", "off", "failover_on_backend_shutdown", "on"));
         coordinator.reportBackendFailure(1, BackendFailure.CONNECTION_ERROR, "connection reset");
         coordinator.reportBackendFailure(2, BackendFailure.SHUTDOWN, "57P01");
-        // Both reports are queued in order; an attach after them completes once both were handled.
+        // The shutdown report is confirmed by a connection attempt first (refused here: nothing listens).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (coordinator.snapshot().nodes().get(2).status() != NodeStatus.DOWN && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // Reports are handled in order on the owner thread; an attach after them completes once they were.
         coordinator.attachNode(0, "barrier").get(10, TimeUnit.SECONDS);
         assertThat(coordinator.snapshot().nodes()).extracting(NodeSnapshot::status)
                 .containsExactly(NodeStatus.WAITING, NodeStatus.WAITING, NodeStatus.DOWN);
         assertThat(coordinator.journal().events()).anyMatch(e -> e.kind() == ClusterEvent.Kind.NODE_DOWN
-                && e.message().contains("reported shutdown"));
+                && e.message().contains("reported shutdown") && e.message().contains("a new connection failed"));
+    }
+
+    @Test
+    void lastWordsNameAFailureOnlyForShutdownCodes() {
+        assertThat(BackendFailure.fromLastWords("57P01")).hasValue(BackendFailure.SHUTDOWN);
+        assertThat(BackendFailure.fromLastWords("57P02")).hasValue(BackendFailure.SHUTDOWN);
+        // 57P03 cannot_connect_now, 25P03 idle_in_transaction_session_timeout, 28P01 a refused password.
+        assertThat(BackendFailure.fromLastWords("57P03")).isEmpty();
+        assertThat(BackendFailure.fromLastWords("25P03")).isEmpty();
+        assertThat(BackendFailure.fromLastWords("28P01")).isEmpty();
     }
 
     @Test

@@ -129,6 +129,41 @@ class TidepoolEnginePcpIT {
     }
 
     @Test
+    void processCountAndInfoListTheSessionsOfTheEnginesProxy() throws Exception {
+        engine.close();
+        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of("pcp_client_version", "'4.3'",
+                "health_check_period", "1", "backend_weight0", "0")),
+                TidepoolEngine.Options.defaults().withProxy(true).withStopHandler(stopRequests::add));
+        engine.start();
+        io.tidepool.ops.local.PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
+                engine.proxy().orElseThrow().tcpAddress().getPort());
+        try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
+             java.sql.Statement st = c.createStatement()) {
+            // A write and a read: the session holds the primary and its load-balance standby.
+            st.execute("create temporary table proc_info_probe(i int)");
+            st.execute("select 1");
+            List<io.tidepool.admin.pcp.ProcessInfo> slots = engine.sessions().processes();
+            assertThat(slots).hasSize(1);
+            String id = Integer.toString(slots.get(0).pid());
+            int primaryPid = slots.get(0).connections().stream().filter(p -> p.backendId() == 0).findFirst()
+                    .orElseThrow().backendPid();
+            assertThat(pg.primary().queryValue("select usename from pg_stat_activity where pid = " + primaryPid))
+                    .as("the backend pid reported for node 0 is a real session of the primary")
+                    .hasValue(pg.cluster().superuser());
+
+            assertThat(pcp("pcp_proc_count").stdout()).isEqualTo(id + " \n");
+            String info = pcp("pcp_proc_info", "-P", id).stdout();
+            // One line per backend the session holds, each with the user, backend pid, connected flag and slot id.
+            assertThat(info.lines()).hasSize(slots.get(0).connections().size()).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(line -> assertThat(line).contains(" " + pg.cluster().superuser() + " ")
+                            .contains(" 1 " + id + " "));
+            assertThat(info).contains(" " + primaryPid + " 1 " + id + " 0 ");
+        }
+        await(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
+        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
+    }
+
+    @Test
     void poolStatusShowsTheNodesRuntimeStatus() throws Exception {
         assertThat(pcp("pcp_pool_status").stdout()).contains("name : backend_status1\nvalue: up\n");
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -28,6 +29,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./tidepool bench failover}: how long writes through the proxy fail when the primary
@@ -157,25 +161,52 @@ public final class FailoverBenchCommand implements Callable<Integer> {
     record Outage(Instant stoppedAt, long firstWriteMillis) {
     }
 
-    /** Stops the primary (immediate) and writes through {@code connect} until a write succeeds. */
+    /**
+     * Writes through {@code connect} in a loop, stops the primary (immediate) meanwhile, and
+     * returns how long after the stop began a write succeeded on another node. The writer runs from
+     * before the stop, so the time {@code pg_ctl stop} itself takes to return is not counted on
+     * top; a write counts only when the server that took it is not the stopped one (its port, from
+     * {@code inet_server_port()}), so a write the old primary finished while dying does not either.
+     */
     private static Outage firstWriteAfterStop(LocalCluster cluster, Callable<Connection> connect) throws Exception {
         try (Connection c = connect.call(); Statement s = c.createStatement()) {
             s.execute("create table if not exists bench_failover(id bigserial primary key, at timestamptz default now())");
         }
         cluster.awaitCaughtUp();
-        Instant stoppedInstant = Instant.now();
-        long stoppedAt = System.nanoTime();
-        cluster.primary().stop(ShutdownMode.IMMEDIATE);
-        long deadline = stoppedAt + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = connect.call(); Statement s = c.createStatement()) {
-                s.execute("insert into bench_failover default values");
-                return new Outage(stoppedInstant, (System.nanoTime() - stoppedAt) / 1_000_000);
-            } catch (SQLException e) {
-                Thread.sleep(20);
+        int oldPrimaryPort = cluster.primary().port();
+        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicLong stoppedAt = new AtomicLong();
+        CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (Connection c = connect.call(); Statement s = c.createStatement();
+                     ResultSet r = s.executeQuery("insert into bench_failover default values returning inet_server_port()")) {
+                    r.next();
+                    if (stopping.get() && r.getInt(1) != oldPrimaryPort) {
+                        return (System.nanoTime() - stoppedAt.get()) / 1_000_000;
+                    }
+                } catch (Exception e) {
+                    // The primary is gone, or not promoted yet: try again shortly.
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
+            throw new IllegalStateException("no write succeeded within 2 minutes of stopping the primary");
+        });
+        Thread.sleep(500);
+        Instant stoppedInstant = Instant.now();
+        stoppedAt.set(System.nanoTime());
+        stopping.set(true);
+        cluster.primary().stop(ShutdownMode.IMMEDIATE);
+        try {
+            return new Outage(stoppedInstant, writer.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getCause());
         }
-        throw new IllegalStateException("no write succeeded within 2 minutes of stopping the primary");
     }
 
     private static Connection connect(String url) throws SQLException {
