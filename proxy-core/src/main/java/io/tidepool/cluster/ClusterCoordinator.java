@@ -223,7 +223,8 @@ public final class ClusterCoordinator implements AutoCloseable {
         }, before.primaryId());
         for (int id : added) {
             emit(ClusterEvent.Kind.NOTICE, OptionalInt.of(id), "node " + id + " added by a reload; it stays down "
-                    + "until attached (pcp_attach_node)", "");
+                    + "until it is built and attached (pcp_recovery_node), or attached when it already runs "
+                    + "as a standby (pcp_attach_node)", "");
         }
         for (int id : removed) {
             emit(ClusterEvent.Kind.NODE_DOWN, OptionalInt.of(id), "node " + id + " removed by a reload", "");
