@@ -25,6 +25,7 @@ import io.tidepool.routing.ClusterView;
 import io.tidepool.routing.NodeView;
 import io.tidepool.routing.RoutingDecision;
 import io.tidepool.routing.RoutingExplainer;
+import io.tidepool.routing.Router;
 import io.tidepool.routing.SessionRoutingState;
 import io.tidepool.routing.StatementClassification;
 import io.tidepool.session.ExpectedResponse.Kind;
@@ -76,6 +77,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
          * owner hears of it (failover_on_backend_error).
          */
         void backendLost(io.tidepool.backend.BackendNode node, String detail);
+
+        /** {@code PGPOOL SET/RESET} changed this session's client_idle_limit ({@link #clientIdleLimit}). */
+        default void clientIdleLimitChanged() {
+        }
     }
 
     /** How to reach and log in to further nodes. Ownership: {@code startupPacket} is the session's until {@link #close}. */
@@ -83,6 +88,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
                              ByteBuf startupPacket, BackendLogin login) {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MultiNodeSession.class);
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Channel client;
@@ -95,7 +101,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private final ResponseQueue queue;
     private final PreparedStatements prepared = new PreparedStatements();
     private final SessionStateLog stateLog = new SessionStateLog();
-    private final Map<String, String> pgpoolSettings = new HashMap<>();
+    private final PgpoolSessionSettings pgpool;
+    /** The router with this session's PGPOOL SET values, and the server router it was made from. */
+    private Router sessionRouter;
+    private Router sessionRouterBase;
     private SessionRoutingState routing;
     private TransactionStatus status;
     private NodeLink lastTarget;
@@ -162,7 +171,12 @@ public final class MultiNodeSession implements NodeLink.Owner {
         this.database = database;
         this.user = user;
         this.queue = new ResponseQueue(client);
-        this.routing = SessionRoutingState.start(database, user, applicationName).usingNodes(List.of(mainNode));
+        this.pgpool = new PgpoolSessionSettings(services.admin().config());
+        SessionRoutingState initial = SessionRoutingState.start(database, user, applicationName).usingNodes(List.of(mainNode));
+        // The load-balance node is chosen when the session starts, as pgpool-II does: SHOW pool_nodes
+        // marks it from the first statement on, and the first read goes there without a choice of its own.
+        io.tidepool.routing.Router.Choice choice = router().chooseLoadBalanceNode(initial, services.cluster().current());
+        this.routing = choice.node() < 0 ? initial : initial.withLoadBalanceNode(choice.node(), choice.rule());
         services.started(this);
     }
 
@@ -227,12 +241,13 @@ public final class MultiNodeSession implements NodeLink.Owner {
             return;
         }
         StatementClassification c = classify(sql);
-        RoutingDecision d = services.router().route(c, routing, view());
+        RoutingDecision d = router().route(c, routing, view());
         if (d.target() == RoutingDecision.Target.NO_NODE) {
             queue.answer(errorAndReady(noNode(d)));
             return;
         }
         List<NodeLink> targets = open(ordered(d.nodeIds()));
+        perNodeStatement(targets, sql);
         send(targets, frames, start, length, Kind.QUERY);
         afterStatement(c, d, targets);
         executed(c, targets);
@@ -254,7 +269,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
             return;
         }
         StatementClassification c = classify(parse.sql());
-        RoutingDecision d = services.router().route(c, routing, view());
+        RoutingDecision d = router().route(c, routing, view());
         if (d.target() == RoutingDecision.Target.NO_NODE) {
             answerExtendedError(noNode(d));
             return;
@@ -294,10 +309,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
             // A named statement is routed again at each Bind: the transaction may have changed since
             // its Parse (a read prepared before a write in the same transaction must now stay on the
             // primary), and a node it was not prepared on gets the Parse replayed first.
-            RoutingDecision d = services.router().route(s.classification, routing, view());
+            RoutingDecision d = router().route(s.classification, routing, view());
             if (d.target() != RoutingDecision.Target.NO_NODE) {
                 ids = ordered(d.nodeIds());
-                routing = services.router().afterStatement(routing, s.classification, d);
+                routing = router().afterStatement(routing, s.classification, d);
             }
         }
         ids = ids.stream().filter(n -> !lost.contains(n)).toList();
@@ -377,6 +392,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
                     "the node of portal \"" + name + "\" is no longer available", null, "run the statement again"));
             return;
         }
+        perNodeStatement(targets, p.statement().classification.text());
         send(targets, frames, start, length, Kind.EXECUTE);
         executed(p.statement().classification, targets);
     }
@@ -488,7 +504,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void afterStatement(StatementClassification c, RoutingDecision d, List<NodeLink> targets) {
-        routing = services.router().afterStatement(routing, c, d);
+        routing = router().afterStatement(routing, c, d);
         lastTarget = targets.get(0);
     }
 
@@ -699,33 +715,87 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private TextResultSet runAdmin(AdminCommand command) {
         return switch (command.verb()) {
             case SHOW_POOL -> services.admin().show(command.argument(), routing.loadBalanceNode());
-            case PGPOOL_SHOW -> services.admin().pgpoolShow(command.argument(), pgpoolSettings);
+            case PGPOOL_SHOW -> services.admin().pgpoolShow(command.argument(), pgpool.view());
             case PGPOOL_SET -> {
-                if (command.value().isPresent()) {
-                    pgpoolSettings.put(command.argument(),
-                            services.admin().checkSessionSettable(command.argument(), command.value().get()));
-                } else {
-                    services.admin().checkSessionSettable(command.argument(), "");
-                    pgpoolSettings.remove(command.argument());
-                }
+                pgpool.set(command.argument(), command.value());
+                pgpoolSettingsChanged();
                 yield TextResultSet.command("SET");
             }
             case PGPOOL_RESET -> {
                 if (command.argument().equals("all")) {
-                    pgpoolSettings.clear();
+                    pgpool.resetAll();
+                    pgpoolSettingsChanged();
                     yield TextResultSet.command("RESET");
                 }
-                services.admin().checkSessionSettable(command.argument(), "");
-                pgpoolSettings.remove(command.argument());
+                pgpool.reset(command.argument());
+                pgpoolSettingsChanged();
                 yield TextResultSet.command("SET");
             }
             case EXPLAIN_ROUTING -> {
                 StatementClassification c = classify(command.argument());
                 ClusterView v = view();
-                RoutingExplainer.Result r = RoutingExplainer.explain(c, services.router().route(c, routing, v), v);
+                RoutingExplainer.Result r = RoutingExplainer.explain(c, router().route(c, routing, v), v);
                 yield TextResultSet.of(r.columns(), r.rows());
             }
         };
+    }
+
+    private void pgpoolSettingsChanged() {
+        sessionRouter = null;
+        host.clientIdleLimitChanged();
+    }
+
+    /** The server's router, or one with this session's PGPOOL SET routing values. */
+    private Router router() {
+        Router server = services.router();
+        if (!pgpool.changesRouting()) {
+            return server;
+        }
+        if (sessionRouter == null || sessionRouterBase != server) {
+            sessionRouterBase = server;
+            sessionRouter = server.withSettings(pgpool.routing(server.settings()));
+        }
+        return sessionRouter;
+    }
+
+    /** log_statement for this session: the server's value unless PGPOOL SET changed it. */
+    public boolean logStatement(boolean server) {
+        return pgpool.isEmpty() ? server : pgpool.logStatement(server);
+    }
+
+    /** log_client_messages for this session. */
+    public boolean logClientMessages(boolean server) {
+        return pgpool.isEmpty() ? server : pgpool.logClientMessages(server);
+    }
+
+    /** client_idle_limit for this session. */
+    public Duration clientIdleLimit(Duration server) {
+        return pgpool.clientIdleLimit(server);
+    }
+
+    /**
+     * log_per_node_statement and notice_per_node_statement: which node runs {@code sql}. The
+     * notice is queued in request order, so it reaches the client just before the statement's answer.
+     */
+    private void perNodeStatement(List<NodeLink> targets, String sql) {
+        if (pgpool.logPerNodeStatement()) {
+            for (NodeLink link : targets) {
+                BackendKeyData key = link.backendKey();
+                log.info("DB node id: {} backend pid: {} statement: {}", link.nodeId(), key == null ? 0 : key.processId(), sql);
+            }
+        }
+        if (pgpool.noticePerNodeStatement()) {
+            for (NodeLink link : targets) {
+                Map<Character, String> fields = new java.util.LinkedHashMap<>();
+                fields.put(io.tidepool.protocol.backend.ErrorFields.SEVERITY, "NOTICE");
+                fields.put(io.tidepool.protocol.backend.ErrorFields.SEVERITY_NON_LOCALIZED, "NOTICE");
+                fields.put(io.tidepool.protocol.backend.ErrorFields.CODE, "00000");
+                fields.put(io.tidepool.protocol.backend.ErrorFields.MESSAGE, "DB node id: " + link.nodeId() + " statement: " + sql);
+                ByteBuf notice = client.alloc().buffer();
+                new io.tidepool.protocol.backend.NoticeResponse(new io.tidepool.protocol.backend.ErrorFields(fields)).encode(notice);
+                queue.answer(notice);
+            }
+        }
     }
 
     private void answerSimple(AdminCommand command) {
