@@ -132,7 +132,8 @@ class StreamingPoolPasswdIT {
             assertThat(st.executeUpdate("insert into tp_notes values (1001, 'written')")).isEqualTo(1);
             assertThat(st.executeUpdate("delete from tp_notes where id = 1001")).isEqualTo(1);
             Map<String, Long> counts = selectCounts(st);
-            assertThat(counts.get("1") + counts.get("2")).as("reads ran on the standbys").isGreaterThanOrEqualTo(40);
+            // the first read of tp_notes runs on the primary while pg_class is asked about the table
+            assertThat(counts.get("1") + counts.get("2")).as("reads ran on the standbys").isGreaterThanOrEqualTo(39);
             assertThat(counts.get("1")).as("standby 1 logged in and served reads").isPositive();
             assertThat(counts.get("2")).as("standby 2 logged in and served reads").isPositive();
         }

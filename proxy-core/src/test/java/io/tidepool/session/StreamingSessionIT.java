@@ -108,27 +108,43 @@ class StreamingSessionIT {
     @Test
     void readsSpreadOverNodesInProportionToTheirWeights() throws Exception {
         start(statementLevel(0, 1, 3));
+        long d0;
+        long d1;
+        long d2;
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            // The first read of tp_items runs on the primary while pg_class says whether the table is
+            // temporary or unlogged (check_temp_table, check_unlogged_table); count from the next one.
+            for (int i = 0; i < 200 && selects(1) + selects(2) == 0; i++) {
+                try (ResultSet rs = st.executeQuery("select id from tp_items where id < 3")) {
+                    rs.next();
+                }
+                Thread.sleep(10);
+            }
+            assertThat(selects(1) + selects(2)).as("balanced once the catalog answered").isPositive();
+            long s0 = selects(0);
+            long s1 = selects(1);
+            long s2 = selects(2);
             for (int i = 0; i < 4000; i++) {
                 try (ResultSet rs = st.executeQuery("select id from tp_items where id < 3")) {
                     rs.next();
                 }
             }
+            d0 = selects(0) - s0;
+            d1 = selects(1) - s1;
+            d2 = selects(2) - s2;
         }
-        long n1 = selects(1);
-        long n2 = selects(2);
-        assertThat(selects(0)).isZero();
-        assertThat(n1 + n2).isEqualTo(4000);
-        // weight 1 : 3 -> 25 % on node 1; 4000 draws keep it well within 21..29 %.
-        assertThat(n1 / 4000.0).isBetween(0.21, 0.29);
+        assertThat(d0).as("weight 0: no read on the primary").isZero();
+        assertThat(d1 + d2).isEqualTo(4000);
+        // weight 1 : 3 -> 25 % on node 1; 4000 draws keep it well within 21..29 % (about 4.4 standard deviations).
+        assertThat(d1 / 4000.0).isBetween(0.21, 0.29);
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("show pool_nodes")) {
             Map<String, String> selectCnt = new HashMap<>();
             while (rs.next()) {
                 selectCnt.put(rs.getString("node_id"), rs.getString("select_cnt"));
             }
-            assertThat(selectCnt.get("1")).isEqualTo(Long.toString(n1));
-            assertThat(selectCnt.get("2")).isEqualTo(Long.toString(n2));
+            assertThat(selectCnt).containsEntry("0", Long.toString(selects(0)))
+                    .containsEntry("1", Long.toString(selects(1))).containsEntry("2", Long.toString(selects(2)));
         }
     }
 
@@ -334,10 +350,65 @@ class StreamingSessionIT {
         CommandResult r = PgClients.psqlWithArgs(viaProxy, List.of("-A", "-F", "|", "-c", "show pool_nodes"), "");
         assertThat(r.exitCode()).as(r.describe()).isZero();
         List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).isEqualTo(String.join("|", AdminAnswers.POOL_NODES));
-        assertThat(lines.get(1)).startsWith("0|" + pg.primary().host() + "|" + primaryPort + "|up|unknown|0.250000|primary|primary|");
-        assertThat(lines.get(3)).contains("|0.500000|standby|standby|");
+        String time = "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}";
+        assertThat(lines.get(1)).matches("0\\|" + java.util.regex.Pattern.quote(pg.primary().host()) + "\\|" + primaryPort
+                + "\\|up\\|unknown\\|0\\.250000\\|primary\\|primary\\|0\\|(true|false)\\|0\\|\\|\\|" + time);
+        for (int n = 1; n <= 2; n++) {
+            assertThat(lines.get(n + 1)).matches(n + "\\|" + java.util.regex.Pattern.quote(pg.nodes().get(n).host()) + "\\|"
+                    + pg.nodes().get(n).port() + "\\|up\\|unknown\\|" + (n == 1 ? "0\\.250000" : "0\\.500000")
+                    + "\\|standby\\|standby\\|0\\|(true|false)\\|0\\|\\|\\|" + time);
+        }
+        assertThat(lines.subList(1, 4).stream().filter(l -> l.contains("|true|")).count())
+                .as("exactly one row is the session's load-balance node").isEqualTo(1);
         assertThat(lines.get(4)).isEqualTo("(3 rows)");
+    }
+
+    @Test
+    void showPoolNodesMarksTheSessionsLoadBalanceNodeAndCountsItsSelects() throws Exception {
+        start(weights(0, 0, 1));
+        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            Map<String, Map<String, String>> before = poolNodes(st);
+            assertThat(before.get("0").get("load_balance_node")).isEqualTo("false");
+            assertThat(before.get("1").get("load_balance_node")).isEqualTo("false");
+            assertThat(before.get("2").get("load_balance_node")).as("chosen at session start, before any read")
+                    .isEqualTo("true");
+            assertThat(before.get("2").get("lb_weight")).isEqualTo("1.000000");
+            assertThat(before.get("0").get("lb_weight")).isEqualTo("0.000000");
+            for (int i = 0; i < 3; i++) {
+                assertThat(port(st, "show port")).isEqualTo(pg.nodes().get(2).port());
+                try (ResultSet rs = st.executeQuery("select count(*) from tp_items where id <= 2")) {
+                    rs.next();
+                }
+            }
+            Map<String, Map<String, String>> after = poolNodes(st);
+            assertThat(Long.parseLong(after.get("2").get("select_cnt")) + Long.parseLong(after.get("0").get("select_cnt")))
+                    .as("3 SELECTs counted (SHOW is not a SELECT)").isEqualTo(3);
+            assertThat(after.get("1").get("select_cnt")).isEqualTo("0");
+            for (String node : List.of("0", "1", "2")) {
+                Map<String, String> row = after.get(node);
+                assertThat(row.get("status")).isEqualTo("up");
+                assertThat(row.get("role")).isEqualTo(node.equals("0") ? "primary" : "standby");
+                assertThat(row.get("pg_role")).isEqualTo(row.get("role"));
+                assertThat(row.get("replication_delay")).isEqualTo("0");
+            }
+        }
+    }
+
+    private static Map<String, Map<String, String>> poolNodes(Statement st) throws SQLException {
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        try (ResultSet rs = st.executeQuery("show pool_nodes")) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, String> row = new HashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnName(i), rs.getString(i));
+                }
+                rows.put(row.get("node_id"), row);
+            }
+        }
+        return rows;
     }
 
     @Test
@@ -510,6 +581,14 @@ class StreamingSessionIT {
         int standbyPort = pg.nodes().get(1).port();
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
             assertThat(port(st, "show port")).isEqualTo(standbyPort);
+            // reads of tp_items reach the standby once pg_class told the table is an ordinary one
+            for (int i = 0; i < 200 && selects(1) == 0; i++) {
+                try (ResultSet rs = st.executeQuery("select a.id from tp_items a where a.id = 1")) {
+                    rs.next();
+                }
+                Thread.sleep(10);
+            }
+            assertThat(selects(1)).isPositive();
             ExecutorService killer = Executors.newSingleThreadExecutor();
             try {
                 Future<?> kill = killer.submit(() -> {
