@@ -691,10 +691,132 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (lastTarget == link) {
             lastTarget = null;
         }
+        link.unsent().ifPresent(unsent -> rescue(link, unsent));
         queue.nodeLost(link, new PgException(Severity.ERROR, error.sqlState(), error.getMessage(),
                 null, "the session continues on the other nodes; run the statement again"), status);
         queue.flush();
         linksChanged();
+    }
+
+    /**
+     * A node that failed before its login completed (refused, unreachable, not accepting
+     * connections) never saw the requests this session queued for it: they go to another node
+     * instead, in the same place of the response order, so that a standby that is down but not yet
+     * detected by the health check costs no statement an error. The other node is a new
+     * load-balance choice without the lost node (another standby by weight, else the primary).
+     *
+     * <p>Each queued frame is paired with its expected response ({@link NodeLink#expected}; Flush
+     * and COPY frames have none). Dropped: the state replay made at opening (a fresh node replays it
+     * itself, an open one has it), duplicates whose answer the client does not see (the target has
+     * or replays them), and replayed Parses the target already holds. The rest moves with its entry.
+     *
+     * @param unsent the failed link's frames (borrowed)
+     */
+    private void rescue(NodeLink failed, ByteBuf unsent) {
+        boolean needed = false;
+        for (ExpectedResponse e : failed.expected) {
+            needed |= e.ordered && e.visibility != Visibility.NONE;
+        }
+        if (!needed) {
+            return; // nothing the client waits for: the lost node's duplicates are simply dropped
+        }
+        ClusterView v = view();
+        io.tidepool.routing.Router.Choice choice = router().chooseLoadBalanceNode(routing, v);
+        int target = choice.node() >= 0 ? choice.node() : v.primaryId();
+        if (target < 0 || lost.contains(target)) {
+            return;
+        }
+        Optional<NodeLink> opened = openLink(target);
+        if (opened.isEmpty()) {
+            return;
+        }
+        NodeLink to = opened.get();
+        if (routing.loadBalanceNode() == failed.nodeId()) {
+            routing = routing.withLoadBalanceNode(target, "node " + failed.nodeId() + " could not be reached; "
+                    + choice.rule());
+        }
+        log.info("{} could not be reached; this session's requests for it go to {}", failed.node().describe(),
+                to.node().describe());
+        int at = unsent.readerIndex();
+        int end = unsent.writerIndex();
+        while (at + 5 <= end) {
+            byte type = unsent.getByte(at);
+            int length = 1 + unsent.getInt(at + 1);
+            if (type == MessageType.FLUSH || type == MessageType.COPY_DATA || type == MessageType.COPY_DONE
+                    || type == MessageType.COPY_FAIL) {
+                boolean synced = !to.sentSinceSync();
+                to.send(unsent, at, length);
+                if (synced && type == MessageType.FLUSH) {
+                    to.markSynced(); // a Flush asks for nothing a Sync must close
+                }
+            } else {
+                ExpectedResponse e = failed.expected.pollFirst();
+                if (e == null) {
+                    break; // cannot happen: every other frame has its entry
+                }
+                if (keepsOnRescue(e, type, unsent, at, length, to)) {
+                    moveRequest(failed, to, e, type, unsent, at, length);
+                } else {
+                    e.done = true;
+                }
+            }
+            at += length;
+        }
+        // Written now: the frames are slices of the failed link's buffer, released when this returns,
+        // and no client read is under way to flush them.
+        to.endBatch();
+        to.flush();
+        if (lastTarget == null) {
+            lastTarget = to;
+        }
+    }
+
+    /** Whether a request queued for a lost node must still run (see {@link #rescue}). */
+    private boolean keepsOnRescue(ExpectedResponse e, byte type, ByteBuf frames, int at, int length, NodeLink to) {
+        if (!e.ordered) {
+            return false; // the state replay made when the node was opened
+        }
+        if (e.visibility == Visibility.NONE) {
+            return e.kind == Kind.SYNC; // a Sync of its own ends what moves with it
+        }
+        if (e.visibility == Visibility.ERRORS && type == MessageType.PARSE) {
+            String name = CStrings.read(Frames.body(frames, at, length));
+            return prepared.statement(name).map(s -> !s.nodes.contains(to.nodeId())).orElse(true);
+        }
+        return true;
+    }
+
+    /** Sends one request to {@code to} in place of {@code failed}, keeping its place in the client's order. */
+    private void moveRequest(NodeLink failed, NodeLink to, ExpectedResponse e, byte type, ByteBuf frames, int at,
+                             int length) {
+        to.send(frames, at, length);
+        if (type == MessageType.SYNC) {
+            to.markSynced();
+        }
+        e.node = to;
+        to.expected.addLast(e);
+        ByteBuf body = Frames.body(frames, at, length);
+        switch (type) {
+            case MessageType.PARSE -> prepared.statement(CStrings.read(body)).ifPresent(s -> {
+                s.nodes.add(to.nodeId());
+                s.routedTo = s.routedTo.stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList();
+            });
+            case MessageType.BIND -> {
+                String portal = CStrings.read(body);
+                prepared.portal(portal).ifPresent(p -> prepared.putPortal(new Portal(p.name(),
+                        p.nodes().stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList(),
+                        p.statement())));
+            }
+            case MessageType.EXECUTE -> prepared.portal(CStrings.read(body)).ifPresent(p -> {
+                if (p.statement().classification != null) {
+                    services.counters().moved(failed.nodeId(), to.nodeId(), p.statement().classification);
+                }
+            });
+            case MessageType.QUERY -> services.counters().moved(failed.nodeId(), to.nodeId(),
+                    classify(Query.decode(body).sql()));
+            default -> {
+            }
+        }
     }
 
     private void linksChanged() {
