@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -228,6 +229,20 @@ class ReplicationDelayRoutingIT {
         int lagging = pg.standby(1).port();
         int other = pg.standby(2).port();
         assertThat(readPorts(viaProxy, 20).keySet()).containsExactly(lagging);
+        // SHOW pool_nodes from the cluster owner: live role and replication columns once sr_check ran
+        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().get(1).replicationState().equals("streaming")
+                && engine.cluster().snapshot().nodes().get(2).replicationState().equals("streaming"));
+        Map<String, Map<String, String>> rows = poolNodes();
+        assertThat(rows.get("0")).containsEntry("role", "primary").containsEntry("pg_role", "primary")
+                .containsEntry("replication_delay", "0").containsEntry("replication_state", "")
+                .containsEntry("load_balance_node", "false");
+        for (String standby : List.of("1", "2")) {
+            assertThat(rows.get(standby)).containsEntry("status", "up").containsEntry("role", "standby")
+                    .containsEntry("pg_role", "standby").containsEntry("replication_state", "streaming")
+                    .containsEntry("replication_sync_state", "async").containsEntry("lb_weight", "0.500000")
+                    .containsEntry("load_balance_node", standby.equals("1") ? "true" : "false");
+            assertThat(rows.get(standby).get("last_status_change")).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+        }
 
         pg.standby(1).execute("select pg_wal_replay_pause()");
         burst();
