@@ -175,7 +175,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
         SessionRoutingState initial = SessionRoutingState.start(database, user, applicationName).usingNodes(List.of(mainNode));
         // The load-balance node is chosen when the session starts, as pgpool-II does: SHOW pool_nodes
         // marks it from the first statement on, and the first read goes there without a choice of its own.
-        io.tidepool.routing.Router.Choice choice = router().chooseLoadBalanceNode(initial, services.cluster().current());
+        Router.Choice choice = router().chooseLoadBalanceNode(initial, services.cluster().current());
         this.routing = choice.node() < 0 ? initial : initial.withLoadBalanceNode(choice.node(), choice.rule());
         services.started(this);
     }
@@ -721,7 +721,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
             return; // nothing the client waits for: the lost node's duplicates are simply dropped
         }
         ClusterView v = view();
-        io.tidepool.routing.Router.Choice choice = router().chooseLoadBalanceNode(routing, v);
+        Router.Choice choice = router().chooseLoadBalanceNode(routing, v);
         int target = choice.node() >= 0 ? choice.node() : v.primaryId();
         if (target < 0 || lost.contains(target)) {
             return;
