@@ -255,6 +255,27 @@ public final class PgpoolConfig {
         return new PgpoolConfig(catalog, settings, warnings, sourceFile, directory, backends, pgpoolNodeId, overrides);
     }
 
+    /**
+     * The same configuration with {@code name} set to {@code text}, checked as a value written in
+     * pgpool.conf would be. This is what {@code PGPOOL SET} makes of a session's view (spec 2.3);
+     * whether the parameter may change per session is the caller's question.
+     *
+     * @throws IllegalArgumentException naming the value and what was expected, when {@code name} is
+     *                                  not a parameter or {@code text} is not a valid value of it
+     */
+    public PgpoolConfig withSessionValue(String name, String text) {
+        ParameterCatalog.Known known = catalog.resolveKnown(name);
+        Parameter p = known.parameter();
+        ValueParser.Result result = ValueParser.parse(p, text);
+        if (result instanceof ValueParser.Invalid invalid) {
+            throw new IllegalArgumentException(ValueParser.message(known.key(), text, p, invalid));
+        }
+        Map<String, ConfigSetting> changed = new LinkedHashMap<>(settings);
+        changed.put(known.key(), new ConfigSetting(known.key(), p, known.index(), text,
+                ((ValueParser.Ok) result).value(), "PGPOOL SET", 0));
+        return new PgpoolConfig(catalog, changed, warnings, sourceFile, directory, backends, pgpoolNodeId, fileOverrides);
+    }
+
     /** The pool_passwd file; empty when {@code pool_passwd = ''} turns it off. */
     public Optional<Path> poolPasswdFile() {
         String name = getString("pool_passwd");

@@ -200,10 +200,14 @@ public final class ClientSession extends FrameInboundHandler
                     + "; the client does not speak the PostgreSQL v3 protocol");
         }
         SessionSettings settings = services.settings();
-        if (settings.logClientMessages()) {
+        // PGPOOL SET may change these two for the session (spec 2.3)
+        boolean logClientMessages = multi != null ? multi.logClientMessages(settings.logClientMessages())
+                : settings.logClientMessages();
+        boolean logStatement = multi != null ? multi.logStatement(settings.logStatement()) : settings.logStatement();
+        if (logClientMessages) {
             log.info("client message {} of {} bytes", MessageType.describe(type), length);
         }
-        if (settings.logStatement()) {
+        if (logStatement) {
             logStatement(type, frames, start, length);
         }
         if (type == MessageType.TERMINATE) {
@@ -835,7 +839,7 @@ public final class ClientSession extends FrameInboundHandler
     }
 
     @Override
-    public void backendLost(BackendNode node, io.tidepool.cluster.BackendFailure failure, String detail) {
+    public void backendLost(BackendNode node, BackendFailure failure, String detail) {
         services.backendFailed(node, failure, detail);
     }
 
@@ -972,7 +976,7 @@ public final class ClientSession extends FrameInboundHandler
      * nothing moved for the whole limit: a client waiting for a long query is not idle.
      */
     private void startIdleCheck() {
-        Duration limit = services.clientIdleLimit();
+        Duration limit = multi != null ? multi.clientIdleLimit(services.clientIdleLimit()) : services.clientIdleLimit();
         if (limit.isZero() || limit.isNegative() || idleCheck != null) {
             return;
         }
@@ -986,6 +990,18 @@ public final class ClientSession extends FrameInboundHandler
                                 + limit.toSeconds() + " s)", null, "reconnect; raise client_idle_limit for long pauses"));
             }
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** PGPOOL SET client_idle_limit: the check starts again with the session's limit. */
+    @Override
+    public void clientIdleLimitChanged() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
+        if (phase == Phase.READY) {
+            startIdleCheck();
+        }
     }
 
     /** A backend answered: the session is not idle (client_idle_limit). */

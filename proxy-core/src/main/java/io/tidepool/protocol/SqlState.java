@@ -18,6 +18,8 @@ public enum SqlState {
     INVALID_AUTHORIZATION_SPECIFICATION("28000"),
     /** 28P01 invalid_password: every password failure, whether or not the user exists. */
     INVALID_PASSWORD("28P01"),
+    /** 22023 invalid_parameter_value: a PGPOOL SET value the parameter does not accept. */
+    INVALID_PARAMETER_VALUE("22023"),
     /** 42704 undefined_object: an unknown parameter in PGPOOL SHOW/SET. */
     UNDEFINED_OBJECT("42704"),
     /** 55P02 cant_change_runtime_param: PGPOOL SET of a parameter that is not per session. */

@@ -27,7 +27,11 @@ final class CatalogCache<V> {
     CatalogCache(Loader<V> loader, Executor executor, long maximumEntries, Duration timeToLive) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumEntries)
-                .expireAfterWrite(timeToLive)
+                // Past the time to live an answer is loaded again in the background while the old one
+                // still serves (a hot statement never falls back to the primary for it); an answer
+                // nobody asked for in twice that time is dropped.
+                .refreshAfterWrite(timeToLive)
+                .expireAfterWrite(timeToLive.multipliedBy(2))
                 .executor(executor)
                 .buildAsync(key -> loader.load(key.database(), key.name()));
     }

@@ -72,6 +72,14 @@ public final class Router {
         return settings;
     }
 
+    /**
+     * A router with other settings and the same look-ups and randomness: a session whose
+     * {@code PGPOOL SET} changed a routing parameter routes with it (same instance when nothing changes).
+     */
+    public Router withSettings(RoutingSettings other) {
+        return other.equals(settings) ? this : new Router(other, functions, relations, random);
+    }
+
     // ---------------------------------------------------------------------------------------
     // Routing
 

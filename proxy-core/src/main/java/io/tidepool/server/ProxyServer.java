@@ -150,8 +150,14 @@ public final class ProxyServer implements AutoCloseable {
                         serving.listenBacklogMultiplier());
         Optional<StreamingServices> streaming = Optional.empty();
         if (settings.routesStatements()) {
-            Router router = new Router(serving.routing(), functionLookup(serving, cluster),
-                    RelationPersistenceLookup.ALL_PERMANENT);
+            Optional<io.tidepool.routing.JdbcCatalogQuery> catalog = catalogQuery(serving, cluster);
+            Router router = new Router(serving.routing(),
+                    catalog.<FunctionVolatilityLookup>map(q -> new io.tidepool.routing.PgCatalogFunctionVolatilityLookup(
+                            q, CATALOG_EXECUTOR, 10_000, java.time.Duration.ofMinutes(10))).orElse(NO_CATALOG_LOOKUPS),
+                    // Short-lived: temporary and unlogged tables come and go (check_temp_table, check_unlogged_table).
+                    catalog.<RelationPersistenceLookup>map(q -> new io.tidepool.routing.PgCatalogRelationPersistenceLookup(
+                            q, CATALOG_EXECUTOR, 10_000, java.time.Duration.ofMinutes(1)))
+                            .orElse(RelationPersistenceLookup.ALL_PERMANENT));
             // Every node id a reload may add (a new backend_*N block) has its counters from the start.
             streaming = Optional.of(new StreamingServices(router, new StatementClassifier(), cluster,
                     new StatementCounters(StatementCounters.MAX_NODES), serving.config(), Math.max(serving.numInitChildren(), 0),
@@ -161,13 +167,15 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Function volatility from pg_proc on the primary, looked up in the background as
-     * {@code sr_check_user} (the statement that first meets a function goes to the primary, later
-     * ones are balanced when the function is not volatile).
+     * Catalog look-ups on the primary, in the background, as {@code sr_check_user}: function
+     * volatility from pg_proc and relation persistence from pg_class. The statement that first meets
+     * a function or table goes to the primary; later ones are balanced when the function is not
+     * volatile and the table neither temporary nor unlogged. Empty without a catalog user.
      */
-    private static FunctionVolatilityLookup functionLookup(ServingSettings serving, ClusterViewSource cluster) {
+    private static Optional<io.tidepool.routing.JdbcCatalogQuery> catalogQuery(ServingSettings serving,
+                                                                             ClusterViewSource cluster) {
         if (serving.catalogUser().isEmpty()) {
-            return NO_CATALOG_LOOKUPS;
+            return Optional.empty();
         }
         java.util.Properties props = new java.util.Properties();
         props.setProperty("user", serving.catalogUser());
@@ -189,8 +197,7 @@ public final class ProxyServer implements AutoCloseable {
             return "jdbc:postgresql://" + host + ":" + primary.port() + "/"
                     + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
         }, props);
-        return new io.tidepool.routing.PgCatalogFunctionVolatilityLookup(query, CATALOG_EXECUTOR, 10_000,
-                java.time.Duration.ofMinutes(10));
+        return Optional.of(query);
     }
 
     /** Catalog look-ups block on JDBC: two daemon threads, never an event loop. */

@@ -2,7 +2,6 @@ package io.tidepool.session;
 
 import io.tidepool.backend.BackendNode;
 import io.tidepool.config.Parameter;
-import io.tidepool.config.ParameterContext;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.config.PoolStatusReport;
 import io.tidepool.protocol.PgException;
@@ -220,20 +219,24 @@ public final class AdminAnswers {
 
     // ------------------------------------------------------------------ PGPOOL SHOW / SET / RESET
 
-    /** {@code PGPOOL SHOW name}, with the session's own values first. */
-    public TextResultSet pgpoolShow(String name, Map<String, String> sessionValues) {
-        PgpoolConfig c = config.orElseThrow(() -> notFound(name));
+    /** The server's configuration, when it was built from one. */
+    public Optional<PgpoolConfig> config() {
+        return config;
+    }
+
+    /** {@code PGPOOL SHOW name} over {@code sessionView}: the configuration with the session's PGPOOL SET values. */
+    public TextResultSet pgpoolShow(String name, Optional<PgpoolConfig> sessionView) {
+        PgpoolConfig c = sessionView.or(() -> config).orElseThrow(() -> notFound(name));
         if (name.equals("all")) {
             List<List<String>> rows = new ArrayList<>();
-            c.settings().keySet().stream().sorted().forEach(key -> rows.add(List.of(key,
-                    sessionValues.getOrDefault(key, safeShow(c, key)), c.catalog().find(key).map(Parameter::description).orElse(""))));
+            c.settings().keySet().stream().sorted().forEach(key -> rows.add(List.of(key, safeShow(c, key),
+                    c.catalog().find(key).map(Parameter::description).orElse(""))));
             return TextResultSet.of(List.of("item", "value", "description"), rows);
         }
         if (c.catalog().find(name).isEmpty()) {
             throw notFound(name);
         }
-        String value = sessionValues.containsKey(name) ? sessionValues.get(name) : safeShow(c, name);
-        return TextResultSet.of(List.of(name), List.of(List.of(value)));
+        return TextResultSet.of(List.of(name), List.of(List.of(safeShow(c, name))));
     }
 
     private static String safeShow(PgpoolConfig c, String name) {
@@ -244,26 +247,9 @@ public final class AdminAnswers {
         }
     }
 
-    /** Checks that {@code name} may be set per session (spec 2.3) and returns the value to keep. */
-    public String checkSessionSettable(String name, String value) {
-        PgpoolConfig c = config.orElseThrow(() -> unrecognized(name));
-        Parameter p = c.catalog().find(name).orElseThrow(() -> unrecognized(name));
-        if (p.context() != ParameterContext.SESSION) {
-            throw new PgException(Severity.ERROR, SqlState.CANT_CHANGE_RUNTIME_PARAM,
-                    "invalid Context, value for parameter \"" + name + "\" cannot be changed", null,
-                    "change it in pgpool.conf and reload");
-        }
-        return value;
-    }
-
     private static PgException notFound(String name) {
         return new PgException(Severity.ERROR, SqlState.UNDEFINED_OBJECT,
                 "config variable \"" + name + "\" not found", null, null);
-    }
-
-    private static PgException unrecognized(String name) {
-        return new PgException(Severity.ERROR, SqlState.UNDEFINED_OBJECT,
-                "unrecognized configuration parameter \"" + name + "\"", null, null);
     }
 
     private String time(Instant at) {

@@ -61,8 +61,11 @@ final class ExpectedResponse {
     }
 
     final Kind kind;
-    /** The node that owes the response; null for SYNTHETIC. */
-    final NodeLink node;
+    /**
+     * The node that owes the response; null for SYNTHETIC. Reassigned only when a node that never
+     * finished its login hands its requests to another ({@code MultiNodeSession} rescue).
+     */
+    NodeLink node;
     final Visibility visibility;
     /** Whether the entry has a place in the client's order (replays made at login have none). */
     final boolean ordered;

@@ -2,6 +2,7 @@ package io.tidepool.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.tidepool.cluster.BackendFailure;
 import io.tidepool.backend.BackendConnection;
 import io.tidepool.backend.BackendConnector;
 import io.tidepool.backend.BackendNode;
@@ -25,6 +26,7 @@ import io.tidepool.routing.ClusterView;
 import io.tidepool.routing.NodeView;
 import io.tidepool.routing.RoutingDecision;
 import io.tidepool.routing.RoutingExplainer;
+import io.tidepool.routing.Router;
 import io.tidepool.routing.SessionRoutingState;
 import io.tidepool.routing.StatementClassification;
 import io.tidepool.session.ExpectedResponse.Kind;
@@ -77,7 +79,11 @@ public final class MultiNodeSession implements NodeLink.Owner {
          * its server shuts down ({@code SHUTDOWN}, failover_on_backend_shutdown): the cluster owner
          * hears of it.
          */
-        void backendLost(io.tidepool.backend.BackendNode node, io.tidepool.cluster.BackendFailure failure, String detail);
+        void backendLost(io.tidepool.backend.BackendNode node, BackendFailure failure, String detail);
+
+        /** {@code PGPOOL SET/RESET} changed this session's client_idle_limit ({@link #clientIdleLimit}). */
+        default void clientIdleLimitChanged() {
+        }
     }
 
     /** How to reach and log in to further nodes. Ownership: {@code startupPacket} is the session's until {@link #close}. */
@@ -85,6 +91,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
                              ByteBuf startupPacket, BackendLogin login) {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MultiNodeSession.class);
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Channel client;
@@ -97,7 +104,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private final ResponseQueue queue;
     private final PreparedStatements prepared = new PreparedStatements();
     private final SessionStateLog stateLog = new SessionStateLog();
-    private final Map<String, String> pgpoolSettings = new HashMap<>();
+    private final PgpoolSessionSettings pgpool;
+    /** The router with this session's PGPOOL SET values, and the server router it was made from. */
+    private Router sessionRouter;
+    private Router sessionRouterBase;
     private SessionRoutingState routing;
     private TransactionStatus status;
     private NodeLink lastTarget;
@@ -164,7 +174,12 @@ public final class MultiNodeSession implements NodeLink.Owner {
         this.database = database;
         this.user = user;
         this.queue = new ResponseQueue(client);
-        this.routing = SessionRoutingState.start(database, user, applicationName).usingNodes(List.of(mainNode));
+        this.pgpool = new PgpoolSessionSettings(services.admin().config());
+        SessionRoutingState initial = SessionRoutingState.start(database, user, applicationName).usingNodes(List.of(mainNode));
+        // The load-balance node is chosen when the session starts, as pgpool-II does: SHOW pool_nodes
+        // marks it from the first statement on, and the first read goes there without a choice of its own.
+        Router.Choice choice = router().chooseLoadBalanceNode(initial, services.cluster().current());
+        this.routing = choice.node() < 0 ? initial : initial.withLoadBalanceNode(choice.node(), choice.rule());
         services.started(this);
     }
 
@@ -229,12 +244,13 @@ public final class MultiNodeSession implements NodeLink.Owner {
             return;
         }
         StatementClassification c = classify(sql);
-        RoutingDecision d = services.router().route(c, routing, view());
+        RoutingDecision d = router().route(c, routing, view());
         if (d.target() == RoutingDecision.Target.NO_NODE) {
             queue.answer(errorAndReady(noNode(d)));
             return;
         }
         List<NodeLink> targets = open(ordered(d.nodeIds()));
+        perNodeStatement(targets, sql);
         send(targets, frames, start, length, Kind.QUERY);
         afterStatement(c, d, targets);
         executed(c, targets);
@@ -256,7 +272,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
             return;
         }
         StatementClassification c = classify(parse.sql());
-        RoutingDecision d = services.router().route(c, routing, view());
+        RoutingDecision d = router().route(c, routing, view());
         if (d.target() == RoutingDecision.Target.NO_NODE) {
             answerExtendedError(noNode(d));
             return;
@@ -296,10 +312,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
             // A named statement is routed again at each Bind: the transaction may have changed since
             // its Parse (a read prepared before a write in the same transaction must now stay on the
             // primary), and a node it was not prepared on gets the Parse replayed first.
-            RoutingDecision d = services.router().route(s.classification, routing, view());
+            RoutingDecision d = router().route(s.classification, routing, view());
             if (d.target() != RoutingDecision.Target.NO_NODE) {
                 ids = ordered(d.nodeIds());
-                routing = services.router().afterStatement(routing, s.classification, d);
+                routing = router().afterStatement(routing, s.classification, d);
             }
         }
         ids = ids.stream().filter(n -> !lost.contains(n)).toList();
@@ -379,6 +395,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
                     "the node of portal \"" + name + "\" is no longer available", null, "run the statement again"));
             return;
         }
+        perNodeStatement(targets, p.statement().classification.text());
         send(targets, frames, start, length, Kind.EXECUTE);
         executed(p.statement().classification, targets);
     }
@@ -490,7 +507,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void afterStatement(StatementClassification c, RoutingDecision d, List<NodeLink> targets) {
-        routing = services.router().afterStatement(routing, c, d);
+        routing = router().afterStatement(routing, c, d);
         lastTarget = targets.get(0);
     }
 
@@ -664,10 +681,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
         }
         if (link.lastWords != null) {
             ErrorResponse lastWords = link.lastWords;
-            io.tidepool.cluster.BackendFailure.fromLastWords(lastWords.code()).ifPresent(failure -> host.backendLost(
+            BackendFailure.fromLastWords(lastWords.code()).ifPresent(failure -> host.backendLost(
                     link.node(), failure, "ended the session with " + lastWords.code() + ": " + lastWords.message()));
         } else if (error.sqlState() == SqlState.CONNECTION_FAILURE) {
-            host.backendLost(link.node(), io.tidepool.cluster.BackendFailure.CONNECTION_ERROR, error.getMessage());
+            host.backendLost(link.node(), BackendFailure.CONNECTION_ERROR, error.getMessage());
         }
         if (link.nodeId() == mainNode) {
             host.fatal(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, error.getMessage(), null,
@@ -685,10 +702,132 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (lastTarget == link) {
             lastTarget = null;
         }
+        link.unsent().ifPresent(unsent -> rescue(link, unsent));
         queue.nodeLost(link, new PgException(Severity.ERROR, error.sqlState(), error.getMessage(),
                 null, "the session continues on the other nodes; run the statement again"), status);
         queue.flush();
         linksChanged();
+    }
+
+    /**
+     * A node that failed before its login completed (refused, unreachable, not accepting
+     * connections) never saw the requests this session queued for it: they go to another node
+     * instead, in the same place of the response order, so that a standby that is down but not yet
+     * detected by the health check costs no statement an error. The other node is a new
+     * load-balance choice without the lost node (another standby by weight, else the primary).
+     *
+     * <p>Each queued frame is paired with its expected response ({@link NodeLink#expected}; Flush
+     * and COPY frames have none). Dropped: the state replay made at opening (a fresh node replays it
+     * itself, an open one has it), duplicates whose answer the client does not see (the target has
+     * or replays them), and replayed Parses the target already holds. The rest moves with its entry.
+     *
+     * @param unsent the failed link's frames (borrowed)
+     */
+    private void rescue(NodeLink failed, ByteBuf unsent) {
+        boolean needed = false;
+        for (ExpectedResponse e : failed.expected) {
+            needed |= e.ordered && e.visibility != Visibility.NONE;
+        }
+        if (!needed) {
+            return; // nothing the client waits for: the lost node's duplicates are simply dropped
+        }
+        ClusterView v = view();
+        Router.Choice choice = router().chooseLoadBalanceNode(routing, v);
+        int target = choice.node() >= 0 ? choice.node() : v.primaryId();
+        if (target < 0 || lost.contains(target)) {
+            return;
+        }
+        Optional<NodeLink> opened = openLink(target);
+        if (opened.isEmpty()) {
+            return;
+        }
+        NodeLink to = opened.get();
+        if (routing.loadBalanceNode() == failed.nodeId()) {
+            routing = routing.withLoadBalanceNode(target, "node " + failed.nodeId() + " could not be reached; "
+                    + choice.rule());
+        }
+        log.info("{} could not be reached; this session's requests for it go to {}", failed.node().describe(),
+                to.node().describe());
+        int at = unsent.readerIndex();
+        int end = unsent.writerIndex();
+        while (at + 5 <= end) {
+            byte type = unsent.getByte(at);
+            int length = 1 + unsent.getInt(at + 1);
+            if (type == MessageType.FLUSH || type == MessageType.COPY_DATA || type == MessageType.COPY_DONE
+                    || type == MessageType.COPY_FAIL) {
+                boolean synced = !to.sentSinceSync();
+                to.send(unsent, at, length);
+                if (synced && type == MessageType.FLUSH) {
+                    to.markSynced(); // a Flush asks for nothing a Sync must close
+                }
+            } else {
+                ExpectedResponse e = failed.expected.pollFirst();
+                if (e == null) {
+                    break; // cannot happen: every other frame has its entry
+                }
+                if (keepsOnRescue(e, type, unsent, at, length, to)) {
+                    moveRequest(failed, to, e, type, unsent, at, length);
+                } else {
+                    e.done = true;
+                }
+            }
+            at += length;
+        }
+        // Written now: the frames are slices of the failed link's buffer, released when this returns,
+        // and no client read is under way to flush them.
+        to.endBatch();
+        to.flush();
+        if (lastTarget == null) {
+            lastTarget = to;
+        }
+    }
+
+    /** Whether a request queued for a lost node must still run (see {@link #rescue}). */
+    private boolean keepsOnRescue(ExpectedResponse e, byte type, ByteBuf frames, int at, int length, NodeLink to) {
+        if (!e.ordered) {
+            return false; // the state replay made when the node was opened
+        }
+        if (e.visibility == Visibility.NONE) {
+            return e.kind == Kind.SYNC; // a Sync of its own ends what moves with it
+        }
+        if (e.visibility == Visibility.ERRORS && type == MessageType.PARSE) {
+            String name = CStrings.read(Frames.body(frames, at, length));
+            return prepared.statement(name).map(s -> !s.nodes.contains(to.nodeId())).orElse(true);
+        }
+        return true;
+    }
+
+    /** Sends one request to {@code to} in place of {@code failed}, keeping its place in the client's order. */
+    private void moveRequest(NodeLink failed, NodeLink to, ExpectedResponse e, byte type, ByteBuf frames, int at,
+                             int length) {
+        to.send(frames, at, length);
+        if (type == MessageType.SYNC) {
+            to.markSynced();
+        }
+        e.node = to;
+        to.expected.addLast(e);
+        ByteBuf body = Frames.body(frames, at, length);
+        switch (type) {
+            case MessageType.PARSE -> prepared.statement(CStrings.read(body)).ifPresent(s -> {
+                s.nodes.add(to.nodeId());
+                s.routedTo = s.routedTo.stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList();
+            });
+            case MessageType.BIND -> {
+                String portal = CStrings.read(body);
+                prepared.portal(portal).ifPresent(p -> prepared.putPortal(new Portal(p.name(),
+                        p.nodes().stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList(),
+                        p.statement())));
+            }
+            case MessageType.EXECUTE -> prepared.portal(CStrings.read(body)).ifPresent(p -> {
+                if (p.statement().classification != null) {
+                    services.counters().moved(failed.nodeId(), to.nodeId(), p.statement().classification);
+                }
+            });
+            case MessageType.QUERY -> services.counters().moved(failed.nodeId(), to.nodeId(),
+                    classify(Query.decode(body).sql()));
+            default -> {
+            }
+        }
     }
 
     private void linksChanged() {
@@ -709,33 +848,87 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private TextResultSet runAdmin(AdminCommand command) {
         return switch (command.verb()) {
             case SHOW_POOL -> services.admin().show(command.argument(), routing.loadBalanceNode());
-            case PGPOOL_SHOW -> services.admin().pgpoolShow(command.argument(), pgpoolSettings);
+            case PGPOOL_SHOW -> services.admin().pgpoolShow(command.argument(), pgpool.view());
             case PGPOOL_SET -> {
-                if (command.value().isPresent()) {
-                    pgpoolSettings.put(command.argument(),
-                            services.admin().checkSessionSettable(command.argument(), command.value().get()));
-                } else {
-                    services.admin().checkSessionSettable(command.argument(), "");
-                    pgpoolSettings.remove(command.argument());
-                }
+                pgpool.set(command.argument(), command.value());
+                pgpoolSettingsChanged();
                 yield TextResultSet.command("SET");
             }
             case PGPOOL_RESET -> {
                 if (command.argument().equals("all")) {
-                    pgpoolSettings.clear();
+                    pgpool.resetAll();
+                    pgpoolSettingsChanged();
                     yield TextResultSet.command("RESET");
                 }
-                services.admin().checkSessionSettable(command.argument(), "");
-                pgpoolSettings.remove(command.argument());
+                pgpool.reset(command.argument());
+                pgpoolSettingsChanged();
                 yield TextResultSet.command("SET");
             }
             case EXPLAIN_ROUTING -> {
                 StatementClassification c = classify(command.argument());
                 ClusterView v = view();
-                RoutingExplainer.Result r = RoutingExplainer.explain(c, services.router().route(c, routing, v), v);
+                RoutingExplainer.Result r = RoutingExplainer.explain(c, router().route(c, routing, v), v);
                 yield TextResultSet.of(r.columns(), r.rows());
             }
         };
+    }
+
+    private void pgpoolSettingsChanged() {
+        sessionRouter = null;
+        host.clientIdleLimitChanged();
+    }
+
+    /** The server's router, or one with this session's PGPOOL SET routing values. */
+    private Router router() {
+        Router server = services.router();
+        if (!pgpool.changesRouting()) {
+            return server;
+        }
+        if (sessionRouter == null || sessionRouterBase != server) {
+            sessionRouterBase = server;
+            sessionRouter = server.withSettings(pgpool.routing(server.settings()));
+        }
+        return sessionRouter;
+    }
+
+    /** log_statement for this session: the server's value unless PGPOOL SET changed it. */
+    public boolean logStatement(boolean server) {
+        return pgpool.isEmpty() ? server : pgpool.logStatement(server);
+    }
+
+    /** log_client_messages for this session. */
+    public boolean logClientMessages(boolean server) {
+        return pgpool.isEmpty() ? server : pgpool.logClientMessages(server);
+    }
+
+    /** client_idle_limit for this session. */
+    public Duration clientIdleLimit(Duration server) {
+        return pgpool.clientIdleLimit(server);
+    }
+
+    /**
+     * log_per_node_statement and notice_per_node_statement: which node runs {@code sql}. The
+     * notice is queued in request order, so it reaches the client just before the statement's answer.
+     */
+    private void perNodeStatement(List<NodeLink> targets, String sql) {
+        if (pgpool.logPerNodeStatement()) {
+            for (NodeLink link : targets) {
+                BackendKeyData key = link.backendKey();
+                log.info("DB node id: {} backend pid: {} statement: {}", link.nodeId(), key == null ? 0 : key.processId(), sql);
+            }
+        }
+        if (pgpool.noticePerNodeStatement()) {
+            for (NodeLink link : targets) {
+                Map<Character, String> fields = new java.util.LinkedHashMap<>();
+                fields.put(io.tidepool.protocol.backend.ErrorFields.SEVERITY, "NOTICE");
+                fields.put(io.tidepool.protocol.backend.ErrorFields.SEVERITY_NON_LOCALIZED, "NOTICE");
+                fields.put(io.tidepool.protocol.backend.ErrorFields.CODE, "00000");
+                fields.put(io.tidepool.protocol.backend.ErrorFields.MESSAGE, "DB node id: " + link.nodeId() + " statement: " + sql);
+                ByteBuf notice = client.alloc().buffer();
+                new io.tidepool.protocol.backend.NoticeResponse(new io.tidepool.protocol.backend.ErrorFields(fields)).encode(notice);
+                queue.answer(notice);
+            }
+        }
     }
 
     private void answerSimple(AdminCommand command) {

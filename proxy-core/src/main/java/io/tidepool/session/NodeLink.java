@@ -74,6 +74,10 @@ final class NodeLink implements BackendConnection.Listener {
     private int uses = 1;
     /** A FATAL the node sent before closing, reported to the client as the cause of the loss. */
     ErrorResponse lastWords;
+    /** The login completed once: the node may have run something the session sent it. */
+    private boolean everReady;
+    /** While {@link Owner#onLinkFailed} runs for a link that never became ready: what it was to send; owned. */
+    private ByteBuf unsent;
 
     private NodeLink(BackendNode node, Owner owner, BackendLogin login, State state) {
         this.node = node;
@@ -86,6 +90,7 @@ final class NodeLink implements BackendConnection.Listener {
     static NodeLink loggedIn(BackendConnection connection, Owner owner, BackendKeyData key, TransactionStatus status,
                              boolean trust, ByteBuf parameterStatus) {
         NodeLink link = new NodeLink(connection.node(), owner, null, State.READY);
+        link.everReady = true;
         link.connection = connection;
         link.backendKey = key;
         link.status = status;
@@ -204,6 +209,15 @@ final class NodeLink implements BackendConnection.Listener {
         }
     }
 
+    /**
+     * During {@link Owner#onLinkFailed} of a link whose login never completed: the frames the session
+     * queued for it, in order, none of which reached the node; empty otherwise. Ownership stays here
+     * (released when the call returns).
+     */
+    java.util.Optional<ByteBuf> unsent() {
+        return java.util.Optional.ofNullable(unsent);
+    }
+
     void markSynced() {
         sentSinceSync = false;
     }
@@ -272,6 +286,7 @@ final class NodeLink implements BackendConnection.Listener {
             case MessageType.READY_FOR_QUERY -> {
                 status = ReadyForQuery.statusAt(frames, start);
                 state = State.READY;
+                everReady = true;
                 if (pending != null) {
                     ByteBuf bytes = pending;
                     pending = null;
@@ -328,15 +343,30 @@ final class NodeLink implements BackendConnection.Listener {
                 "the server closed the connection or stopped"));
     }
 
-    /** The node cannot serve this session any more; the owner decides what the client hears. */
+    /**
+     * The node cannot serve this session any more; the owner decides what the client hears. When
+     * the login never completed, nothing reached the node: the owner may take {@link #unsent()}
+     * and send it elsewhere during the call.
+     */
     void fail(PgException error) {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
+        if (!everReady) {
+            unsent = pending;
+            pending = null;
+        }
         releasePending();
         out.clear();
-        owner.onLinkFailed(this, error);
+        try {
+            owner.onLinkFailed(this, error);
+        } finally {
+            if (unsent != null) {
+                unsent.release();
+                unsent = null;
+            }
+        }
         if (connection != null) {
             closing = true;
             connection.channel().close();

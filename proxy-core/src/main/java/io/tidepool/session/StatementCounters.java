@@ -40,6 +40,15 @@ public final class StatementCounters {
         add(node, columnOf(c));
     }
 
+    /** A statement counted for {@code from} ran on {@code to} instead (a standby that could not be reached). */
+    void moved(int from, int to, StatementClassification c) {
+        Column column = columnOf(c);
+        if (from >= 0 && from < nodes) {
+            counts.decrementAndGet(from * COLUMNS + column.ordinal());
+        }
+        add(to, column);
+    }
+
     static Column columnOf(StatementClassification c) {
         String command = c.command();
         if (c.kind() == StatementKind.READ && (command.startsWith("SELECT") || command.startsWith("VALUES")

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -48,11 +50,25 @@ import java.util.stream.Stream;
  *
  * <p>{@link #killSessions()} SIGKILLs every session process (and the commands they run) while the
  * server keeps accepting: a dropped connection as the client sees it.
+ *
+ * <p>A server ends with its test: {@link #close()}, or at JVM exit (normal, SIGTERM, SIGINT) for
+ * one a test left open; the directory name carries the JVM's pid, so the next {@link #start()}
+ * stops the servers of a JVM that was killed outright and removes their directories, as the
+ * PostgreSQL harness does with its clusters.
  */
 public final class TestSshd implements AutoCloseable {
 
     public static final String RSA_PASSPHRASE = "correct horse battery staple";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /** Temporary directory names: this prefix, the owning JVM's pid, a dash, a random part. */
+    static final String DIRECTORY_PREFIX = "tidepool-sshd-";
+
+    private static final Set<TestSshd> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(TestSshd::close),
+                "test-sshd-exit"));
+    }
 
     private final Path directory;
     private final String user;
@@ -71,9 +87,10 @@ public final class TestSshd implements AutoCloseable {
         Path sshd = ExternalCommand.onPath("sshd").orElseThrow(() -> new IllegalStateException(
                 "sshd not found; install openssh-server (installers/dev/install-deps.sh test does)"));
         String user = ServerUser.forThisProcess().name();
+        removeAbandoned();
         Path dir;
         try {
-            dir = Files.createTempDirectory("tidepool-sshd-");
+            dir = Files.createTempDirectory(DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -103,7 +120,9 @@ public final class TestSshd implements AutoCloseable {
                         .redirectOutput(dir.resolve("sshd.log").toFile())
                         .start();
                 if (awaitBanner(port, process)) {
-                    return new TestSshd(dir, user, port, process);
+                    TestSshd started = new TestSshd(dir, user, port, process);
+                    OPEN.add(started);
+                    return started;
                 }
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 String log = Files.readString(dir.resolve("sshd.log"));
@@ -293,9 +312,45 @@ public final class TestSshd implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the servers left by JVMs that are gone (killed before their exit hook could run) and
+     * removes their directories; returns the directories removed.
+     */
+    static List<Path> removeAbandoned() {
+        List<Path> removed = new ArrayList<>();
+        Path parent = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(parent)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(DIRECTORY_PREFIX)).toList()) {
+                String rest = dir.getFileName().toString().substring(DIRECTORY_PREFIX.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0 || !rest.substring(0, dash).matches("\\d{1,10}")
+                        || ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).filter(ProcessHandle::isAlive).isPresent()) {
+                    continue; // an older name without a pid, or its JVM still runs
+                }
+                try {
+                    String pid = Files.readString(dir.resolve("sshd.pid")).trim();
+                    ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive)
+                            .filter(p -> p.info().commandLine().map(line -> line.contains(dir.toString())).orElse(false))
+                            .ifPresent(p -> {
+                                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                                p.destroyForcibly();
+                            });
+                } catch (IOException | NumberFormatException e) {
+                    // No server ran from it, or it is gone.
+                }
+                deleteTree(dir);
+                removed.add(dir);
+            }
+        } catch (IOException e) {
+            // Nothing to sweep.
+        }
+        return removed;
+    }
+
     /** Stops the server and its sessions and removes the directory. Idempotent. */
     @Override
     public void close() {
+        OPEN.remove(this);
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         all.forEach(ProcessHandle::destroyForcibly);

@@ -273,6 +273,16 @@ class RouterTest {
     }
 
     @Test
+    void aRouterWithASessionsSettingsRoutesByThemAndKeepsItsLookups() {
+        RoutingFixture f = RoutingFixture.defaults().balancedTo(2);
+        assertThat(f.router.withSettings(f.settings)).as("same settings: same router").isSameAs(f.router);
+        f.router = f.router.withSettings(f.settings.toBuilder().allowSqlComments(true).build());
+        assertThat(f.run("/* report */ SELECT 1").nodeIds()).containsExactly(2);
+        assertThat(f.run("/* report */ SELECT random()").nodeIds()).as("volatility still known").containsExactly(0);
+        assertThat(f.run("/* report */ SELECT count(*) FROM t").nodeIds()).containsExactly(2);
+    }
+
+    @Test
     void leadingWhiteSpaceCountsOnlyWhenNotIgnored() {
         assertThat(RoutingFixture.defaults().balancedTo(2).run("   SELECT 1").nodeIds()).containsExactly(2);
         RoutingFixture strict = with(RoutingSettings.builder().ignoreLeadingWhiteSpace(false)).balancedTo(2);

@@ -123,6 +123,16 @@ class StreamingPoolPasswdIT {
     @Test
     void readsAreBalancedToStandbysThatWantScramAndWritesGoToThePrimary() throws Exception {
         try (Connection c = connect(PASSWORD); Statement st = c.createStatement()) {
+            // Reads of tp_notes run on the primary until pg_class said it is an ordinary table
+            // (check_temp_table, check_unlogged_table); count from the first balanced one.
+            Map<String, Long> start = selectCounts(st);
+            for (int i = 0; i < 500 && start.get("1") + start.get("2") == 0; i++) {
+                try (ResultSet rs = st.executeQuery("select note from tp_notes where id = 7")) {
+                    assertThat(rs.next()).isTrue();
+                }
+                Thread.sleep(10);
+                start = selectCounts(st);
+            }
             for (int i = 0; i < 40; i++) {
                 try (ResultSet rs = st.executeQuery("select note from tp_notes where id = 7")) {
                     assertThat(rs.next()).isTrue();
@@ -132,7 +142,9 @@ class StreamingPoolPasswdIT {
             assertThat(st.executeUpdate("insert into tp_notes values (1001, 'written')")).isEqualTo(1);
             assertThat(st.executeUpdate("delete from tp_notes where id = 1001")).isEqualTo(1);
             Map<String, Long> counts = selectCounts(st);
-            assertThat(counts.get("1") + counts.get("2")).as("reads ran on the standbys").isGreaterThanOrEqualTo(40);
+            assertThat(counts.get("1") + counts.get("2") - start.get("1") - start.get("2")).as("reads ran on the standbys")
+                    .isEqualTo(40);
+            assertThat(counts.get("0")).as("no read on the primary once the catalog answered").isEqualTo(start.get("0"));
             assertThat(counts.get("1")).as("standby 1 logged in and served reads").isPositive();
             assertThat(counts.get("2")).as("standby 2 logged in and served reads").isPositive();
         }

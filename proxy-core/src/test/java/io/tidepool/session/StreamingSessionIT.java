@@ -108,28 +108,39 @@ class StreamingSessionIT {
     @Test
     void readsSpreadOverNodesInProportionToTheirWeights() throws Exception {
         start(statementLevel(0, 1, 3));
+        long d0;
+        long d1;
+        long d2;
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            // The first read of tp_items runs on the primary while pg_class says whether the table is
+            // temporary or unlogged (check_temp_table, check_unlogged_table); count from the next one.
+            for (int i = 0; i < 200 && selects(1) + selects(2) == 0; i++) {
+                try (ResultSet rs = st.executeQuery("select id from tp_items where id < 3")) {
+                    rs.next();
+                }
+                Thread.sleep(10);
+            }
+            assertThat(selects(1) + selects(2)).as("balanced once the catalog answered").isPositive();
+            Map<String, Map<String, String>> before = poolNodes(st);
             for (int i = 0; i < 4000; i++) {
                 try (ResultSet rs = st.executeQuery("select id from tp_items where id < 3")) {
                     rs.next();
                 }
             }
+            Map<String, Map<String, String>> after = poolNodes(st);
+            d0 = selectCnt(after, "0") - selectCnt(before, "0");
+            d1 = selectCnt(after, "1") - selectCnt(before, "1");
+            d2 = selectCnt(after, "2") - selectCnt(before, "2");
         }
-        long n1 = selects(1);
-        long n2 = selects(2);
-        assertThat(selects(0)).isZero();
-        assertThat(n1 + n2).isEqualTo(4000);
-        // weight 1 : 3 -> 25 % on node 1; 4000 draws keep it well within 21..29 %.
-        assertThat(n1 / 4000.0).isBetween(0.21, 0.29);
-        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("show pool_nodes")) {
-            Map<String, String> selectCnt = new HashMap<>();
-            while (rs.next()) {
-                selectCnt.put(rs.getString("node_id"), rs.getString("select_cnt"));
-            }
-            assertThat(selectCnt.get("1")).isEqualTo(Long.toString(n1));
-            assertThat(selectCnt.get("2")).isEqualTo(Long.toString(n2));
-        }
+        assertThat(d0).as("weight 0: no read on the primary").isZero();
+        assertThat(d1 + d2).isEqualTo(4000);
+        // weight 1 : 3 -> 25 % on node 1; 4000 draws keep it well within 21..29 % (about 4.4 standard deviations).
+        assertThat(d1 / 4000.0).isBetween(0.21, 0.29);
+        assertThat(selects(1) + selects(2)).as("select_cnt is the proxy's own count").isGreaterThanOrEqualTo(4000);
+    }
+
+    private static long selectCnt(Map<String, Map<String, String>> poolNodes, String node) {
+        return Long.parseLong(poolNodes.get(node).get("select_cnt"));
     }
 
     @Test
@@ -228,15 +239,18 @@ class StreamingSessionIT {
         start(statementLevel(1, 1, 1));
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
             st.execute("set work_mem = '7MB'");
-            Set<Integer> ports = new HashSet<>();
-            for (int i = 0; i < 60; i++) {
-                ports.add(port(st, "show port"));
-                try (ResultSet rs = st.executeQuery("show work_mem")) {
+            // One statement tells both where it ran and what work_mem is there; the standbys are
+            // opened after the SET, so it reaches them by replay.
+            Map<Integer, String> workMemByPort = new HashMap<>();
+            for (int i = 0; i < 300 && workMemByPort.size() < 3; i++) {
+                try (ResultSet rs = st.executeQuery("select current_setting('port'), current_setting('work_mem')")) {
                     rs.next();
-                    assertThat(rs.getString(1)).isEqualTo("7MB");
+                    assertThat(rs.getString(2)).isEqualTo("7MB");
+                    workMemByPort.put(rs.getInt(1), rs.getString(2));
                 }
             }
-            assertThat(ports).as("reads reached every node").hasSize(3);
+            assertThat(workMemByPort).as("reads reached every node, each with the session's SET")
+                    .containsOnlyKeys(pg.nodes().get(0).port(), pg.nodes().get(1).port(), pg.nodes().get(2).port());
         }
     }
 
@@ -334,10 +348,65 @@ class StreamingSessionIT {
         CommandResult r = PgClients.psqlWithArgs(viaProxy, List.of("-A", "-F", "|", "-c", "show pool_nodes"), "");
         assertThat(r.exitCode()).as(r.describe()).isZero();
         List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).isEqualTo(String.join("|", AdminAnswers.POOL_NODES));
-        assertThat(lines.get(1)).startsWith("0|" + pg.primary().host() + "|" + primaryPort + "|up|unknown|0.250000|primary|primary|");
-        assertThat(lines.get(3)).contains("|0.500000|standby|standby|");
+        String time = "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}";
+        assertThat(lines.get(1)).matches("0\\|" + java.util.regex.Pattern.quote(pg.primary().host()) + "\\|" + primaryPort
+                + "\\|up\\|unknown\\|0\\.250000\\|primary\\|primary\\|0\\|(true|false)\\|0\\|\\|\\|" + time);
+        for (int n = 1; n <= 2; n++) {
+            assertThat(lines.get(n + 1)).matches(n + "\\|" + java.util.regex.Pattern.quote(pg.nodes().get(n).host()) + "\\|"
+                    + pg.nodes().get(n).port() + "\\|up\\|unknown\\|" + (n == 1 ? "0\\.250000" : "0\\.500000")
+                    + "\\|standby\\|standby\\|0\\|(true|false)\\|0\\|\\|\\|" + time);
+        }
+        assertThat(lines.subList(1, 4).stream().filter(l -> l.contains("|true|")).count())
+                .as("exactly one row is the session's load-balance node").isEqualTo(1);
         assertThat(lines.get(4)).isEqualTo("(3 rows)");
+    }
+
+    @Test
+    void showPoolNodesMarksTheSessionsLoadBalanceNodeAndCountsItsSelects() throws Exception {
+        start(weights(0, 0, 1));
+        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            Map<String, Map<String, String>> before = poolNodes(st);
+            assertThat(before.get("0").get("load_balance_node")).isEqualTo("false");
+            assertThat(before.get("1").get("load_balance_node")).isEqualTo("false");
+            assertThat(before.get("2").get("load_balance_node")).as("chosen at session start, before any read")
+                    .isEqualTo("true");
+            assertThat(before.get("2").get("lb_weight")).isEqualTo("1.000000");
+            assertThat(before.get("0").get("lb_weight")).isEqualTo("0.000000");
+            for (int i = 0; i < 3; i++) {
+                assertThat(port(st, "show port")).isEqualTo(pg.nodes().get(2).port());
+                try (ResultSet rs = st.executeQuery("select count(*) from tp_items where id <= 2")) {
+                    rs.next();
+                }
+            }
+            Map<String, Map<String, String>> after = poolNodes(st);
+            assertThat(Long.parseLong(after.get("2").get("select_cnt")) + Long.parseLong(after.get("0").get("select_cnt")))
+                    .as("3 SELECTs counted (SHOW is not a SELECT)").isEqualTo(3);
+            assertThat(after.get("1").get("select_cnt")).isEqualTo("0");
+            for (String node : List.of("0", "1", "2")) {
+                Map<String, String> row = after.get(node);
+                assertThat(row.get("status")).isEqualTo("up");
+                assertThat(row.get("role")).isEqualTo(node.equals("0") ? "primary" : "standby");
+                assertThat(row.get("pg_role")).isEqualTo(row.get("role"));
+                assertThat(row.get("replication_delay")).isEqualTo("0");
+            }
+        }
+    }
+
+    private static Map<String, Map<String, String>> poolNodes(Statement st) throws SQLException {
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        try (ResultSet rs = st.executeQuery("show pool_nodes")) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, String> row = new HashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnName(i), rs.getString(i));
+                }
+                rows.put(row.get("node_id"), row);
+            }
+        }
+        return rows;
     }
 
     @Test
@@ -438,21 +507,31 @@ class StreamingSessionIT {
         // The queue holds listen_backlog_multiplier x num_init_children clients: 12 x 4 = 48 > 46 waiting.
         start(weights(1, 1, 1).withLimits(4, 0, 12));
         ExecutorService pool = Executors.newFixedThreadPool(50);
+        // Sessions connected at once, as the clients see it: counted up once the proxy let a client
+        // in (its login completed), down before it says goodbye. A queued client is let in only after
+        // a served one said goodbye, so this never passes num_init_children if the limit holds.
+        java.util.concurrent.atomic.AtomicInteger connected = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostConnected = new java.util.concurrent.atomic.AtomicInteger();
         try {
             List<Future<Integer>> done = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 done.add(pool.submit(() -> {
-                    try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement();
-                         ResultSet rs = st.executeQuery("select count(*) from tp_items where id <= 5")) {
-                        rs.next();
-                        Thread.sleep(50);
-                        return rs.getInt(1);
+                    try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+                        mostConnected.accumulateAndGet(connected.incrementAndGet(), Math::max);
+                        try (ResultSet rs = st.executeQuery("select count(*) from tp_items where id <= 5")) {
+                            rs.next();
+                            Thread.sleep(50);
+                            return rs.getInt(1);
+                        } finally {
+                            connected.decrementAndGet();
+                        }
                     }
                 }));
             }
             for (Future<Integer> f : done) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(5);
+                assertThat(f.get(60, TimeUnit.SECONDS)).as("every client completes").isEqualTo(5);
             }
+            assertThat(mostConnected.get()).as("sessions served at once: num_init_children").isBetween(2, 4);
         } finally {
             pool.shutdownNow();
         }
@@ -483,7 +562,7 @@ class StreamingSessionIT {
     // ------------------------------------------------------------------ hostile
 
     @Test
-    void aStandbyThatRefusesConnectionsCostsOneStatementAnErrorAndReadsGoElsewhere() throws Exception {
+    void aStandbyThatRefusesConnectionsCostsNoStatementAnErrorItsReadsGoElsewhere() throws Exception {
         int closedPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
@@ -495,13 +574,30 @@ class StreamingSessionIT {
         proxy.start();
         viaProxy = pg.primary().endpoint().withAddress("127.0.0.1", proxy.tcpAddress().getPort());
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
-            assertThatThrownBy(() -> port(st, "show port"))
-                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
-            // Node 1 is out for this session; with no other weight left, reads fall back to the primary.
+            st.execute("set application_name = 'rescued'");
+            // Node 1 takes every read by weight but refuses connections (down, not yet detected): the
+            // read runs on the next choice, here the primary, and the session stays on it for node 1's share.
             for (int i = 0; i < 5; i++) {
                 assertThat(port(st, "show port")).isEqualTo(primaryPort);
+                try (ResultSet rs = st.executeQuery("show application_name")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("rescued");
+                }
             }
         }
+        // The extended protocol too: named statements, pipelined by pgJDBC, and a batch.
+        try (Connection c = PgClients.jdbc(viaProxy);
+             PreparedStatement ps = c.prepareStatement("select note from tp_items where id = ?")) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+            for (int i = 1; i <= 20; i++) {
+                ps.setInt(1, i);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("n" + i);
+                }
+            }
+        }
+        assertThat(selects(1)).as("no SELECT counted for the node that never ran one").isZero();
     }
 
     @Test
@@ -510,6 +606,14 @@ class StreamingSessionIT {
         int standbyPort = pg.nodes().get(1).port();
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
             assertThat(port(st, "show port")).isEqualTo(standbyPort);
+            // reads of tp_items reach the standby once pg_class told the table is an ordinary one
+            for (int i = 0; i < 200 && selects(1) == 0; i++) {
+                try (ResultSet rs = st.executeQuery("select a.id from tp_items a where a.id = 1")) {
+                    rs.next();
+                }
+                Thread.sleep(10);
+            }
+            assertThat(selects(1)).isPositive();
             ExecutorService killer = Executors.newSingleThreadExecutor();
             try {
                 Future<?> kill = killer.submit(() -> {

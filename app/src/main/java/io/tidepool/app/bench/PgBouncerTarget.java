@@ -75,7 +75,7 @@ final class PgBouncerTarget implements BenchTarget {
             PgBouncerTarget target = new PgBouncerTarget(directory, port);
             boolean listening = started.succeeded() && awaitListening(port);
             // Remember the daemon now: its pid file goes away with the cluster directory.
-            target.process = target.readPid().flatMap(ProcessHandle::of);
+            target.process = started.succeeded() ? target.awaitDaemon() : Optional.empty();
             target.exitHook = new Thread(target::close, "pgbouncer-stop");
             Runtime.getRuntime().addShutdownHook(target.exitHook); // Ctrl-C during a run
             if (!listening) {
@@ -124,6 +124,32 @@ final class PgBouncerTarget implements BenchTarget {
                 // The hook is running or about to; it finds the target closed.
             }
         }
+    }
+
+    /**
+     * The daemon's process. PgBouncer listens before it writes its pid file, and {@code -d} returns
+     * as soon as it has forked: the file may not be there yet when the port answers (seen on
+     * 1.18), so it is awaited; failing that, the process is found by its configuration file.
+     */
+    private Optional<ProcessHandle> awaitDaemon() {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<ProcessHandle> daemon = readPid().flatMap(ProcessHandle::of);
+            if (daemon.isPresent()) {
+                return daemon;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        String ini = directory.resolve("pgbouncer.ini").toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(line -> line.contains("pgbouncer") && line.contains(ini))
+                        .orElse(false))
+                .findFirst();
     }
 
     private Optional<Long> readPid() {

@@ -89,12 +89,18 @@ final class ClusterDirectories {
         }
     }
 
+    /**
+     * SIGKILLs the servers of {@code base}'s nodes, and any other daemon started from a
+     * subdirectory of it that left a pid file there (PgBouncer of the benchmark: once the
+     * directory is gone nothing could find it any more).
+     */
     static void killServersUnder(Path base) {
         if (!Files.isDirectory(base)) {
             return;
         }
         try (DirectoryStream<Path> nodeDirs = Files.newDirectoryStream(base)) {
             for (Path nodeDir : nodeDirs) {
+                killDaemonsOf(nodeDir);
                 Path pidFile = nodeDir.resolve("data").resolve("postmaster.pid");
                 if (!Files.isRegularFile(pidFile)) {
                     continue;
@@ -113,6 +119,29 @@ final class ClusterDirectories {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Kills the processes named by {@code *.pid} files directly in {@code dir} whose command line
+     * mentions {@code dir}: a pid file left behind by a process that is gone, its pid now another
+     * program's, is never acted on.
+     */
+    private static void killDaemonsOf(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> pidFiles = Files.newDirectoryStream(dir, "*.pid")) {
+            for (Path pidFile : pidFiles) {
+                String text = Files.readString(pidFile, StandardCharsets.UTF_8).trim();
+                if (!text.matches("\\d{1,10}")) {
+                    continue;
+                }
+                ProcessHandle.of(Long.parseLong(text))
+                        .filter(ProcessHandle::isAlive)
+                        .filter(p -> p.info().commandLine().map(line -> line.contains(dir.toString())).orElse(false))
+                        .ifPresent(ExternalCommand::killTree);
+            }
         }
     }
 
