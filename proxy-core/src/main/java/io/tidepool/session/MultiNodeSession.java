@@ -2,11 +2,11 @@ package io.tidepool.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.tidepool.cluster.BackendFailure;
 import io.tidepool.backend.BackendConnection;
 import io.tidepool.backend.BackendConnector;
 import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.CancelRegistry;
+import io.tidepool.cluster.BackendFailure;
 import io.tidepool.protocol.CStrings;
 import io.tidepool.protocol.Frames;
 import io.tidepool.protocol.MessageType;
