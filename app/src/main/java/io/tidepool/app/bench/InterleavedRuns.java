@@ -32,22 +32,27 @@ final class InterleavedRuns {
     }
 
     /**
-     * One unreported select-only run per target with {@code clients} clients (at most the
-     * target's own limit), so that no target is measured cold (JIT, caches, pools).
+     * One unreported select-only run per target and protocol with {@code clients} clients (at
+     * most the target's own limit), so that no target is measured cold (JIT, caches, pools). Every
+     * protocol is warmed, not only the first: a JVM compiles the extended protocol's path (Parse,
+     * Bind, Execute) only when it runs, and the first measured round of that row would otherwise
+     * pay for the compilation that PgBouncer and pgpool-II never need.
      */
     void warmUp(int clients) {
         if (options.warmupSeconds <= 0) {
             return;
         }
-        out.printf(Locale.ROOT, "Warming up each target for %d s ...%n", options.warmupSeconds);
+        out.printf(Locale.ROOT, "Warming up each target for %d s per protocol ...%n", options.warmupSeconds);
         out.flush();
-        for (BenchTarget target : targets) {
-            try {
-                pgbench.run(target, BenchWorkload.SELECT_ONLY, options.protocols.get(0),
-                        Math.min(clients, target.clientLimit()), options.pgbenchThreads(),
-                        Duration.ofSeconds(options.warmupSeconds));
-            } catch (IllegalStateException e) {
-                err.println("tidepool bench: warm-up of " + target.name() + " failed: " + e.getMessage());
+        for (String protocol : options.protocols) {
+            for (BenchTarget target : targets) {
+                try {
+                    pgbench.run(target, BenchWorkload.SELECT_ONLY, protocol, Math.min(clients, target.clientLimit()),
+                            options.pgbenchThreads(), Duration.ofSeconds(options.warmupSeconds));
+                } catch (IllegalStateException e) {
+                    err.println("tidepool bench: warm-up of " + target.name() + " (" + protocol + ") failed: "
+                            + e.getMessage());
+                }
             }
         }
     }

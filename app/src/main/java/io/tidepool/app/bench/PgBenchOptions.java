@@ -28,7 +28,7 @@ final class PgBenchOptions {
     Integer threads;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
-            description = "unreported run per target before measuring, so that no target is measured cold"
+            description = "unreported run per target and protocol before measuring, so that no target is measured cold"
                     + " (JIT, caches, pools); 0 skips it (default ${DEFAULT-VALUE})")
     int warmupSeconds;
 
