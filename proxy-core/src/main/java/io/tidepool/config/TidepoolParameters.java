@@ -29,10 +29,8 @@ final class TidepoolParameters {
                         "4.2", "4.3", "4.4", "4.5", "4.6", "4.7"),
                 bool("builtin_failover", "off", RELOAD,
                         "promote and re-point standbys over SQL when no failover_command is set"),
-                choice("pool_mode", "session", RESTART,
-                        "session: a client keeps its backend connection; transaction: per transaction",
-                        "session", "transaction"),
-                integer("admin_api_port", 0, 0, 65535, RESTART, "port of the JSON admin API and metrics; 0 turns it off"),
+                integer("worker_threads", 0, 0, 256, RESTART,
+                        "event-loop threads serving client sessions; 0 = half the cores, at least one"),
                 // SSH to the backends' hosts (online recovery): plain name = every node, with N = node N.
                 string("ssh_host", "", RELOAD, "host of the SSH server on the node's machine; '' = backend_hostnameN").indexedWithDefault(NODES),
                 integer("ssh_port", 22, 1, 65535, RELOAD, "port of that SSH server").indexedWithDefault(NODES),

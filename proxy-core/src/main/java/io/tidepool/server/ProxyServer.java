@@ -68,7 +68,7 @@ import java.util.function.Supplier;
  * interfaces; a name: each of its addresses; with port 0 the first bind picks the port and
  * the others reuse it), and a Unix socket {@code .s.PGSQL.<port>} in each of
  * {@code unix_socket_directories}. Event loops use epoll where available, NIO elsewhere (half the
- * cores by default, see {@link #workerLoops()});
+ * cores unless {@code worker_threads} says otherwise, see {@link #workerLoops});
  * each client and its backend connections share one loop.
  *
  * <p>Stop modes (same meanings as pgpool-II and PostgreSQL): SMART stops accepting and waits
@@ -254,7 +254,7 @@ public final class ProxyServer implements AutoCloseable {
                     current.clusteringMode());
         }
         acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-        workers = new MultiThreadIoEventLoopGroup(workerLoops(), transport.ioHandlerFactory());
+        workers = new MultiThreadIoEventLoopGroup(workerLoops(current.workerThreads()), transport.ioHandlerFactory());
         try {
             int port = bindTcp(current);
             bindUnixSockets(current, port);
@@ -268,8 +268,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * How many event loops serve the sessions: the system property {@value #EVENT_LOOPS_PROPERTY}
-     * when set, else half the cores, at least one.
+     * How many event loops serve the sessions: {@code worker_threads} when set, else half the
+     * cores, at least one.
      *
      * <p>Why fewer loops than cores: a loop spends most of its time in the kernel (each send runs
      * the receiving side's TCP path inline), and a loop that runs out of ready connections sleeps
@@ -279,16 +279,9 @@ public final class ProxyServer implements AutoCloseable {
      * cores: one loop 21.0 us of proxy CPU per transaction and 23,500 tps, two loops 25.5 us and
      * 22,100 tps (simple protocol; extended and prepared alike).
      */
-    static int workerLoops() {
-        Integer configured = Integer.getInteger(EVENT_LOOPS_PROPERTY);
-        if (configured != null && configured > 0) {
-            return configured;
-        }
-        return Math.max(1, NettyRuntime.availableProcessors() / 2);
+    static int workerLoops(int workerThreads) {
+        return workerThreads > 0 ? workerThreads : Math.max(1, NettyRuntime.availableProcessors() / 2);
     }
-
-    /** System property naming the number of session event loops (default: half the cores). */
-    public static final String EVENT_LOOPS_PROPERTY = "tidepool.eventLoops";
 
     private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channelClass, int backlog) {
         return new ServerBootstrap()

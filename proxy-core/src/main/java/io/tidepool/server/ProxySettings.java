@@ -24,6 +24,8 @@ import java.util.List;
  * @param clusteringMode        {@code backend_clustering_mode}
  * @param session               what sessions read
  * @param serving               admission limits and routing (streaming and logical replication modes)
+ * @param workerThreads         {@code worker_threads} (tidepool.conf): event loops serving the
+ *                              sessions; 0 = half the cores, at least one
  */
 public record ProxySettings(
         List<String> listenAddresses,
@@ -33,11 +35,22 @@ public record ProxySettings(
         int backlog,
         String clusteringMode,
         SessionSettings session,
-        ServingSettings serving) {
+        ServingSettings serving,
+        int workerThreads) {
 
     public ProxySettings {
         listenAddresses = List.copyOf(listenAddresses);
         unixSocketDirectories = List.copyOf(unixSocketDirectories);
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("workerThreads must be 0 (automatic) or more: " + workerThreads);
+        }
+    }
+
+    /** With the automatic number of worker threads. */
+    public ProxySettings(List<String> listenAddresses, int port, List<Path> unixSocketDirectories, int unixSocketPermissions,
+                         int backlog, String clusteringMode, SessionSettings session, ServingSettings serving) {
+        this(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog, clusteringMode, session,
+                serving, 0);
     }
 
     /** Without admission limits, default routing. */
@@ -56,12 +69,12 @@ public record ProxySettings(
     /** The same, in streaming-replication mode with {@code newServing}. */
     public ProxySettings streaming(ServingSettings newServing) {
         return new ProxySettings(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
-                "streaming_replication", session, newServing);
+                "streaming_replication", session, newServing, workerThreads);
     }
 
     public ProxySettings withServing(ServingSettings newServing) {
         return new ProxySettings(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
-                clusteringMode, session, newServing);
+                clusteringMode, session, newServing, workerThreads);
     }
     /** Loopback only, no Unix socket, raw mode: what tests usually want. */
     public static ProxySettings loopback(int port, List<BackendNode> backends) {
@@ -110,7 +123,8 @@ public record ProxySettings(
                 backlog,
                 config.getString("backend_clustering_mode"),
                 session,
-                ServingSettings.from(config));
+                ServingSettings.from(config),
+                config.getInt("worker_threads"));
     }
 
     /** The parameters whose change only a restart applies, compared with {@code other}. */
@@ -133,6 +147,9 @@ public record ProxySettings(
         }
         if (!clusteringMode.equals(other.clusteringMode)) {
             names.add("backend_clustering_mode");
+        }
+        if (workerThreads != other.workerThreads) {
+            names.add("worker_threads");
         }
         return names;
     }

@@ -94,8 +94,8 @@ class ConfigDiffTest {
 
     @Test
     void tidepoolSettingsAreComparedToo() throws ConfigException {
-        assertThat(diff(Map.of(), Map.of("pool_mode", "transaction", "builtin_failover", "on")).changes())
+        assertThat(diff(Map.of(), Map.of("worker_threads", "2", "builtin_failover", "on")).changes())
                 .extracting(c -> c.key() + (c.appliesOnReload() ? " reload" : " restart"))
-                .containsExactly("builtin_failover reload", "pool_mode restart");
+                .containsExactly("builtin_failover reload", "worker_threads restart");
     }
 }

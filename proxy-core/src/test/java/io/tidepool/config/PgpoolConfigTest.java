@@ -345,17 +345,17 @@ class PgpoolConfigTest {
 
     @Test
     void tidepoolConfNextToPgpoolConfAddsAndOverridesSettings() throws Exception {
-        Path file = write("backend_hostname0 = 'db'\npool_mode = session\n");
-        Files.writeString(dir.resolve("tidepool.conf"), "pool_mode = transaction\npcp_client_version = 4.3\n"
+        Path file = write("backend_hostname0 = 'db'\nworker_threads = 1\n");
+        Files.writeString(dir.resolve("tidepool.conf"), "worker_threads = 3\npcp_client_version = 4.3\n"
                 + "builtin_failover = on\n");
 
         PgpoolConfig config = PgpoolConfig.load(file);
 
-        assertThat(config.getString("pool_mode")).isEqualTo("transaction");
+        assertThat(config.getInt("worker_threads")).isEqualTo(3);
         assertThat(config.getString("pcp_client_version")).isEqualTo("4.3");
         assertThat(config.getBoolean("builtin_failover")).isTrue();
-        assertThat(config.getInt("admin_api_port")).isZero();
-        assertThat(config.catalog().get("pool_mode").isTidepoolOnly()).isTrue();
+        assertThat(config.getString("recovery_method")).isEqualTo("auto");
+        assertThat(config.catalog().get("worker_threads").isTidepoolOnly()).isTrue();
     }
 
     @Test
@@ -485,10 +485,10 @@ class PgpoolConfigTest {
 
     @Test
     void tidepoolSettingsInPgpoolConfAreAcceptedToo() throws Exception {
-        PgpoolConfig config = PgpoolConfig.load(write("pool_mode = transaction\nadmin_api_port = 8080\n"));
+        PgpoolConfig config = PgpoolConfig.load(write("worker_threads = 4\nssh_port = 2222\n"));
 
-        assertThat(config.getString("pool_mode")).isEqualTo("transaction");
-        assertThat(config.getInt("admin_api_port")).isEqualTo(8080);
+        assertThat(config.getInt("worker_threads")).isEqualTo(4);
+        assertThat(config.getInt("ssh_port")).isEqualTo(2222);
         assertThat(config.warnings()).isEmpty();
     }
 

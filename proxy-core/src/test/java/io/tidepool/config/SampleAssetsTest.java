@@ -39,7 +39,7 @@ class SampleAssetsTest {
         assertThat(config.warnings()).isEmpty();
         assertThat(config.backends()).containsExactly(
                 new BackendDefinition(0, "localhost", 5432, 1.0, "", BackendFlag.DEFAULT, ""));
-        assertThat(config.getString("pool_mode")).isEqualTo("session");
+        assertThat(config.getInt("worker_threads")).isZero();
     }
 
     @Test

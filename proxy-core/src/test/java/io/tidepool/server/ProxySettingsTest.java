@@ -69,6 +69,20 @@ class ProxySettingsTest {
     }
 
     @Test
+    void workerThreadsZeroMeansHalfTheCoresAndAChangeNeedsARestart() throws Exception {
+        Map<String, String> values = base();
+        ProxySettings automatic = ProxySettings.from(PgpoolConfig.fromMap(values));
+        values.put("worker_threads", "3");
+        ProxySettings three = ProxySettings.from(PgpoolConfig.fromMap(values));
+
+        assertThat(automatic.workerThreads()).isZero();
+        assertThat(ProxyServer.workerLoops(automatic.workerThreads()))
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(ProxyServer.workerLoops(three.workerThreads())).isEqualTo(3);
+        assertThat(automatic.restartNeededComparedTo(three)).containsExactly("worker_threads");
+    }
+
+    @Test
     void connectTimeoutZeroMeansAMinute() throws Exception {
         Map<String, String> values = base();
         values.put("connect_timeout", "0");
