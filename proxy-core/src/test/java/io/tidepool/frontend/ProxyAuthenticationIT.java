@@ -302,7 +302,7 @@ class ProxyAuthenticationIT {
         }
         // A refused certificate is the client's problem, logged as such: not a warning, not a bug.
         assertThat(sessionLog.list).filteredOn(e -> e.getFormattedMessage().startsWith("TLS handshake with client"))
-                .hasSizeGreaterThanOrEqualTo(2).allMatch(e -> e.getLevel() == Level.INFO);
+                .isNotEmpty().allMatch(e -> e.getLevel() == Level.INFO);
         assertThat(sessionLog.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
         CommandResult good = psql(at("alice", "certdb", "sslmode=verify-full sslrootcert=" + certs.ca()
                 + " sslcert=" + certs.cert("alice") + " sslkey=" + certs.key("alice")).replace("127.0.0.1", "localhost"), null);

@@ -83,7 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
             if (!run.noPgBouncer) {
                 startPgBouncer(cluster, primary, maxClients, err).ifPresent(targets::add);
             }
-            targets.add(TidepoolTarget.raw(primary.host(), primary.port(), maxClients));
+            targets.add(TidepoolTarget.raw(primary.host(), primary.port(), maxClients,
+                    cluster.baseDirectory().resolve("tidepool")));
 
             out.printf(Locale.ROOT, "pgbench -S, %d s per run, %d round(s), %d pgbench thread(s), %d CPU(s) shared by all%n",
                     run.durationSeconds, run.rounds, run.pgbenchThreads(), Runtime.getRuntime().availableProcessors());
@@ -100,7 +101,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.print(BenchTable.render(targets.stream().map(BenchTarget::name).toList(), "tidepool", rows));
             out.println();
             out.println("tps: transactions per second (mean of the rounds); lat ms: pgbench's average latency.");
-            out.println("Tidepool ran inside this JVM; pgbench, PgBouncer, Tidepool and PostgreSQL shared the same CPUs.");
+            out.println("Tidepool ran as its own process (the headless server); pgbench, PgBouncer, Tidepool and PostgreSQL"
+                    + " shared the same CPUs.");
             out.flush();
             return 0;
         } finally {

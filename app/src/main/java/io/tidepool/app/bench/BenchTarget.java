@@ -1,5 +1,10 @@
 package io.tidepool.app.bench;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
 /** Something pgbench runs against: PostgreSQL itself, a pooler, pgpool-II, the proxy. */
 interface BenchTarget extends AutoCloseable {
     /** Column title. */
@@ -16,6 +21,20 @@ interface BenchTarget extends AutoCloseable {
      */
     default int clientLimit() {
         return Integer.MAX_VALUE;
+    }
+
+    /**
+     * A pgJDBC connection as the bench's user, in the simple protocol (pgpool-II answers its
+     * {@code SHOW} commands there only), giving up after {@code timeoutSeconds}.
+     */
+    default Connection connect(int timeoutSeconds) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", BenchCommand.USER);
+        props.setProperty("password", BenchCommand.PASSWORD);
+        props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        props.setProperty("sslmode", "disable");
+        props.setProperty("preferQueryMode", "simple");
+        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port() + "/postgres", props);
     }
 
     /** Stops what the target started; idempotent. */

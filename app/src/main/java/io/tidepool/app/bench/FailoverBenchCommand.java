@@ -91,7 +91,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             }
             if (pgpool) {
                 try (LocalCluster cluster = newCluster(); PgpoolPeer peer = PgpoolPeer.forFailover(cluster, retries)) {
-                    long ms = firstWriteAfterStop(cluster, peer::connect).firstWriteMillis();
+                    long ms = firstWriteAfterStop(cluster, () -> peer.connect(2)).firstWriteMillis();
                     pgpoolWrites.add(ms);
                     out.printf(Locale.ROOT, "round %d: pgpool-II  primary stopped -> first write through pgpool-II %6d ms%n",
                             round, ms);

@@ -1,6 +1,7 @@
 package io.tidepool.app.bench;
 
 import io.tidepool.ops.local.LocalCluster;
+import io.tidepool.ops.local.ExternalCommand;
 import io.tidepool.ops.local.LocalNode;
 
 import java.io.IOException;
@@ -128,7 +129,11 @@ final class PgpoolPeer implements BenchTarget {
         List<String> argv = new ArrayList<>(List.of(BINARY.toString(), "-n", "-D", "-f",
                 dir.resolve("pgpool.conf").toString(), "-F", dir.resolve("pcp.conf").toString(),
                 "-a", dir.resolve("pool_hba.conf").toString()));
-        process = new ProcessBuilder(cluster.serverUser().wrap(argv))
+        // A session of its own, as PgBouncer and PostgreSQL detach into: the scheduler shares the CPUs
+        // between sessions first, and pgbench runs in this one.
+        List<String> command = new ArrayList<>(cluster.serverUser().wrap(argv));
+        ExternalCommand.onPath("setsid").ifPresent(setsid -> command.add(0, setsid.toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pgpool.log").toFile()))
                 .start();
@@ -137,7 +142,7 @@ final class PgpoolPeer implements BenchTarget {
             if (!process.isAlive()) {
                 throw new IllegalStateException("pgpool-II exited:\n" + logTail());
             }
-            try (Connection c = connect(); Statement s = c.createStatement()) {
+            try (Connection c = connect(2); Statement s = c.createStatement()) {
                 s.execute("select 1");
                 return;
             } catch (SQLException e) {
@@ -168,15 +173,6 @@ final class PgpoolPeer implements BenchTarget {
         return clientLimit;
     }
 
-    Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", "postgres");
-        props.setProperty("password", "postgres");
-        props.setProperty("connectTimeout", "2");
-        props.setProperty("sslmode", "disable");
-        props.setProperty("preferQueryMode", "simple");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
-    }
 
     String logTail() {
         try {

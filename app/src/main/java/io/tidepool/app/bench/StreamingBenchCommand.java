@@ -92,15 +92,7 @@ public final class StreamingBenchCommand implements Callable<Integer> {
      * shows whether the reads were spread at all.
      */
     private static String selectsPerNode(BenchTarget target) {
-        Properties props = new Properties();
-        props.setProperty("user", BenchCommand.USER);
-        props.setProperty("password", BenchCommand.PASSWORD);
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("sslmode", "disable");
-        // pgpool-II answers its SHOW commands in the simple protocol only.
-        props.setProperty("preferQueryMode", "simple");
-        String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/postgres";
-        try (Connection c = DriverManager.getConnection(url, props); Statement s = c.createStatement();
+        try (Connection c = target.connect(5); Statement s = c.createStatement();
              ResultSet rows = s.executeQuery("SHOW pool_nodes")) {
             StringJoiner counts = new StringJoiner(", ");
             while (rows.next()) {
@@ -150,7 +142,7 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                 }
             }
             targets.add(TidepoolTarget.streaming(cluster.nodes(), BenchCommand.USER, BenchCommand.PASSWORD, maxClients,
-                    cluster.baseDirectory()));
+                    cluster.baseDirectory().resolve("tidepool")));
 
             out.printf(Locale.ROOT, "%d s per run, %d round(s), %d pgbench thread(s), %d CPU(s) shared by all;"
                             + " pgpool-II with num_init_children = %d%n", run.durationSeconds, run.rounds,
@@ -181,7 +173,7 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "  %-10s %s%n", target.name(), selectsPerNode(target));
                 }
             }
-            out.println("Tidepool ran inside this JVM; pgbench, the poolers, Tidepool and the three PostgreSQL servers"
+            out.println("Tidepool ran as its own process (the headless server); pgbench, the poolers, Tidepool and the three PostgreSQL servers"
                     + " shared the same CPUs.");
             out.flush();
             return 0;
