@@ -7,11 +7,14 @@ import io.tidepool.protocol.backend.BackendKeyData;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,7 +73,10 @@ public final class BackendPool {
     /**
      * An idle connection and what a new owner needs to greet its client: the server's
      * ParameterStatus messages and its cancel key. Ownership: {@link #parameterStatus} belongs
-     * to whoever holds this object.
+     * to whoever holds this object: the session's link while in use, {@link PoolReset} during the
+     * reset, the pool while parked. The pool releases it when the connection leaves it other than
+     * by {@link #take} (closed by the server, evicted, or {@link #close} at shutdown); a taker
+     * releases it itself.
      */
     public static final class Pooled {
         public final BackendConnection connection;
@@ -95,6 +101,8 @@ public final class BackendPool {
     private final Settings settings;
     private final Map<EventLoop, Map<Key, ArrayDeque<Pooled>>> idle = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> idlePerNode = new ConcurrentHashMap<>();
+    /** Set by {@link #close}: nothing is parked any more. */
+    private volatile boolean closed;
 
     public BackendPool(Settings settings) {
         this.settings = settings;
@@ -133,7 +141,7 @@ public final class BackendPool {
      * per-node bound, and the connection under child_max_connections.
      */
     public boolean accepts(int node, int uses) {
-        return settings.enabled() && (settings.maxUses() <= 0 || uses < settings.maxUses())
+        return settings.enabled() && !closed && (settings.maxUses() <= 0 || uses < settings.maxUses())
                 && idleCount(node).get() < settings.maxIdlePerNode();
     }
 
@@ -157,6 +165,48 @@ public final class BackendPool {
         if (parked != null && parked.remove(p)) {
             idleCount(key.node()).decrementAndGet();
             p.discard();
+        }
+    }
+
+    /**
+     * Closes every parked connection and releases its ParameterStatus copy, each on its own loop;
+     * a connection whose reset completes later is closed instead of parked. The server calls this
+     * before it shuts its event loops down: a loop that stops does not promise to tell a closed
+     * channel's handlers (channelInactive may never come), so the {@link IdleListener} cannot be
+     * the only way out of the pool. Safe from any thread; the future completes once every loop
+     * that ever parked a connection has emptied its part (at once for a loop that already stopped:
+     * its part is dropped with what it holds released here).
+     */
+    public CompletableFuture<Void> close() {
+        closed = true;
+        List<CompletableFuture<Void>> emptied = new ArrayList<>();
+        for (EventLoop loop : idle.keySet()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            try {
+                loop.execute(() -> {
+                    discardAll(loop);
+                    done.complete(null);
+                });
+            } catch (RejectedExecutionException stopped) {
+                discardAll(loop);
+                done.complete(null);
+            }
+            emptied.add(done);
+        }
+        return CompletableFuture.allOf(emptied.toArray(CompletableFuture[]::new));
+    }
+
+    private void discardAll(EventLoop loop) {
+        Map<Key, ArrayDeque<Pooled>> parts = idle.getOrDefault(loop, Map.of());
+        for (Map.Entry<Key, ArrayDeque<Pooled>> part : parts.entrySet()) {
+            ArrayDeque<Pooled> parked = part.getValue();
+            for (Pooled p = parked.pollFirst(); p != null; p = parked.pollFirst()) {
+                idleCount(part.getKey().node()).decrementAndGet();
+                if (p.expiry != null) {
+                    p.expiry.cancel(false);
+                }
+                p.discard();
+            }
         }
     }
 

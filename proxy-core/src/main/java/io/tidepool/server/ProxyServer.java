@@ -512,7 +512,8 @@ public final class ProxyServer implements AutoCloseable {
         stopped = closeListeners()
                 .thenRun(() -> endSessions(mode))
                 .thenCompose(closed -> services.whenDrained())
-                .thenCompose(drained -> shutdownLoops())
+                .thenCompose(drained -> closePool())
+                .thenCompose(poolClosed -> shutdownLoops())
                 .whenComplete((ok, failure) -> log.info("tidepool proxy stopped"));
         return stopped;
     }
@@ -556,6 +557,15 @@ public final class ProxyServer implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Closes the parked backend connections on their loops while those still run: a stopping loop
+     * closes its channels but may not tell their handlers, and the pool releases a parked
+     * connection's buffers only when told.
+     */
+    private CompletableFuture<Void> closePool() {
+        return services.streaming().map(s -> s.pool().close()).orElse(CompletableFuture.completedFuture(null));
     }
 
     private CompletableFuture<Void> shutdownLoops() {

@@ -45,10 +45,7 @@ class StandbyDownReadsIT {
         pg.cluster().awaitCaughtUp();
         try (TidepoolEngine engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of(
                 "health_check_period", "60", "sr_check_period", "60", "failover_on_backend_error", "off",
-                // Without the pool: with it, connections parked when the engine stops sometimes keep
-                // their ParameterStatus copy unreleased, which the leak detector reports (a pool
-                // shutdown issue of its own, not this test's subject).
-                "connection_cache", "off", "backend_weight0", "0", "backend_weight1", "1",
+                "connection_cache", "on", "backend_weight0", "0", "backend_weight1", "1",
                 "backend_weight2", "1", "statement_level_load_balance", "on")),
                 TidepoolEngine.Options.defaults().withPcp(false).withProxy(true))) {
             engine.start();

@@ -1,0 +1,170 @@
+package io.tidepool.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.tidepool.protocol.PgException;
+import io.tidepool.protocol.ProtocolLimits;
+import io.tidepool.protocol.backend.BackendKeyData;
+import io.tidepool.testing.LeakDetection;
+import io.tidepool.transport.Transport;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Whatever ends a parked connection (the server closing it, connection_life_time, the event loop
+ * shutting down with the server), the ParameterStatus copy it keeps for its next owner is released.
+ * The "server" is a plain loopback socket: nothing is said on these connections.
+ */
+@ExtendWith(LeakDetection.class)
+class BackendPoolTest {
+
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    private final BackendConnector connector = new BackendConnector(transport);
+    private final List<Socket> accepted = new ArrayList<>();
+    private ServerSocket server;
+
+    @AfterEach
+    void close() throws IOException {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        for (Socket s : accepted) {
+            s.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aParkedConnectionTheServerClosesReleasesItsParameterStatus() throws Exception {
+        BackendPool pool = new BackendPool(settings(Duration.ZERO));
+        ByteBuf status = park(pool);
+
+        accepted.get(0).close();
+
+        awaitReleased(status);
+        assertThat(pool.idleConnections(0)).isZero();
+    }
+
+    @Test
+    void aParkedConnectionPastConnectionLifeTimeReleasesItsParameterStatus() throws Exception {
+        BackendPool pool = new BackendPool(settings(Duration.ofMillis(50)));
+        ByteBuf status = park(pool);
+
+        awaitReleased(status);
+        assertThat(pool.idleConnections(0)).isZero();
+    }
+
+    @Test
+    void closingThePoolReleasesEveryParkedConnectionsParameterStatusBeforeItsLoopStops() throws Exception {
+        // A loop that shuts down closes its channels but does not always tell their handlers
+        // (without close(), about half of 20 runs left both copies unreleased), so the server
+        // closes the pool first.
+        BackendPool pool = new BackendPool(settings(Duration.ZERO));
+        ByteBuf first = park(pool);
+        ByteBuf second = park(pool);
+
+        pool.close().get(10, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+
+        assertThat(first.refCnt()).as("first parked connection's copy").isZero();
+        assertThat(second.refCnt()).as("second parked connection's copy").isZero();
+        assertThat(pool.idleConnections(0)).isZero();
+    }
+
+    @Test
+    void aConnectionWhoseResetEndsAfterThePoolClosedIsClosedNotParked() throws Exception {
+        BackendPool pool = new BackendPool(settings(Duration.ZERO));
+        pool.close().get(10, TimeUnit.SECONDS);
+
+        ByteBuf status = park(pool);
+
+        assertThat(status.refCnt()).isZero();
+        assertThat(pool.idleConnections(0)).isZero();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static BackendPool.Settings settings(Duration idleLifetime) {
+        return new BackendPool.Settings(true, 8, idleLifetime, 0, List.of());
+    }
+
+    private static BackendPool.Key key() {
+        return new BackendPool.Key(0, "u", "d", Map.of());
+    }
+
+    private EventLoop loop() {
+        return group.next();
+    }
+
+    /** Connects, then parks the connection with a ParameterStatus copy; returns the copy (owned by the pool). */
+    private ByteBuf park(BackendPool pool) throws Exception {
+        if (server == null) {
+            server = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+        }
+        EventLoop loop = loop();
+        BackendNode node = new BackendNode(0, "127.0.0.1", server.getLocalPort());
+        BackendConnection connection = connector.connectTo(loop, ByteBufAllocator.DEFAULT, node, Duration.ofSeconds(5),
+                ProtocolLimits.POSTGRESQL, new Ignoring()).get(10, TimeUnit.SECONDS);
+        accepted.add(server.accept());
+        return onLoop(() -> {
+            ByteBuf status = connection.channel().alloc().buffer(64);
+            status.writeBytes(new byte[] {'S', 0, 0, 0, 4});
+            pool.park(loop, key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), status, 1));
+            return status;
+        });
+    }
+
+    private <T> T onLoop(Callable<T> action) throws Exception {
+        return loop().submit(action).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void awaitReleased(ByteBuf status) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (status.refCnt() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(status.refCnt()).as("the parked connection's ParameterStatus copy").isZero();
+    }
+
+    private static final class Ignoring implements BackendConnection.Listener {
+        @Override
+        public void onBackendMessage(BackendConnection backend, byte type, ByteBuf frames, int start, int length) {
+        }
+
+        @Override
+        public void onBackendBatchEnd(BackendConnection backend) {
+        }
+
+        @Override
+        public void onBackendReadComplete(BackendConnection backend) {
+        }
+
+        @Override
+        public void onBackendWritabilityChanged(BackendConnection backend, boolean writable) {
+        }
+
+        @Override
+        public void onBackendProtocolFailure(BackendConnection backend, PgException error) {
+        }
+
+        @Override
+        public void onBackendClosed(BackendConnection backend) {
+        }
+    }
+}
