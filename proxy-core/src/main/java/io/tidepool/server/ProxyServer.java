@@ -67,8 +67,8 @@ import java.util.function.Supplier;
  * <p>Listeners: every address of {@code listen_addresses} on {@code port} ({@code *}: all
  * interfaces; a name: each of its addresses; with port 0 the first bind picks the port and
  * the others reuse it), and a Unix socket {@code .s.PGSQL.<port>} in each of
- * {@code unix_socket_directories}. Event loops use epoll where available, NIO elsewhere (half the
- * cores unless {@code worker_threads} says otherwise, see {@link #workerLoops});
+ * {@code unix_socket_directories}. Event loops use epoll where available, NIO elsewhere (one per
+ * core unless {@code worker_threads} says otherwise, see {@link #workerLoops});
  * each client and its backend connections share one loop.
  *
  * <p>Stop modes (same meanings as pgpool-II and PostgreSQL): SMART stops accepting and waits
@@ -268,19 +268,17 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * How many event loops serve the sessions: {@code worker_threads} when set, else half the
-     * cores, at least one.
+     * How many event loops serve the sessions: {@code worker_threads} when set, else one per core
+     * (not Netty's two: loops never block here, and extra threads only add context switches).
      *
-     * <p>Why fewer loops than cores: a loop spends most of its time in the kernel (each send runs
-     * the receiving side's TCP path inline), and a loop that runs out of ready connections sleeps
-     * in epoll and is woken for the next one. More loops than the proxy needs means emptier epoll
-     * batches and a context switch for almost every message. The proxy also shares the machine
-     * with its clients or its servers. Measured with pgbench -S through raw mode, 64 clients, 2
-     * cores: one loop 21.0 us of proxy CPU per transaction and 23,500 tps, two loops 25.5 us and
-     * 22,100 tps (simple protocol; extended and prepared alike).
+     * <p>Measured on 2 cores with the proxy as its own process ({@code ./tidepool bench
+     * --worker-threads N}, pgbench -S through raw mode, Tidepool/direct): one loop 0.62 / 0.60
+     * (simple, 8 / 64 clients) and 0.43 / 0.59 (prepared); two loops 0.60 / 0.74 and 0.68 / 0.66.
+     * One loop looked better while the proxy ran inside the benchmark's JVM, sharing pgbench's
+     * scheduler group (autogroup), which is not how it is deployed.
      */
     static int workerLoops(int workerThreads) {
-        return workerThreads > 0 ? workerThreads : Math.max(1, NettyRuntime.availableProcessors() / 2);
+        return workerThreads > 0 ? workerThreads : NettyRuntime.availableProcessors();
     }
 
     private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> channelClass, int backlog) {

@@ -25,7 +25,7 @@ import java.util.List;
  * @param session               what sessions read
  * @param serving               admission limits and routing (streaming and logical replication modes)
  * @param workerThreads         {@code worker_threads} (tidepool.conf): event loops serving the
- *                              sessions; 0 = half the cores, at least one
+ *                              sessions; 0 = one per core
  */
 public record ProxySettings(
         List<String> listenAddresses,

@@ -69,7 +69,7 @@ class ProxySettingsTest {
     }
 
     @Test
-    void workerThreadsZeroMeansHalfTheCoresAndAChangeNeedsARestart() throws Exception {
+    void workerThreadsZeroMeansOnePerCoreAndAChangeNeedsARestart() throws Exception {
         Map<String, String> values = base();
         ProxySettings automatic = ProxySettings.from(PgpoolConfig.fromMap(values));
         values.put("worker_threads", "3");
@@ -77,7 +77,7 @@ class ProxySettingsTest {
 
         assertThat(automatic.workerThreads()).isZero();
         assertThat(ProxyServer.workerLoops(automatic.workerThreads()))
-                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(ProxyServer.workerLoops(three.workerThreads())).isEqualTo(3);
         assertThat(automatic.restartNeededComparedTo(three)).containsExactly("worker_threads");
     }

@@ -32,6 +32,10 @@ final class PgBenchOptions {
                     + " (JIT, caches, pools); 0 skips it (default ${DEFAULT-VALUE})")
     int warmupSeconds;
 
+    @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "0",
+            description = "Tidepool's worker_threads (event loops); 0 = its default, one per CPU")
+    int workerThreads;
+
     @Option(names = "--no-pgbouncer", description = "leave PgBouncer out")
     boolean noPgBouncer;
 

@@ -50,8 +50,9 @@ final class TidepoolTarget implements BenchTarget {
         this.port = port;
     }
 
-    static TidepoolTarget raw(String backendHost, int backendPort, int maxClients, Path directory) throws IOException {
-        Map<String, String> settings = commonSettings(maxClients, directory);
+    static TidepoolTarget raw(String backendHost, int backendPort, int maxClients, int workerThreads, Path directory)
+            throws IOException {
+        Map<String, String> settings = commonSettings(maxClients, workerThreads, directory);
         settings.put("backend_clustering_mode", "'raw'");
         settings.put("backend_hostname0", quoted(backendHost));
         settings.put("backend_port0", Integer.toString(backendPort));
@@ -61,8 +62,8 @@ final class TidepoolTarget implements BenchTarget {
 
     /** @param nodes the cluster's nodes, the primary first */
     static TidepoolTarget streaming(List<LocalNode> nodes, String user, String password, int maxClients,
-                                    Path directory) throws IOException {
-        Map<String, String> settings = commonSettings(maxClients, directory);
+                                    int workerThreads, Path directory) throws IOException {
+        Map<String, String> settings = commonSettings(maxClients, workerThreads, directory);
         settings.put("backend_clustering_mode", "'streaming_replication'");
         settings.put("load_balance_mode", "on");
         for (int i = 0; i < nodes.size(); i++) {
@@ -76,7 +77,8 @@ final class TidepoolTarget implements BenchTarget {
         return launch(settings, directory);
     }
 
-    private static Map<String, String> commonSettings(int maxClients, Path directory) throws IOException {
+    private static Map<String, String> commonSettings(int maxClients, int workerThreads, Path directory)
+            throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("listen_addresses", "'127.0.0.1'");
         settings.put("port", Integer.toString(PgBouncerTarget.freePort()));
@@ -85,6 +87,7 @@ final class TidepoolTarget implements BenchTarget {
         settings.put("pcp_port", Integer.toString(PgBouncerTarget.freePort()));
         settings.put("pcp_socket_dir", "''");
         settings.put("num_init_children", Integer.toString(maxClients + 8));
+        settings.put("worker_threads", Integer.toString(workerThreads));
         settings.put("work_dir", quoted(directory.toString()));
         settings.put("pid_file_name", quoted(directory.resolve("tidepool.pid").toString()));
         settings.put("log_min_messages", "warning");
