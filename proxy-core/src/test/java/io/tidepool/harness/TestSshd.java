@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -251,6 +252,23 @@ public final class TestSshd implements AutoCloseable {
     /** The known_hosts file tests pass to the client; empty until {@link #trustHostKey()}. */
     public Path knownHosts() {
         return directory.resolve("known_hosts");
+    }
+
+    /**
+     * A copy of {@link #clientKey()} and {@link #knownHosts()} (call {@link #trustHostKey()} first)
+     * in a directory the PostgreSQL OS user owns: what scripts run as that user (recovery's
+     * {@code recovery_1st_stage}, {@code pgpool_remote_start}) give their own {@code ssh}. Returns
+     * the directory; the files are {@code id_ed25519} and {@code known_hosts}.
+     */
+    public Path clientFilesForServerUser() throws IOException {
+        Path copy = directory.resolve("script-ssh");
+        Files.createDirectories(copy);
+        Files.copy(clientKey(), copy.resolve("id_ed25519"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(knownHosts(), copy.resolve("known_hosts"), StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(copy.resolve("id_ed25519"), PosixFilePermissions.fromString("rw-------"));
+        ServerUser.forThisProcess().own(copy);
+        return copy;
     }
 
     /** The server's public host key line ({@code ssh-ed25519 AAAA... comment}). */

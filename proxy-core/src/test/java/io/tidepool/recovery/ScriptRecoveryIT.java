@@ -12,10 +12,7 @@ import io.tidepool.ops.local.ServerUser;
 import io.tidepool.ops.ssh.OutputListener;
 import io.tidepool.ops.ssh.SshConnection;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +43,7 @@ class ScriptRecoveryIT {
     static void startSshd() throws Exception {
         sshd = TestSshd.start();
         sshd.trustHostKey();
-        // What the scripts' own ssh uses: a copy of the client key and known_hosts the PostgreSQL user can read.
-        scriptSsh = sshd.directory().resolve("script-ssh");
-        Files.createDirectories(scriptSsh);
-        Files.copy(sshd.clientKey(), scriptSsh.resolve("id_ed25519"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(sshd.knownHosts(), scriptSsh.resolve("known_hosts"), StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(scriptSsh, PosixFilePermissions.fromString("rwx------"));
-        Files.setPosixFilePermissions(scriptSsh.resolve("id_ed25519"), PosixFilePermissions.fromString("rw-------"));
-        ServerUser.forThisProcess().own(scriptSsh);
+        scriptSsh = sshd.clientFilesForServerUser();
     }
 
     @AfterAll

@@ -22,7 +22,6 @@ import io.tidepool.server.TidepoolEngine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -74,14 +73,7 @@ class SecondStageRecoveryIT {
     static void startSshd() throws Exception {
         sshd = TestSshd.start();
         sshd.trustHostKey();
-        // What the scripts' own ssh uses: a copy of the client key and known_hosts the PostgreSQL user can read.
-        scriptSsh = sshd.directory().resolve("script-ssh");
-        Files.createDirectories(scriptSsh);
-        Files.copy(sshd.clientKey(), scriptSsh.resolve("id_ed25519"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(sshd.knownHosts(), scriptSsh.resolve("known_hosts"), StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(scriptSsh, PosixFilePermissions.fromString("rwx------"));
-        Files.setPosixFilePermissions(scriptSsh.resolve("id_ed25519"), PosixFilePermissions.fromString("rw-------"));
-        ServerUser.forThisProcess().own(scriptSsh);
+        scriptSsh = sshd.clientFilesForServerUser();
     }
 
     @AfterAll
