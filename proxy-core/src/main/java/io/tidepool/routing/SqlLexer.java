@@ -45,6 +45,7 @@ final class SqlLexer {
     private boolean noLoadBalanceHint;
     private boolean beforeFirstToken;
     private boolean error;
+    private boolean literal;
 
     SqlLexer reset(String sql) {
         this.text = sql;
@@ -58,7 +59,16 @@ final class SqlLexer {
         this.noLoadBalanceHint = false;
         this.beforeFirstToken = true;
         this.error = false;
+        this.literal = false;
         return this;
+    }
+
+    /**
+     * A string or number constant was among the tokens read since {@link #reset}: the text is
+     * probably one of many that differ only in their constants.
+     */
+    boolean sawLiteral() {
+        return literal;
     }
 
     /** An unterminated comment, string, dollar quote or quoted identifier was met. */
@@ -127,6 +137,14 @@ final class SqlLexer {
      * tells the caller the text was not fully read.
      */
     int next() {
+        int t = scan();
+        if (t == STRING || t == NUMBER) {
+            literal = true;
+        }
+        return t;
+    }
+
+    private int scan() {
         if (error) {
             start = end = length;
             return type = EOF;

@@ -1,5 +1,6 @@
 package io.tidepool.server;
 
+import io.netty.util.ResourceLeakDetector;
 import io.tidepool.config.ConfigException;
 import io.tidepool.config.ConfigFileOverrides;
 import io.tidepool.config.ConfigProblem;
@@ -119,6 +120,12 @@ public final class ProxyMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Netty samples one buffer in 128 for leak tracking unless told otherwise, and each sample
+        // records a stack trace on the hot path. A deployed server does not pay for that; the test
+        // suite runs at paranoid, and -Dio.netty.leakDetection.level=simple brings it back here.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         // proxy-core ships no logback.xml (it is also a library: the launcher and the console bring
         // their own, and two on one class path make Logback complain on every start). The server
         // logs like the defaults of pgpool.conf until the real one has been read.

@@ -67,9 +67,9 @@ import java.util.function.Supplier;
  * <p>Listeners: every address of {@code listen_addresses} on {@code port} ({@code *}: all
  * interfaces; a name: each of its addresses; with port 0 the first bind picks the port and
  * the others reuse it), and a Unix socket {@code .s.PGSQL.<port>} in each of
- * {@code unix_socket_directories}. Event loops use epoll where available, NIO elsewhere (one per
- * core unless {@code worker_threads} says otherwise, see {@link #workerLoops});
- * each client and its backend connections share one loop.
+ * {@code unix_socket_directories}. Event loops use io_uring or epoll where available, NIO
+ * elsewhere ({@code io_transport}); one per core unless {@code worker_threads} says otherwise
+ * (see {@link #workerLoops}); each client and its backend connections share one loop.
  *
  * <p>Stop modes (same meanings as pgpool-II and PostgreSQL): SMART stops accepting and waits
  * for the sessions to end; FAST sends each session 57P01 and closes it; IMMEDIATE closes
@@ -89,7 +89,7 @@ public final class ProxyServer implements AutoCloseable {
     private CompletableFuture<Void> stopped;
 
     public ProxyServer(PgpoolConfig config) {
-        this(ProxySettings.from(config));
+        this(ProxySettings.from(config), Transport.named(config.getString("io_transport")));
         // -a and -k from the command line arrive as the configuration's file overrides.
         services.useAuthentication(loadAuthentication(config, config.poolHbaFile(),
                 io.tidepool.auth.PoolKey.fileFor(config.poolKeyFile())));
@@ -126,7 +126,7 @@ public final class ProxyServer implements AutoCloseable {
         this(settings, Transport.best());
     }
 
-    /** With a given transport: NIO where epoll is unwanted (and to test the fallback). */
+    /** With a given transport (tests of each transport, and of the fallback to NIO). */
     public ProxyServer(ProxySettings settings, Transport transport) {
         this.transport = transport;
         this.settings = settings;
@@ -264,7 +264,7 @@ public final class ProxyServer implements AutoCloseable {
             workers = null;
             throw e;
         }
-        log.info("tidepool proxy listening on {} ({} transport)", boundAddresses(), transport.name().toLowerCase());
+        log.info("tidepool proxy listening on {} ({} transport)", boundAddresses(), transport.settingName());
     }
 
     /**

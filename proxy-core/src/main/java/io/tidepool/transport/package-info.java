@@ -1,2 +1,2 @@
-/** Netty transport choice (epoll or NIO), shared by listeners and backend connections. */
+/** Netty transport choice (io_uring, epoll or NIO), shared by listeners and backend connections. */
 package io.tidepool.transport;

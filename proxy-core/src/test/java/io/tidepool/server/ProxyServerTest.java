@@ -97,11 +97,13 @@ class ProxyServerTest {
         assertThat(Files.exists(socket)).isFalse();
     }
 
-    @Test
-    void theNioFallbackServesTcpAndUnixSocketClients() throws Exception {
+    /** io_uring is the default here; epoll (older kernels) and NIO (elsewhere) must serve the same. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(io.tidepool.transport.Transport.class)
+    void everyTransportServesTcpAndUnixSocketClients(io.tidepool.transport.Transport transport) throws Exception {
         ProxySettings settings = ProxySettings.loopback(0, List.of(backend().node(0)))
                 .withUnixSocketDirectories(List.of(directory));
-        ProxyServer server = new ProxyServer(settings, io.tidepool.transport.Transport.NIO);
+        ProxyServer server = new ProxyServer(settings, transport);
         server.start();
         resources.add(server);
         try (PeerSocket client = PeerSocket.connect(server.tcpAddress())) {
