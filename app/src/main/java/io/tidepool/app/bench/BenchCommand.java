@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (!run.noPgBouncer) {
                 startPgBouncer(cluster, primary, maxClients, err).ifPresent(targets::add);
             }
-            targets.add(TidepoolTarget.raw(primary.host(), primary.port(), maxClients, run.workerThreads,
+            targets.add(TidepoolTarget.raw(primary.host(), primary.port(), maxClients, run.tidepoolTuning(),
                     cluster.baseDirectory().resolve("tidepool")));
 
             out.printf(Locale.ROOT, "pgbench -S, %d s per run, %d round(s), %d pgbench thread(s), %d CPU(s) shared by all%n",

@@ -36,6 +36,17 @@ final class PgBenchOptions {
             description = "Tidepool's worker_threads (event loops); 0 = its default, one per CPU")
     int workerThreads;
 
+    @Option(names = "--io-transport", paramLabel = "NAME", defaultValue = "auto",
+            description = "Tidepool's io_transport: auto (io_uring where the kernel has it, else epoll), io_uring,"
+                    + " epoll or nio (default ${DEFAULT-VALUE})")
+    String ioTransport;
+
+    /** The tidepool.conf settings these options give Tidepool's server, quoted for a config file. */
+    java.util.Map<String, String> tidepoolTuning() {
+        return java.util.Map.of("worker_threads", Integer.toString(workerThreads),
+                "io_transport", "'" + ioTransport.replace("'", "''") + "'");
+    }
+
     @Option(names = "--no-pgbouncer", description = "leave PgBouncer out")
     boolean noPgBouncer;
 

@@ -142,7 +142,7 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                 }
             }
             targets.add(TidepoolTarget.streaming(cluster.nodes(), BenchCommand.USER, BenchCommand.PASSWORD, maxClients,
-                    run.workerThreads,
+                    run.tidepoolTuning(),
                     cluster.baseDirectory().resolve("tidepool")));
 
             out.printf(Locale.ROOT, "%d s per run, %d round(s), %d pgbench thread(s), %d CPU(s) shared by all;"

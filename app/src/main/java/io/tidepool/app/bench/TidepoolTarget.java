@@ -50,9 +50,10 @@ final class TidepoolTarget implements BenchTarget {
         this.port = port;
     }
 
-    static TidepoolTarget raw(String backendHost, int backendPort, int maxClients, int workerThreads, Path directory)
-            throws IOException {
-        Map<String, String> settings = commonSettings(maxClients, workerThreads, directory);
+    /** @param tuning Tidepool-only settings of the run (worker_threads, io_transport), quoted */
+    static TidepoolTarget raw(String backendHost, int backendPort, int maxClients, Map<String, String> tuning,
+                              Path directory) throws IOException {
+        Map<String, String> settings = commonSettings(maxClients, tuning, directory);
         settings.put("backend_clustering_mode", "'raw'");
         settings.put("backend_hostname0", quoted(backendHost));
         settings.put("backend_port0", Integer.toString(backendPort));
@@ -60,10 +61,13 @@ final class TidepoolTarget implements BenchTarget {
         return launch(settings, directory);
     }
 
-    /** @param nodes the cluster's nodes, the primary first */
+    /**
+     * @param nodes  the cluster's nodes, the primary first
+     * @param tuning Tidepool-only settings of the run (worker_threads, io_transport), quoted
+     */
     static TidepoolTarget streaming(List<LocalNode> nodes, String user, String password, int maxClients,
-                                    int workerThreads, Path directory) throws IOException {
-        Map<String, String> settings = commonSettings(maxClients, workerThreads, directory);
+                                    Map<String, String> tuning, Path directory) throws IOException {
+        Map<String, String> settings = commonSettings(maxClients, tuning, directory);
         settings.put("backend_clustering_mode", "'streaming_replication'");
         settings.put("load_balance_mode", "on");
         for (int i = 0; i < nodes.size(); i++) {
@@ -77,7 +81,7 @@ final class TidepoolTarget implements BenchTarget {
         return launch(settings, directory);
     }
 
-    private static Map<String, String> commonSettings(int maxClients, int workerThreads, Path directory)
+    private static Map<String, String> commonSettings(int maxClients, Map<String, String> tuning, Path directory)
             throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("listen_addresses", "'127.0.0.1'");
@@ -87,7 +91,7 @@ final class TidepoolTarget implements BenchTarget {
         settings.put("pcp_port", Integer.toString(PgBouncerTarget.freePort()));
         settings.put("pcp_socket_dir", "''");
         settings.put("num_init_children", Integer.toString(maxClients + 8));
-        settings.put("worker_threads", Integer.toString(workerThreads));
+        settings.putAll(tuning);
         settings.put("work_dir", quoted(directory.toString()));
         settings.put("pid_file_name", quoted(directory.resolve("tidepool.pid").toString()));
         settings.put("log_min_messages", "warning");
