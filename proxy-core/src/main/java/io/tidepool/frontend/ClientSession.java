@@ -1,12 +1,21 @@
 package io.tidepool.frontend;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.tidepool.auth.AuthStep;
+import io.tidepool.auth.AuthenticationServices;
+import io.tidepool.auth.BackendAuthenticator;
+import io.tidepool.auth.tls.BackendSslNegotiator;
+import io.tidepool.auth.tls.BackendTls;
+import io.tidepool.auth.tls.ServerTls;
 import io.tidepool.backend.BackendConnection;
 import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.CancelRegistry;
@@ -29,16 +38,6 @@ import io.tidepool.protocol.frontend.GssEncRequest;
 import io.tidepool.protocol.frontend.Parse;
 import io.tidepool.protocol.frontend.Query;
 import io.tidepool.protocol.frontend.SslRequest;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.ssl.SslHandler;
-import io.tidepool.auth.AuthStep;
-import io.tidepool.auth.AuthenticationServices;
-import io.tidepool.auth.BackendAuthenticator;
-import io.tidepool.auth.tls.ServerTls;
-import io.tidepool.auth.tls.BackendTls;
-import io.tidepool.auth.tls.BackendSslNegotiator;
-import io.netty.util.concurrent.Promise;
-import java.util.Optional;
 import io.tidepool.protocol.frontend.StartupMessage;
 import io.tidepool.protocol.frontend.StartupPacket;
 import io.tidepool.protocol.frontend.Terminate;
@@ -47,12 +46,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * One client connection, from its first byte to its close: the session state machine.

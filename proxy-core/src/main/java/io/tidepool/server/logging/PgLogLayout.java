@@ -52,18 +52,28 @@ public final class PgLogLayout extends LayoutBase<ILoggingEvent> {
         line.append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
-            appendThrowable(line, thrown);
+            appendThrowable(line, thrown, event.getFormattedMessage());
         }
         return line.toString();
     }
 
-    private void appendThrowable(StringBuilder line, IThrowableProxy thrown) {
+    /**
+     * DEFAULT verbosity: one DETAIL line per exception of the cause chain whose message says
+     * something new; messages are often built from their cause's, and a start-up failure logged
+     * as "could not listen on ...: Address already in use" needs no DETAIL repeating it twice.
+     */
+    private void appendThrowable(StringBuilder line, IThrowableProxy thrown, String message) {
         switch (verbosity) {
             case TERSE -> {
             }
             case DEFAULT -> {
+                StringBuilder said = new StringBuilder(message);
                 int depth = 0; // bounded: a cause chain may be cyclic
                 for (IThrowableProxy t = thrown; t != null && depth++ < MAX_CAUSES; t = t.getCause()) {
+                    if (t.getMessage() != null && !t.getMessage().isEmpty() && said.indexOf(t.getMessage()) >= 0) {
+                        continue;
+                    }
+                    said.append('\n').append(t.getMessage());
                     line.append("DETAIL:  ").append(t.getClassName());
                     if (t.getMessage() != null) {
                         line.append(": ").append(t.getMessage());

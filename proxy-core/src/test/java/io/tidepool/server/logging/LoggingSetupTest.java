@@ -59,6 +59,22 @@ class LoggingSetupTest {
     }
 
     @Test
+    void causesWhoseMessageWasAlreadySaidGetNoDetailLine() throws IOException {
+        LoggingSetup setup = LoggingSetup.forContext(context, clock, "127.0.0.1", 9);
+        setup.apply(collectorSettings("", MessageLevel.ERROR, "pgpool.log"));
+        IllegalStateException root = new IllegalStateException("bind(..) failed: Address already in use");
+        java.io.IOException wrapper = new java.io.IOException("could not listen on 127.0.0.1:9999: " + root.getMessage(), root);
+        context.getLogger("x").error("start-up failed: {}", wrapper.getMessage(), wrapper);
+        context.getLogger("x").error("refused", new RuntimeException("outer", new IllegalArgumentException("inner")));
+
+        assertThat(Files.readString(dir.resolve("pgpool.log"))).isEqualTo(
+                "ERROR:  start-up failed: could not listen on 127.0.0.1:9999: bind(..) failed: Address already in use\n"
+                + "ERROR:  refused\n"
+                + "DETAIL:  java.lang.RuntimeException: outer\n"
+                + "DETAIL:  java.lang.IllegalArgumentException: inner\n");
+    }
+
+    @Test
     void reloadKeepsTheOpenLogFileAndSwapsTheFormat() throws IOException {
         LoggingSetup setup = LoggingSetup.forContext(context, clock, "127.0.0.1", 9);
         setup.apply(collectorSettings("a: ", MessageLevel.WARNING, "pgpool-%H%M%S.log"));
