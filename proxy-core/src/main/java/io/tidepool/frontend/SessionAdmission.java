@@ -34,8 +34,12 @@ public final class SessionAdmission {
     private final int queueLimit;
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private int served;
-    /** Online recovery's second stage: every new client waits, whatever the limits (spec 3.2). */
-    private boolean held;
+    /**
+     * Holds in force: while any is, every new client waits, whatever the limits (online recovery's
+     * second stage, spec 3.2, and pcp_detach_node / pcp_promote_node -g). Counted, so that one
+     * ending does not release the other's.
+     */
+    private int holds;
 
     /**
      * @param limit      sessions served at once; {@code <= 0} means unlimited
@@ -64,7 +68,7 @@ public final class SessionAdmission {
     }
 
     public synchronized Outcome admit(Waiter waiter) {
-        if (held) {
+        if (holds > 0) {
             // Past the queue limit too: a hold is short (recovery_timeout) and nobody is refused by it.
             waiting.addLast(waiter);
             return Outcome.QUEUED;
@@ -84,7 +88,7 @@ public final class SessionAdmission {
     public void release() {
         Waiter next;
         synchronized (this) {
-            next = held ? null : waiting.pollFirst();
+            next = holds > 0 ? null : waiting.pollFirst();
             if (next == null) {
                 served = Math.max(0, served - 1);
                 return;
@@ -105,19 +109,23 @@ public final class SessionAdmission {
     }
 
     /**
-     * From now on every new client waits (served ones go on) until {@link #resume()}: what online
-     * recovery's second stage needs while it waits for the served sessions to end.
+     * From now on every new client waits (served ones go on) until the matching {@link #resume()}:
+     * what online recovery's second stage and a graceful detach need while they wait for the
+     * served sessions to end. Holds nest; each needs its own resume.
      */
     public synchronized void hold() {
-        held = true;
+        holds++;
     }
 
-    /** Ends a {@link #hold()}: the clients that waited are served, as far as the limit allows. */
+    /**
+     * Ends one {@link #hold()}; when it was the last, the clients that waited are served, as far
+     * as the limit allows.
+     */
     public void resume() {
         List<Waiter> admitted = new ArrayList<>();
         synchronized (this) {
-            held = false;
-            while (!waiting.isEmpty() && (limit <= 0 || served < limit)) {
+            holds = Math.max(0, holds - 1);
+            while (holds == 0 && !waiting.isEmpty() && (limit <= 0 || served < limit)) {
                 admitted.add(waiting.pollFirst());
                 served++;
             }
@@ -126,7 +134,7 @@ public final class SessionAdmission {
     }
 
     public synchronized boolean isHeld() {
-        return held;
+        return holds > 0;
     }
 
     public synchronized int served() {

@@ -148,7 +148,7 @@ final class EnginePcpService implements PcpService {
         Duration timeout = coordinator().settings().recoveryTimeout();
         try {
             // pgpool-II replies CommandComplete even when the wait timed out.
-            engine.sessions().awaitSessionsEnded(timeout);
+            engine.awaitSessionsEnded(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PcpServiceException.error("interrupted while waiting for client sessions to end", null);

@@ -446,16 +446,21 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Online recovery's second stage (native replication, spec 3.2): new clients wait until
-     * {@link #resumeNewSessions()}; sessions already served go on.
+     * New clients wait until {@link #resumeNewSessions()}; sessions already served go on (online
+     * recovery's second stage, spec 3.2, and graceful detach). Holds nest.
      */
     public void holdNewSessions() {
         services.admission().hold();
     }
 
-    /** Ends {@link #holdNewSessions()}: the clients that waited are served. */
+    /** Ends one {@link #holdNewSessions()}; after the last, the clients that waited are served. */
     public void resumeNewSessions() {
         services.admission().resume();
+    }
+
+    /** True while new clients wait for a hold to end (online recovery, graceful detach). */
+    public boolean newSessionsHeld() {
+        return services.admission().isHeld();
     }
 
     /**

@@ -41,9 +41,8 @@ final class ProxySessionRegistry implements SessionRegistry {
     }
 
     /**
-     * Waits until no client session is open or {@code timeout} passed. New sessions are still
-     * admitted meanwhile (the admission has no pause yet), so a steady stream of clients makes a
-     * graceful detach or promote wait for its whole timeout.
+     * Waits until no client session is open or {@code timeout} passed. New sessions are admitted
+     * meanwhile; {@link TidepoolEngine#awaitSessionsEnded} holds them first (graceful detach).
      */
     @Override
     public boolean awaitSessionsEnded(Duration timeout) throws InterruptedException {

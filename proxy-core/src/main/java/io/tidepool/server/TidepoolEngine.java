@@ -193,7 +193,18 @@ public final class TidepoolEngine implements AutoCloseable {
      * passed, then admits again (what {@code pcp_detach_node -g} waits for). True when all ended.
      */
     public boolean awaitSessionsEnded(java.time.Duration timeout) throws InterruptedException {
-        return sessions.awaitSessionsEnded(timeout);
+        Optional<ProxyServer> running = proxy();
+        if (running.isEmpty()) {
+            return sessions.awaitSessionsEnded(timeout);
+        }
+        // pgpool-II lets no new client in while a graceful detach waits; a steady stream of new
+        // sessions would otherwise keep it waiting for its whole timeout.
+        running.get().holdNewSessions();
+        try {
+            return running.get().awaitServedSessionsEnded(timeout, java.time.Duration.ZERO);
+        } finally {
+            running.get().resumeNewSessions();
+        }
     }
 
     /**

@@ -91,4 +91,23 @@ class SessionAdmissionTest {
         assertThat(admission.served()).isEqualTo(2);
         assertThat(admission.isHeld()).isFalse();
     }
+
+    @Test
+    void holdsNestAndOnlyTheLastResumeServesTheWaitingClients() {
+        SessionAdmission admission = SessionAdmission.unlimited();
+        List<String> served = new ArrayList<>();
+        admission.hold(); // online recovery
+        admission.hold(); // a graceful detach meanwhile
+        admission.admit(() -> served.add("a"));
+
+        admission.resume(); // the detach is done
+        assertThat(admission.isHeld()).isTrue();
+        assertThat(served).as("recovery still holds new clients").isEmpty();
+
+        admission.resume();
+        assertThat(served).containsExactly("a");
+        admission.resume(); // one resume too many changes nothing
+        assertThat(admission.isHeld()).isFalse();
+        assertThat(admission.admit(() -> { })).isEqualTo(SessionAdmission.Outcome.ADMITTED);
+    }
 }

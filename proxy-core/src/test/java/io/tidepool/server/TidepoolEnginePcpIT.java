@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,6 +162,47 @@ class TidepoolEnginePcpIT {
         }
         await(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
         assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
+    }
+
+    @Test
+    void gracefulDetachHoldsNewClientsUntilTheServedSessionsEnd() throws Exception {
+        engine.close();
+        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of("pcp_client_version", "'4.3'",
+                "health_check_period", "1")),
+                TidepoolEngine.Options.defaults().withProxy(true).withStopHandler(stopRequests::add));
+        engine.start();
+        ProxyServer proxy = engine.proxy().orElseThrow();
+        io.tidepool.ops.local.PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
+                proxy.tcpAddress().getPort());
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            java.util.concurrent.Future<PgpoolTools.Result> detach;
+            java.util.concurrent.Future<String> late;
+            try (java.sql.Connection served = io.tidepool.harness.PgClients.jdbc(viaProxy);
+                 java.sql.Statement st = served.createStatement()) {
+                st.execute("select 1");
+                detach = background.submit(() -> pcp("pcp_detach_node", "-g", "-n", "2"));
+                await(Duration.ofSeconds(10), proxy::newSessionsHeld);
+                late = background.submit(() -> {
+                    try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
+                         java.sql.Statement s = c.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("select 'served after the detach'")) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                });
+                Thread.sleep(1_000);
+                assertThat(detach.isDone()).as("the detach waits for the served session").isFalse();
+                assertThat(late.isDone()).as("a client arriving meanwhile waits too").isFalse();
+                st.execute("select 2"); // the served session goes on while held
+            }
+            assertThat(detach.get(30, TimeUnit.SECONDS).stdout()).isEqualTo("pcp_detach_node -- Command Successful\n");
+            assertThat(late.get(30, TimeUnit.SECONDS)).isEqualTo("served after the detach");
+            assertThat(proxy.newSessionsHeld()).isFalse();
+            assertThat(engine.cluster().snapshot().nodes().get(2).status()).isEqualTo(NodeStatus.DOWN);
+        } finally {
+            background.shutdownNow();
+        }
     }
 
     @Test
