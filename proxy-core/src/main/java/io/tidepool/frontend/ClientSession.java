@@ -124,7 +124,10 @@ public final class ClientSession extends FrameInboundHandler
     private ProxyAuthentication proxyAuth;
     private BackendKeyData proxyKey;
     private volatile List<CancelRegistry.CancelTarget> cancelTargets = List.of();
-    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    /** Volatile: pcp_proc_info and SHOW pool_processes read it from other threads (raw mode). */
+    private volatile TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    /** Raw mode, once logged in: what pcp_proc_info reports besides the status; null before. */
+    private volatile RawSession rawSession;
     private boolean backendSentFatal;
     private boolean clientTerminated;
     private boolean wroteToBackend;
@@ -747,7 +750,39 @@ public final class ClientSession extends FrameInboundHandler
         }
         if (services.streaming().isPresent()) {
             startMultiNode();
+        } else {
+            rawSession = new RawSession(RAW_IDS.incrementAndGet(), java.time.Instant.now().minusNanos(System.nanoTime() - startedNanos),
+                    startupFacts().database(), startupFacts().user(), backend.node().id(),
+                    backendKey == null ? 0 : backendKey.processId());
         }
+    }
+
+    /** Raw mode: the facts of a logged-in session that do not change. */
+    private record RawSession(long id, java.time.Instant started, String database, String user, int node, int backendPid) {
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong RAW_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Raw mode: the session as pcp_proc_info and pcp_proc_count see it, once logged in (empty
+     * before, and in streaming mode, where {@link MultiNodeSession#info()} reports). Raw mode
+     * relays statements without reading them, so the last statement is not known. Safe from any
+     * thread.
+     */
+    public Optional<io.tidepool.session.SessionInfo> rawInfo() {
+        RawSession r = rawSession;
+        if (r == null) {
+            return Optional.empty();
+        }
+        String host = "[local]";
+        String port = "";
+        if (client.remoteAddress() instanceof InetSocketAddress inet) {
+            host = inet.getAddress().getHostAddress();
+            port = Integer.toString(inet.getPort());
+        }
+        String state = transactionStatus == TransactionStatus.IDLE ? "Idle" : "Idle in transaction";
+        return Optional.of(new io.tidepool.session.SessionInfo(r.id(), r.started(), host, port, r.database(), r.user(),
+                state, java.util.Map.of(r.node(), r.backendPid()), r.node(), ""));
     }
 
     /**

@@ -490,11 +490,13 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * The sessions served now as SHOW pool_processes reports them (streaming and logical
-     * replication mode); empty in raw mode, whose relaying sessions keep no such record.
+     * The sessions served now as SHOW pool_processes and pcp_proc_info report them; in raw mode
+     * each relaying session that has logged in (without its last statement, which raw mode does
+     * not read).
      */
     public List<io.tidepool.session.SessionInfo> sessionInfos() {
-        return services.streaming().map(io.tidepool.session.StreamingServices::sessionInfos).orElse(List.of());
+        return services.streaming().map(io.tidepool.session.StreamingServices::sessionInfos)
+                .orElseGet(() -> services.sessions().stream().flatMap(s -> s.rawInfo().stream()).toList());
     }
 
     /** Stops in the given mode; the future completes once every listener and session is closed. */

@@ -44,7 +44,7 @@ class ParameterCatalogTest {
     @Test
     void tidepoolOnlySettingsAreMarkedAndGrouped() {
         assertThat(names(Parameter::isTidepoolOnly))
-                .containsExactly("pcp_client_version", "builtin_failover", "worker_threads",
+                .containsExactly("pcp_client_version", "builtin_failover", "worker_threads", "io_transport",
                         "ssh_host", "ssh_port", "ssh_user", "ssh_identity_file", "ssh_identity_passphrase", "ssh_password",
                         "ssh_sudo_user", "ssh_known_hosts_file", "ssh_connect_timeout", "pg_bin_dir", "recovery_method",
                         "recovery_replication_user", "recovery_replication_password", "recovery_replication_slot",

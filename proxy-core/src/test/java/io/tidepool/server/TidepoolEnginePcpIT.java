@@ -165,6 +165,32 @@ class TidepoolEnginePcpIT {
     }
 
     @Test
+    void rawModeSessionsAreListedToo() throws Exception {
+        engine.close();
+        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of("pcp_client_version", "'4.3'",
+                "backend_clustering_mode", "'raw'")),
+                TidepoolEngine.Options.defaults().withProxy(true).withStopHandler(stopRequests::add));
+        engine.start();
+        io.tidepool.ops.local.PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
+                engine.proxy().orElseThrow().tcpAddress().getPort());
+        try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            int backendPid = rs.getInt(1); // raw mode relays: the real server's pid
+            List<io.tidepool.admin.pcp.ProcessInfo> slots = engine.sessions().processes();
+            assertThat(slots).hasSize(1);
+            String id = Integer.toString(slots.get(0).pid());
+            assertThat(pcp("pcp_proc_count").stdout()).isEqualTo(id + " \n");
+            String info = pcp("pcp_proc_info", "-P", id).stdout();
+            assertThat(info.lines()).hasSize(1);
+            assertThat(info).contains(" " + pg.cluster().superuser() + " ").contains(" " + backendPid + " 1 " + id + " 0 ");
+        }
+        await(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
+        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
+    }
+
+    @Test
     void gracefulDetachHoldsNewClientsUntilTheServedSessionsEnd() throws Exception {
         engine.close();
         engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of("pcp_client_version", "'4.3'",
