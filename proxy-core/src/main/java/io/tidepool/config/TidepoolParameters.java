@@ -32,7 +32,7 @@ final class TidepoolParameters {
                 integer("worker_threads", 0, 0, 256, RESTART,
                         "event-loop threads serving client sessions; 0 = one per CPU core"),
                 choice("io_transport", "auto", RESTART,
-                        "event-loop I/O interface; auto = io_uring where the kernel has it, else epoll",
+                        "event-loop I/O interface; auto = epoll (io_uring: faster, experimental)",
                         "auto", "io_uring", "epoll", "nio"),
                 // SSH to the backends' hosts (online recovery): plain name = every node, with N = node N.
                 string("ssh_host", "", RELOAD, "host of the SSH server on the node's machine; '' = backend_hostnameN").indexedWithDefault(NODES),

@@ -67,7 +67,7 @@ import java.util.function.Supplier;
  * <p>Listeners: every address of {@code listen_addresses} on {@code port} ({@code *}: all
  * interfaces; a name: each of its addresses; with port 0 the first bind picks the port and
  * the others reuse it), and a Unix socket {@code .s.PGSQL.<port>} in each of
- * {@code unix_socket_directories}. Event loops use io_uring or epoll where available, NIO
+ * {@code unix_socket_directories}. Event loops use epoll where available (io_uring on request), NIO
  * elsewhere ({@code io_transport}); one per core unless {@code worker_threads} says otherwise
  * (see {@link #workerLoops}); each client and its backend connections share one loop.
  *

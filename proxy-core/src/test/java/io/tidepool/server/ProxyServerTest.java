@@ -97,7 +97,7 @@ class ProxyServerTest {
         assertThat(Files.exists(socket)).isFalse();
     }
 
-    /** io_uring is the default here; epoll (older kernels) and NIO (elsewhere) must serve the same. */
+    /** epoll is the default here; io_uring (opt-in) and NIO (elsewhere) must serve the same. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(io.tidepool.transport.Transport.class)
     void everyTransportServesTcpAndUnixSocketClients(io.tidepool.transport.Transport transport) throws Exception {

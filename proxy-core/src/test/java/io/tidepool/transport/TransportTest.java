@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class TransportTest {
 
     @Test
-    void autoPrefersIoUringThenEpoll() {
-        Transport expected = IoUring.isAvailable() ? Transport.IO_URING : Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+    void autoIsEpollThenNio() {
+        Transport expected = Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
         assertThat(Transport.named("auto")).isEqualTo(expected);
         assertThat(Transport.named("")).isEqualTo(expected);
         assertThat(Transport.best()).isEqualTo(expected);

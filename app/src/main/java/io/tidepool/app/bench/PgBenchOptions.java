@@ -37,8 +37,8 @@ final class PgBenchOptions {
     int workerThreads;
 
     @Option(names = "--io-transport", paramLabel = "NAME", defaultValue = "auto",
-            description = "Tidepool's io_transport: auto (io_uring where the kernel has it, else epoll), io_uring,"
-                    + " epoll or nio (default ${DEFAULT-VALUE})")
+            description = "Tidepool's io_transport: auto (epoll), io_uring (faster, experimental), epoll or nio"
+                    + " (default ${DEFAULT-VALUE})")
     String ioTransport;
 
     /** The tidepool.conf settings these options give Tidepool's server, quoted for a config file. */
