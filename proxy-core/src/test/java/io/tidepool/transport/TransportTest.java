@@ -39,4 +39,15 @@ class TransportTest {
                 .hasMessageContaining("auto, io_uring, epoll or nio")
                 .hasMessageContaining("kqueue");
     }
+
+    @Test
+    void multishotReceiveAndPollAreOffForIoUringUnlessSetExplicitly() {
+        Transport.named("auto"); // initialises Transport, as every server does before IoUring
+        assertThat(System.getProperty("io.netty.iouring.recvMultiShotEnabled")).isEqualTo("false");
+        assertThat(System.getProperty("io.netty.iouring.pollAddMultishotEnabled")).isEqualTo("false");
+        if (IoUring.isAvailable()) {
+            assertThat(IoUring.isRecvMultishotEnabled()).isFalse();
+            assertThat(IoUring.isPollAddMultishotEnabled()).isFalse();
+        }
+    }
 }
