@@ -774,15 +774,8 @@ public final class ClientSession extends FrameInboundHandler
         if (r == null) {
             return Optional.empty();
         }
-        String host = "[local]";
-        String port = "";
-        if (client.remoteAddress() instanceof InetSocketAddress inet) {
-            host = inet.getAddress().getHostAddress();
-            port = Integer.toString(inet.getPort());
-        }
-        String state = transactionStatus == TransactionStatus.IDLE ? "Idle" : "Idle in transaction";
-        return Optional.of(new io.tidepool.session.SessionInfo(r.id(), r.started(), host, port, r.database(), r.user(),
-                state, java.util.Map.of(r.node(), r.backendPid()), r.node(), ""));
+        return Optional.of(io.tidepool.session.SessionInfo.of(r.id(), r.started(), client.remoteAddress(), r.database(),
+                r.user(), transactionStatus, java.util.Map.of(r.node(), r.backendPid()), r.node(), ""));
     }
 
     /**

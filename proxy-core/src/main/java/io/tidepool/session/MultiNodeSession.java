@@ -34,7 +34,6 @@ import io.tidepool.session.ExpectedResponse.Visibility;
 import io.tidepool.session.PreparedStatements.Portal;
 import io.tidepool.session.PreparedStatements.Statement;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -1042,15 +1041,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     /** The session as SHOW pool_processes sees it; safe from any thread. */
     public SessionInfo info() {
-        String host = "[local]";
-        String port = "";
-        if (client.remoteAddress() instanceof InetSocketAddress inet) {
-            host = inet.getAddress().getHostAddress();
-            port = Integer.toString(inet.getPort());
-        }
-        TransactionStatus s = status;
-        String state = s == TransactionStatus.IDLE ? "Idle" : "Idle in transaction";
-        return new SessionInfo(id, started, host, port, database, user, state, backendPids, routing.loadBalanceNode(),
-                lastStatement);
+        return SessionInfo.of(id, started, client.remoteAddress(), database, user, status, backendPids,
+                routing.loadBalanceNode(), lastStatement);
     }
 }

@@ -23,4 +23,21 @@ public record SessionInfo(long id, Instant started, String clientHost, String cl
     public SessionInfo {
         backendPids = Map.copyOf(backendPids);
     }
+
+    /**
+     * From a session's own facts: the client's address as pgpool-II shows it ("[local]" and no port
+     * for a Unix socket) and the status of its last ReadyForQuery.
+     */
+    public static SessionInfo of(long id, Instant started, java.net.SocketAddress client, String database, String user,
+                                 io.tidepool.protocol.backend.TransactionStatus status, Map<Integer, Integer> backendPids,
+                                 int loadBalanceNode, String lastStatement) {
+        String host = "[local]";
+        String port = "";
+        if (client instanceof java.net.InetSocketAddress inet) {
+            host = inet.getAddress().getHostAddress();
+            port = Integer.toString(inet.getPort());
+        }
+        String state = status == io.tidepool.protocol.backend.TransactionStatus.IDLE ? "Idle" : "Idle in transaction";
+        return new SessionInfo(id, started, host, port, database, user, state, backendPids, loadBalanceNode, lastStatement);
+    }
 }

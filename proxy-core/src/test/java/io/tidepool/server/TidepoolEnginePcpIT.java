@@ -68,6 +68,20 @@ class TidepoolEnginePcpIT {
         engine.close();
     }
 
+    /**
+     * Replaces the test's engine by one with its proxy on, PCP clients at 4.3 plus {@code settings};
+     * returns the endpoint that reaches the primary's database through that proxy.
+     */
+    private io.tidepool.ops.local.PgEndpoint restartWithProxy(Map<String, String> settings) throws Exception {
+        engine.close();
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("pcp_client_version", "'4.3'");
+        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, all),
+                TidepoolEngine.Options.defaults().withProxy(true).withStopHandler(stopRequests::add));
+        engine.start();
+        return pg.primary().endpoint().withAddress("127.0.0.1", engine.proxy().orElseThrow().tcpAddress().getPort());
+    }
+
     private PgpoolTools.Result pcp(String tool, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(engine.pcpPort().orElseThrow()),
                 "-U", USER, "-w"));
@@ -131,13 +145,7 @@ class TidepoolEnginePcpIT {
 
     @Test
     void processCountAndInfoListTheSessionsOfTheEnginesProxy() throws Exception {
-        engine.close();
-        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of("pcp_client_version", "'4.3'",
-                "health_check_period", "1", "backend_weight0", "0")),
-                TidepoolEngine.Options.defaults().withProxy(true).withStopHandler(stopRequests::add));
-        engine.start();
-        io.tidepool.ops.local.PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
-                engine.proxy().orElseThrow().tcpAddress().getPort());
+        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("health_check_period", "1", "backend_weight0", "0"));
         try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
              java.sql.Statement st = c.createStatement()) {
             // A write and a read: the session holds the primary and its load-balance standby.
@@ -166,13 +174,7 @@ class TidepoolEnginePcpIT {
 
     @Test
     void rawModeSessionsAreListedToo() throws Exception {
-        engine.close();
-        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of("pcp_client_version", "'4.3'",
-                "backend_clustering_mode", "'raw'")),
-                TidepoolEngine.Options.defaults().withProxy(true).withStopHandler(stopRequests::add));
-        engine.start();
-        io.tidepool.ops.local.PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
-                engine.proxy().orElseThrow().tcpAddress().getPort());
+        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("backend_clustering_mode", "'raw'"));
         try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
              java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
@@ -192,14 +194,8 @@ class TidepoolEnginePcpIT {
 
     @Test
     void gracefulDetachHoldsNewClientsUntilTheServedSessionsEnd() throws Exception {
-        engine.close();
-        engine = new TidepoolEngine(ClusterConfigs.pgpoolConf(pg.cluster(), dir, Map.of("pcp_client_version", "'4.3'",
-                "health_check_period", "1")),
-                TidepoolEngine.Options.defaults().withProxy(true).withStopHandler(stopRequests::add));
-        engine.start();
+        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("health_check_period", "1"));
         ProxyServer proxy = engine.proxy().orElseThrow();
-        io.tidepool.ops.local.PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
-                proxy.tcpAddress().getPort());
         java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool();
         try {
             java.util.concurrent.Future<PgpoolTools.Result> detach;
