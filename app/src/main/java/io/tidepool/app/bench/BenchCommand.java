@@ -115,14 +115,19 @@ public final class BenchCommand implements Callable<Integer> {
     /** PgBouncer in session mode in front of {@code primary}, when installed; else a note on stderr. */
     static Optional<BenchTarget> startPgBouncer(LocalCluster cluster, LocalNode primary, int maxClients,
                                                 PrintWriter err) {
+        return pgBouncerProgram(err).map(program -> PgBouncerTarget.start(program,
+                cluster.baseDirectory().resolve("pgbouncer"), cluster.serverUser(), primary.host(), primary.port(),
+                USER, PASSWORD, maxClients));
+    }
+
+    /** The pgbouncer program, or empty after saying on {@code err} that its columns are left out. */
+    static Optional<Path> pgBouncerProgram(PrintWriter err) {
         Optional<Path> program = PgBouncerTarget.findProgram();
         if (program.isEmpty()) {
             err.println("tidepool bench: pgbouncer is not installed, its column is left out"
                     + " (installers/dev/install-deps.sh bench, or apt-get install pgbouncer)");
-            return Optional.empty();
         }
-        return Optional.of(PgBouncerTarget.start(program.get(), cluster.baseDirectory().resolve("pgbouncer"),
-                cluster.serverUser(), primary.host(), primary.port(), USER, PASSWORD, maxClients));
+        return program;
     }
 
     /** The proxy's own log lines would interleave with the table: errors only ("fatal" keeps errors, see MessageLevel). */

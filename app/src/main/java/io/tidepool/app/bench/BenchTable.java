@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The benchmark's result table: one row per workload, protocol and client count, a TPS and
  * latency column pair per target, then the subject's TPS divided by each other target's. A run
- * that failed shows {@code failed}, and its reason is listed under the table.
+ * that failed shows {@code failed}, and its reason is listed under the table; a target a row
+ * has no result for at all (it cannot run that workload) shows {@code n/a}.
  *
  * <pre>
  *                               direct              pgbouncer           tidepool            tidepool/  tidepool/
@@ -19,7 +20,8 @@ import java.util.Optional;
  */
 public final class BenchTable {
     /**
-     * One row: a result per target name, empty where the run failed; {@code failures} holds the
+     * One row: a result per target name, empty where the run failed and absent where the target
+     * cannot run the workload (shown {@code n/a}); {@code failures} holds the
      * reason for each target that failed.
      */
     public record Row(String workload, String protocol, int clients, Map<String, Optional<PgBenchResult>> results,
@@ -53,8 +55,8 @@ public final class BenchTable {
             header.append(String.format(Locale.ROOT, "  %9s %8s", "tps", "lat ms"));
         }
         for (String other : others) {
-            top.append(String.format(Locale.ROOT, "  %-10s", subject + "/"));
-            header.append(String.format(Locale.ROOT, "  %-10s", other));
+            top.append(String.format(Locale.ROOT, "  %-" + ratioWidth(other) + "s", subject + "/"));
+            header.append(String.format(Locale.ROOT, "  %-" + ratioWidth(other) + "s", other));
         }
         out.append(top.toString().stripTrailing()).append('\n');
         out.append(header.toString().stripTrailing()).append('\n');
@@ -63,7 +65,11 @@ public final class BenchTable {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7d", row.workload(),
                     row.protocol(), row.clients()));
             for (String target : targets) {
-                Optional<PgBenchResult> result = row.results().getOrDefault(target, Optional.empty());
+                if (!row.results().containsKey(target)) {
+                    line.append(String.format(Locale.ROOT, "  %9s %8s", "n/a", "-"));
+                    continue;
+                }
+                Optional<PgBenchResult> result = row.results().get(target);
                 line.append(result
                         .map(r -> String.format(Locale.ROOT, "  %9.1f %8.3f", r.tps(), r.latencyMillis()))
                         .orElse(String.format(Locale.ROOT, "  %9s %8s", "failed", "-")));
@@ -79,7 +85,7 @@ public final class BenchTable {
                 String ratio = mine.isPresent() && theirs.isPresent() && theirs.get().tps() > 0
                         ? String.format(Locale.ROOT, "%.2f", mine.get().tps() / theirs.get().tps())
                         : "-";
-                line.append(String.format(Locale.ROOT, "  %-10s", ratio));
+                line.append(String.format(Locale.ROOT, "  %-" + ratioWidth(other) + "s", ratio));
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
@@ -87,5 +93,10 @@ public final class BenchTable {
             out.append('\n').append(reasons);
         }
         return out.toString();
+    }
+
+    /** A ratio column is as wide as the name of the target it divides by, and at least 10. */
+    private static int ratioWidth(String other) {
+        return Math.max(10, other.length());
     }
 }

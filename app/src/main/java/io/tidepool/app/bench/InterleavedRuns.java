@@ -63,7 +63,7 @@ final class InterleavedRuns {
         Map<String, String> failures = new LinkedHashMap<>();
         for (int round = 1; round <= options.rounds; round++) {
             for (BenchTarget target : targets) {
-                if (failures.containsKey(target.name())) {
+                if (failures.containsKey(target.name()) || !target.runs(workload)) {
                     continue;
                 }
                 try {
@@ -84,6 +84,9 @@ final class InterleavedRuns {
         }
         Map<String, Optional<PgBenchResult>> results = new LinkedHashMap<>();
         for (BenchTarget target : targets) {
+            if (!target.runs(workload)) {
+                continue; // not in the row's results: the table shows n/a
+            }
             List<PgBenchResult> done = runs.getOrDefault(target.name(), List.of());
             results.put(target.name(), failures.containsKey(target.name()) || done.isEmpty()
                     ? Optional.empty() : Optional.of(PgBenchResult.mean(done)));

@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
  * {@code ./tidepool bench streaming}: a temporary primary with two streaming standbys, and
  * pgbench through Tidepool in streaming-replication mode with reads balanced over the three
  * nodes, beside pgpool-II (Debian's {@code pgpool2}) configured the same way, PgBouncer (session
- * mode, in front of the primary) and the primary itself.
+ * mode, in front of the primary), PgBouncer with its clients spread over the nodes
+ * ({@link PgBouncerTarget#spread}, the like-for-like peer of the select-only rows) and the primary
+ * itself.
  *
  * <p>Select-only ({@code -S}) is where load balancing shows: Tidepool and pgpool-II may send it
  * to any node, PgBouncer and direct only reach the primary. tpcb-like writes, so every
@@ -132,6 +134,11 @@ public final class StreamingBenchCommand implements Callable<Integer> {
 
             if (!run.noPgBouncer) {
                 BenchCommand.startPgBouncer(cluster, primary, maxClients, err).ifPresent(targets::add);
+                if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
+                    PgBouncerTarget.findProgram().ifPresent(program -> targets.add(PgBouncerTarget.spread(program,
+                            cluster.baseDirectory().resolve("pgbouncer-spread"), cluster.serverUser(), cluster.nodes(),
+                            "postgres", BenchCommand.USER, BenchCommand.PASSWORD, maxClients)));
+                }
             }
             if (!noPgpool) {
                 if (PgpoolPeer.installed()) {
@@ -168,6 +175,10 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             out.println("tps: transactions per second (mean of the rounds); lat ms: pgbench's average latency.");
             out.println("pgpool-II and Tidepool balance reads over the primary and two standbys (equal weights);"
                     + " PgBouncer and direct reach the primary only.");
+            out.println("pgbouncer-spread: PgBouncer with one pool per node, pgbench's clients split evenly over the three"
+                    + " nodes (one pgbench each): the load balancers' placement with PgBouncer's relay, select-only only.");
+            out.println("Spreading reads over servers that share these CPUs costs PostgreSQL itself CPU per query: compare"
+                    + " tidepool with pgbouncer-spread for the relay, with pgbouncer for the placement as well.");
             out.println("SELECTs each sent per node over the whole bench (select_cnt of SHOW pool_nodes):");
             for (BenchTarget target : targets) {
                 if (target instanceof PgpoolPeer || target instanceof TidepoolTarget) {

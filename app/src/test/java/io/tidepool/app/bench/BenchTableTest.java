@@ -55,4 +55,17 @@ class BenchTableTest {
         String table = BenchTable.render(List.of("direct", "tidepool"), "tidepool", List.of());
         assertThat(table.lines().findFirst()).hasValue("                                direct              tidepool            tidepool/");
     }
+
+    @Test
+    void aTargetThatCannotRunTheWorkloadShowsNotApplicableAndNoReason() {
+        Map<String, Optional<PgBenchResult>> results = new LinkedHashMap<>();
+        results.put("direct", Optional.of(new PgBenchResult(1800, 4.4)));
+        results.put("tidepool", Optional.of(new PgBenchResult(1700, 4.7)));
+        String table = BenchTable.render(List.of("direct", "pgbouncer-spread", "tidepool"), "tidepool", List.of(
+                new BenchTable.Row("tpcb-like", "simple", 8, results, Map.of())));
+        assertThat(table.lines().toList()).containsExactly(
+                "                                direct              pgbouncer-spread    tidepool            tidepool/   tidepool/",
+                "workload     protocol  clients        tps   lat ms        tps   lat ms        tps   lat ms  direct      pgbouncer-spread",
+                "tpcb-like    simple          8     1800.0    4.400        n/a        -     1700.0    4.700  0.94        -");
+    }
 }
