@@ -40,10 +40,10 @@ public record RoutingDecision(Target target, List<Integer> nodeIds, String rule,
     }
 
     public RoutingDecision {
-        nodeIds = List.copyOf(nodeIds);
-        notes = List.copyOf(notes);
-        pendingFunctions = Set.copyOf(pendingFunctions);
-        pendingRelations = Set.copyOf(pendingRelations);
+        nodeIds = ImmutableCopies.list(nodeIds);
+        notes = ImmutableCopies.list(notes);
+        pendingFunctions = ImmutableCopies.set(pendingFunctions);
+        pendingRelations = ImmutableCopies.set(pendingRelations);
     }
 
     /** The first destination node, or -1 for NO_NODE. */

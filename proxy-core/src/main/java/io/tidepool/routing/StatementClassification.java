@@ -60,11 +60,11 @@ public record StatementClassification(
     }
 
     public StatementClassification {
-        readTables = Set.copyOf(readTables);
-        writtenTables = Set.copyOf(writtenTables);
-        functions = Set.copyOf(functions);
-        createdTempTables = Set.copyOf(createdTempTables);
-        droppedTables = Set.copyOf(droppedTables);
+        readTables = ImmutableCopies.set(readTables);
+        writtenTables = ImmutableCopies.set(writtenTables);
+        functions = ImmutableCopies.set(functions);
+        createdTempTables = ImmutableCopies.set(createdTempTables);
+        droppedTables = ImmutableCopies.set(droppedTables);
         if (transactionModes == null) {
             transactionModes = TransactionModes.NONE;
         }

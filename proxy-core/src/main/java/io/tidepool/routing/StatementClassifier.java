@@ -54,14 +54,7 @@ public final class StatementClassifier {
     /** The classification of {@code sql}, from the cache when this text was seen before. */
     public StatementClassification classify(String sql) {
         StatementClassification cached = cache.getIfPresent(sql);
-        if (cached != null) {
-            return cached;
-        }
-        StatementClassification fresh = analyze(sql);
-        if (worthCaching(sql, fresh)) {
-            cache.put(sql, fresh);
-        }
-        return fresh;
+        return cached != null ? cached : classifyAfresh(sql);
     }
 
     /**
@@ -78,7 +71,16 @@ public final class StatementClassifier {
         if (needsParser(sql)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(classify(sql));
+        return java.util.Optional.of(classifyAfresh(sql));
+    }
+
+    /** Classifies a text the cache does not hold, and caches the answer when that pays. */
+    private StatementClassification classifyAfresh(String sql) {
+        StatementClassification fresh = analyze(sql);
+        if (worthCaching(sql, fresh)) {
+            cache.put(sql, fresh);
+        }
+        return fresh;
     }
 
     /**
@@ -134,7 +136,8 @@ public final class StatementClassifier {
         if (t == SqlLexer.EOF || (t == SqlLexer.SEMICOLON && onlySemicolonsFollow(lx))) {
             return f.kind(StatementKind.EMPTY, "").build();
         }
-        if (sql.indexOf(';') >= 0 && isMultiStatement(sql)) {
+        int semicolon = sql.indexOf(';');
+        if (semicolon >= 0 && !onlyTrailingSemicolon(sql, semicolon) && isMultiStatement(sql)) {
             return multiStatement(f, sql);
         }
         lx.reset(sql).next();
@@ -166,6 +169,20 @@ public final class StatementClassifier {
             // skip
         }
         return t == SqlLexer.EOF;
+    }
+
+    /**
+     * True when the text's only ';' (at {@code first}) is followed by nothing but whitespace:
+     * then no token can follow a separator, and the text is one statement without lexing it again
+     * (pgbench and most drivers end their statements so).
+     */
+    static boolean onlyTrailingSemicolon(String sql, int first) {
+        for (int i = first + 1; i < sql.length(); i++) {
+            if (!Character.isWhitespace(sql.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True if a top-level ';' is followed by another token (trailing ';' alone is one statement). */

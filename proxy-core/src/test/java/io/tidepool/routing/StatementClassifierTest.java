@@ -371,6 +371,19 @@ class StatementClassifierTest {
     @Test
     void trailingSemicolonIsOneStatement() {
         assertThat(c("SELECT 1;  ").kind()).isEqualTo(StatementKind.READ);
+        assertThat(c("UPDATE t SET v = 1;\n").kind()).isEqualTo(StatementKind.WRITE);
+    }
+
+    @Test
+    void onlyASemicolonFollowedByNothingButWhitespaceSkipsTheSplitCheck() {
+        assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 1; \n\t", 8)).isTrue();
+        assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 1;", 8)).isTrue();
+        assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 1; SELECT 2", 8)).isFalse();
+        assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 1;;", 8)).isFalse();
+        assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 'a;' ", 9)).isFalse();
+        // and whatever the shortcut leaves to the lexer still splits where it must
+        assertThat(c("SELECT 1;;SELECT 2").kind()).isEqualTo(StatementKind.MULTI_STATEMENT);
+        assertThat(c("SELECT ';' ; DELETE FROM t;").kind()).isEqualTo(StatementKind.MULTI_STATEMENT);
     }
 
     @Test
