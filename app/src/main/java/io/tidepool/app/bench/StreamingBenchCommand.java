@@ -37,10 +37,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "streaming", mixinStandardHelpOptions = true,
         description = {
-            "pgbench on a primary with two streaming standbys: directly, through PgBouncer, through pgpool-II and",
-            "through Tidepool, both load balancing over the three nodes. Select-only (simple, extended, prepared)",
-            "and tpcb-like, 8, 64 and 256 clients, the targets interleaved; prints TPS, latency and ratios.",
-            "With the defaults it takes about 17 minutes (-T 5 -r 1: about 5)."})
+            "pgbench on a primary with two streaming standbys: directly, through PgBouncer (to the primary, and",
+            "spread: one pool per node, the clients split over them), through pgpool-II and through Tidepool, both",
+            "load balancing over the three nodes. Select-only (simple, extended, prepared) and tpcb-like, 8, 64",
+            "and 256 clients, the targets interleaved; prints TPS, latency and ratios.",
+            "With the defaults it takes about 21 minutes (-T 5 -r 1: about 6)."})
 public final class StreamingBenchCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--clients"}, paramLabel = "N", split = ",", defaultValue = "8,64,256",
