@@ -172,13 +172,14 @@ public final class StatementClassifier {
     }
 
     /**
-     * True when the text's only ';' (at {@code first}) is followed by nothing but whitespace:
-     * then no token can follow a separator, and the text is one statement without lexing it again
-     * (pgbench and most drivers end their statements so).
+     * True when the text's only ';' (at {@code first}) is followed by nothing but whitespace as
+     * the lexer reads it ({@link SqlLexer#isWhitespace}): then no token can follow a separator,
+     * and the text is one statement without lexing it again (pgbench and most drivers end their
+     * statements so).
      */
     static boolean onlyTrailingSemicolon(String sql, int first) {
         for (int i = first + 1; i < sql.length(); i++) {
-            if (!Character.isWhitespace(sql.charAt(i))) {
+            if (!SqlLexer.isWhitespace(sql.charAt(i))) {
                 return false;
             }
         }

@@ -381,6 +381,10 @@ class StatementClassifierTest {
         assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 1; SELECT 2", 8)).isFalse();
         assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 1;;", 8)).isFalse();
         assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 'a;' ", 9)).isFalse();
+        // whitespace as the lexer reads it: U+001C is whitespace to Java, a character to the lexer
+        assertThat(StatementClassifier.onlyTrailingSemicolon("SELECT 1;\u001C", 8)).isFalse();
+        assertThat(c("SELECT 1;\u001C").kind() == StatementKind.MULTI_STATEMENT)
+                .isEqualTo(StatementClassifier.isMultiStatement("SELECT 1;\u001C"));
         // and whatever the shortcut leaves to the lexer still splits where it must
         assertThat(c("SELECT 1;;SELECT 2").kind()).isEqualTo(StatementKind.MULTI_STATEMENT);
         assertThat(c("SELECT ';' ; DELETE FROM t;").kind()).isEqualTo(StatementKind.MULTI_STATEMENT);
