@@ -81,7 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
             pgbench.initialise(direct, run.scale);
 
             if (!run.noPgBouncer) {
-                startPgBouncer(cluster, primary, maxClients, err).ifPresent(targets::add);
+                pgBouncerProgram(err).ifPresent(program ->
+                        targets.add(startPgBouncer(program, cluster, primary, maxClients)));
             }
             targets.add(TidepoolTarget.raw(primary.host(), primary.port(), maxClients, run.tidepoolTuning(),
                     cluster.baseDirectory().resolve("tidepool")));
@@ -112,12 +113,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** PgBouncer in session mode in front of {@code primary}, when installed; else a note on stderr. */
-    static Optional<BenchTarget> startPgBouncer(LocalCluster cluster, LocalNode primary, int maxClients,
-                                                PrintWriter err) {
-        return pgBouncerProgram(err).map(program -> PgBouncerTarget.start(program,
-                cluster.baseDirectory().resolve("pgbouncer"), cluster.serverUser(), primary.host(), primary.port(),
-                USER, PASSWORD, maxClients));
+    /** PgBouncer in session mode in front of {@code primary}, started from {@code program}. */
+    static BenchTarget startPgBouncer(Path program, LocalCluster cluster, LocalNode primary, int maxClients) {
+        return PgBouncerTarget.start(program, cluster.baseDirectory().resolve("pgbouncer"), cluster.serverUser(),
+                primary.host(), primary.port(), USER, PASSWORD, maxClients);
     }
 
     /** The pgbouncer program, or empty after saying on {@code err} that its columns are left out. */

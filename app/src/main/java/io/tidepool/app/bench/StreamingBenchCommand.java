@@ -134,12 +134,14 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             cluster.awaitCaughtUp();
 
             if (!run.noPgBouncer) {
-                BenchCommand.startPgBouncer(cluster, primary, maxClients, err).ifPresent(targets::add);
-                if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
-                    PgBouncerTarget.findProgram().ifPresent(program -> targets.add(PgBouncerTarget.spread(program,
-                            cluster.baseDirectory().resolve("pgbouncer-spread"), cluster.serverUser(), cluster.nodes(),
-                            "postgres", BenchCommand.USER, BenchCommand.PASSWORD, maxClients)));
-                }
+                BenchCommand.pgBouncerProgram(err).ifPresent(program -> {
+                    targets.add(BenchCommand.startPgBouncer(program, cluster, primary, maxClients));
+                    if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
+                        targets.add(PgBouncerTarget.spread(program, cluster.baseDirectory().resolve("pgbouncer-spread"),
+                                cluster.serverUser(), cluster.nodes(), "postgres", BenchCommand.USER,
+                                BenchCommand.PASSWORD, maxClients));
+                    }
+                });
             }
             if (!noPgpool) {
                 if (PgpoolPeer.installed()) {

@@ -7,12 +7,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,21 +34,17 @@ class PgBouncerSpreadIT {
         Path directory = pg.cluster().baseDirectory().resolve("pgbouncer-spread-it");
         pg.primary().execute("DROP DATABASE IF EXISTS spread_bench WITH (FORCE)");
         pg.primary().execute("CREATE DATABASE spread_bench");
-        String user = pg.cluster().superuser();
-        String password = pg.cluster().superuserPassword();
+        // the bench's user, as BenchTarget.connect logs in (the harness's superuser is the same)
+        String user = BenchCommand.USER;
+        String password = BenchCommand.PASSWORD;
+        assertThat(pg.cluster().superuser()).isEqualTo(user);
         try (PgBouncerTarget spread = PgBouncerTarget.spread(program, directory, pg.cluster().serverUser(),
                 nodes, "spread_bench", user, password, 8)) {
             assertThat(spread.spreadOver()).containsExactly("node0", "node1", "node2");
             assertThat(spread.runs(BenchWorkload.SELECT_ONLY)).isTrue();
             assertThat(spread.runs(BenchWorkload.TPCB_LIKE)).as("the standbys refuse writes").isFalse();
             for (int i = 0; i < nodes.size(); i++) {
-                Properties props = new Properties();
-                props.setProperty("user", user);
-                props.setProperty("password", password);
-                props.setProperty("sslmode", "disable");
-                props.setProperty("preferQueryMode", "simple");
-                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + spread.port() + "/node" + i,
-                        props); Statement s = c.createStatement();
+                try (Connection c = spread.connect("node" + i, 5); Statement s = c.createStatement();
                      ResultSet r = s.executeQuery("SELECT inet_server_port(), pg_is_in_recovery()")) {
                     assertThat(r.next()).isTrue();
                     assertThat(r.getInt(1)).as("node%d's port", i).isEqualTo(nodes.get(i).port());
