@@ -33,11 +33,12 @@ class PgBouncerSpreadIT {
         // directory is root's alone when the tests run as root).
         Path directory = pg.cluster().baseDirectory().resolve("pgbouncer-spread-it");
         pg.primary().execute("DROP DATABASE IF EXISTS spread_bench WITH (FORCE)");
-        pg.primary().execute("CREATE DATABASE spread_bench");
         // the bench's user, as BenchTarget.connect logs in (the harness's superuser is the same)
         String user = BenchCommand.USER;
         String password = BenchCommand.PASSWORD;
         assertThat(pg.cluster().superuser()).isEqualTo(user);
+        pg.cluster().createDatabase("spread_bench", user);
+        pg.cluster().awaitCaughtUp(); // the standbys must have the database before node1 and node2 log in
         try (PgBouncerTarget spread = PgBouncerTarget.spread(program, directory, pg.cluster().serverUser(),
                 nodes, "spread_bench", user, password, 8)) {
             assertThat(spread.spreadOver()).containsExactly("node0", "node1", "node2");
