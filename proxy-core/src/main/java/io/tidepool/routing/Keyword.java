@@ -82,11 +82,29 @@ enum Keyword {
             if (word == null) {
                 return NONE;
             }
-            if (word.length() == length && text.regionMatches(true, start, word, 0, length)) {
+            if (word.length() == length && equalsFoldingAscii(text, start, word)) {
                 return BY_HASH[slot];
             }
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
+    }
+
+    /**
+     * Whether {@code text} at {@code start} spells the lower-case {@code word}, folding only ASCII
+     * A-Z as PostgreSQL's keyword lookup does (and as {@link #hash} does); a plain loop, cheaper
+     * than {@code String.regionMatches(true, ...)}, which folds through {@code Character} per char.
+     */
+    private static boolean equalsFoldingAscii(String text, int start, String word) {
+        for (int i = 0; i < word.length(); i++) {
+            char c = text.charAt(start + i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + 32);
+            }
+            if (c != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Case-insensitive (ASCII) hash of {@code s[from, to)}. */

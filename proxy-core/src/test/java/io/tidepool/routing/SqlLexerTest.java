@@ -126,4 +126,14 @@ class SqlLexerTest {
         lx.next();
         assertThat(Keyword.of(lx)).isEqualTo(Keyword.NONE);
     }
+
+    @Test
+    void keywordLookupFoldsOnlyAsciiLetters() {
+        // U+017F (long s) upper-cases to 'S' in Java, but PostgreSQL folds only A-Z: this is a name.
+        SqlLexer lx = new SqlLexer().reset("\u017Felect SELECT");
+        lx.next();
+        assertThat(Keyword.of(lx)).isEqualTo(Keyword.NONE);
+        lx.next();
+        assertThat(Keyword.of(lx)).isEqualTo(Keyword.SELECT);
+    }
 }
