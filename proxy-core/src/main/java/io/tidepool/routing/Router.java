@@ -287,8 +287,7 @@ public final class Router {
         boolean currentUsable = current.isPresent() && current.get().usable();
         if (!settings.statementLevelLoadBalance() && currentUsable) {
             node = session.loadBalanceNode();
-            rule = "load balance: session's node " + node + " (chosen at session start by "
-                    + session.loadBalanceRule() + ")";
+            rule = session.loadBalanceRule();
         } else {
             if (session.loadBalanceNode() >= 0 && !currentUsable) {
                 notes.add(new Note(session.loadBalanceNode(), "node " + session.loadBalanceNode()

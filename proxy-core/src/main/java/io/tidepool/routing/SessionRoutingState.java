@@ -26,7 +26,9 @@ import java.util.Set;
  * @param transactionReadWrite          the current transaction was declared READ WRITE
  * @param sessionSerializable           default_transaction_isolation is serializable for this session
  * @param rollbackPending               ROLLBACK was sent; the next idle ReadyForQuery ends a rolled-back transaction
- * @param loadBalanceRule               how the load-balance node was chosen (for EXPLAIN ROUTING), "" if not yet
+ * @param loadBalanceRule               the rule of a read sent to the session's node, saying how that node was
+ *                                      chosen (EXPLAIN ROUTING shows it), "" before the first choice; built
+ *                                      once per choice, not per statement
  */
 public record SessionRoutingState(
         String database,
@@ -94,12 +96,18 @@ public record SessionRoutingState(
 
     /** The session's load-balance node and how it was chosen (see {@link Router#chooseLoadBalanceNode}). */
     public SessionRoutingState withLoadBalanceNode(int node, String rule) {
-        if (node == loadBalanceNode && rule.equals(loadBalanceRule)) {
+        String readRule = sessionNodeRule(node, rule);
+        if (node == loadBalanceNode && readRule.equals(loadBalanceRule)) {
             return this;
         }
         return new SessionRoutingState(database, user, applicationName, transactionStatus, node, nodesInUse,
                 writeInTransaction, writeInSession, modifiedInTransaction, tempTables, tempTablesAtTransactionStart,
-                transactionSerializable, transactionReadWrite, sessionSerializable, rollbackPending, rule);
+                transactionSerializable, transactionReadWrite, sessionSerializable, rollbackPending, readRule);
+    }
+
+    /** The rule of a read on the session's node {@code node}, which {@code how} chose. */
+    static String sessionNodeRule(int node, String how) {
+        return "load balance: session's node " + node + " (chosen at session start by " + how + ")";
     }
 
     SessionRoutingState withRollbackPending() {
