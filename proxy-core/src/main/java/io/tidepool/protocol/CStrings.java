@@ -26,6 +26,29 @@ public final class CStrings {
         return value;
     }
 
+    /**
+     * Index of the zero byte ending the string that starts at {@code from}, searching up to
+     * {@code to} (exclusive): for reading names in place, without a slice. Ownership: {@code in}
+     * stays the caller's.
+     *
+     * @throws PgException 08P01 when no terminator lies before {@code to}
+     */
+    public static int end(ByteBuf in, int from, int to) {
+        int end = from < to ? in.indexOf(from, to, (byte) 0) : -1;
+        if (end < 0) {
+            throw PgException.protocolViolation("string without terminating zero byte in message");
+        }
+        return end;
+    }
+
+    /**
+     * The string {@code in[from, end)} (as found by {@link #end}); the empty string, the unnamed
+     * statement's and portal's name, costs no decoding. Ownership: {@code in} stays the caller's.
+     */
+    public static String get(ByteBuf in, int from, int end) {
+        return end == from ? "" : in.toString(from, end - from, StandardCharsets.UTF_8);
+    }
+
     /** Writes {@code value} and its terminator. Ownership: {@code out} stays the caller's. */
     public static void write(ByteBuf out, String value) {
         out.writeCharSequence(value, StandardCharsets.UTF_8);

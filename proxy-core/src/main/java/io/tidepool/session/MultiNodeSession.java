@@ -1,6 +1,7 @@
 package io.tidepool.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.tidepool.backend.BackendConnection;
 import io.tidepool.backend.BackendConnector;
@@ -98,7 +99,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private final Connecting connecting;
     private final Host host;
     private final int mainNode;
-    private final Map<Integer, NodeLink> links = new HashMap<>();
+    private final NodeMap<NodeLink> links = new NodeMap<>();
     private final Set<Integer> lost = new HashSet<>();
     private final ResponseQueue queue;
     private final PreparedStatements prepared = new PreparedStatements();
@@ -214,7 +215,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     /** End of a client read: hands each node what it got. */
     public void endClientBatch() {
-        for (NodeLink link : links.values()) {
+        for (NodeLink link : links) {
             link.endBatch();
         }
         queue.endBatch();
@@ -222,14 +223,14 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     /** End of a client read batch: flushes nodes and client. */
     public void flushAll() {
-        for (NodeLink link : links.values()) {
+        for (NodeLink link : links) {
             link.flush();
         }
         queue.flush();
     }
 
     public void clientWritabilityChanged(boolean writable) {
-        for (NodeLink link : links.values()) {
+        for (NodeLink link : links) {
             link.setAutoRead(writable);
         }
     }
@@ -256,51 +257,90 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void onParse(ByteBuf frames, int start, int length) {
-        Parse parse = Parse.decode(Frames.body(frames, start, length));
-        lastStatement = parse.sql();
-        Optional<AdminCommand> admin = AdminCommand.parse(parse.sql());
-        if (admin.isPresent()) {
-            prepared.put(new Statement(parse.statement(), null, null, admin.get()));
-            queue.answer(empty(MessageType.PARSE_COMPLETE));
-            return;
+        StatementClassification c = sameAsLastParse(frames, start, length);
+        String name;
+        if (c != null) {
+            name = ""; // the text was classified at the last Parse; only the routing is redone
+            lastStatement = c.text();
+        } else {
+            Parse parse = Parse.decode(Frames.body(frames, start, length));
+            name = parse.statement();
+            lastStatement = parse.sql();
+            Optional<AdminCommand> admin = AdminCommand.parse(parse.sql());
+            if (admin.isPresent()) {
+                prepared.put(new Statement(name, null, null, admin.get()));
+                queue.answer(empty(MessageType.PARSE_COMPLETE));
+                return;
+            }
+            if (!name.isEmpty() && prepared.isFull() && prepared.statement(name) == null) {
+                answerExtendedError(new PgException(Severity.ERROR, SqlState.PROTOCOL_VIOLATION,
+                        "too many prepared statements in this session (" + PreparedStatements.MAX_STATEMENTS + ")",
+                        null, "close statements the application no longer needs"));
+                return;
+            }
+            c = classify(parse.sql());
         }
-        if (!parse.statement().isEmpty() && prepared.isFull() && prepared.statement(parse.statement()).isEmpty()) {
-            answerExtendedError(new PgException(Severity.ERROR, SqlState.PROTOCOL_VIOLATION,
-                    "too many prepared statements in this session (" + PreparedStatements.MAX_STATEMENTS + ")", null,
-                    "close statements the application no longer needs"));
-            return;
-        }
-        StatementClassification c = classify(parse.sql());
         RoutingDecision d = router().route(c, routing, view());
         if (d.target() == RoutingDecision.Target.NO_NODE) {
             answerExtendedError(noNode(d));
             return;
         }
         List<Integer> ids = ordered(d.nodeIds());
-        ByteBuf copy = client.alloc().buffer(length);
-        copy.writeBytes(frames, start, length);
-        Statement statement = new Statement(parse.statement(), copy, c, null);
+        Statement statement = new Statement(name, keepParse(name, frames, start, length), c, null);
+        statement.classifiedBy = services.classifier();
         statement.routedTo = ids;
         List<NodeLink> targets = open(ids);
         send(targets, frames, start, length, Kind.PARSE);
         for (NodeLink link : targets) {
-            statement.nodes.add(link.nodeId());
+            statement.nodes.set(link.nodeId());
         }
         prepared.put(statement);
         afterStatement(c, d, targets);
     }
 
+    /**
+     * The classification of an unnamed Parse that repeats the session's current unnamed statement
+     * byte for byte (pgJDBC's one-shot statements, pgbench -M extended), or null: the text need
+     * not be decoded and looked up again. Only while the same classifier is in use (a reload may
+     * change how text is classified).
+     */
+    private StatementClassification sameAsLastParse(ByteBuf frames, int start, int length) {
+        Statement last = prepared.statement("");
+        if (last == null || last.parse == null || last.classifiedBy != services.classifier()
+                || last.parse.readableBytes() != length
+                || !ByteBufUtil.equals(last.parse, last.parse.readerIndex(), frames, start, length)) {
+            return null;
+        }
+        return last.classification;
+    }
+
+    /**
+     * What the statement keeps of its Parse, for replaying it on a node that needs it later. The
+     * unnamed statement, replaced by the next Parse, keeps a retained slice of the client's read
+     * buffer (its bytes never move while a slice is out, see FrameInboundHandler); a named one,
+     * which may live as long as the session, keeps a copy of its own so no read buffer stays pinned.
+     */
+    private ByteBuf keepParse(String name, ByteBuf frames, int start, int length) {
+        if (name.isEmpty()) {
+            return frames.retainedSlice(start, length);
+        }
+        ByteBuf copy = client.alloc().buffer(length);
+        copy.writeBytes(frames, start, length);
+        return copy;
+    }
+
     private void onBind(ByteBuf frames, int start, int length) {
-        ByteBuf body = Frames.body(frames, start, length);
-        String portalName = CStrings.read(body);
-        String statementName = CStrings.read(body);
-        Optional<Statement> found = prepared.statement(statementName);
-        if (found.isEmpty()) {
+        int body = start + Frames.HEADER_LENGTH;
+        int portalEnd = CStrings.end(frames, body, start + length);
+        int statementEnd = CStrings.end(frames, portalEnd + 1, start + length);
+        String portalName = CStrings.get(frames, body, portalEnd);
+        String statementName = CStrings.get(frames, portalEnd + 1, statementEnd);
+        Statement s = prepared.statement(statementName);
+        if (s == null) {
             // Not ours to judge: the main node answers "prepared statement does not exist".
             sendToMain(frames, start, length, Kind.BIND);
             return;
         }
-        Statement s = found.get();
         if (s.admin != null) {
             prepared.putPortal(new Portal(portalName, List.of(), s));
             queue.answer(empty(MessageType.BIND_COMPLETE));
@@ -317,7 +357,9 @@ public final class MultiNodeSession implements NodeLink.Owner {
                 routing = router().afterStatement(routing, s.classification, d);
             }
         }
-        ids = ids.stream().filter(n -> !lost.contains(n)).toList();
+        if (!lost.isEmpty()) {
+            ids = ids.stream().filter(n -> !lost.contains(n)).toList();
+        }
         if (ids.isEmpty()) {
             answerExtendedError(new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE,
                     "the node that prepared statement \"" + statementName + "\" is no longer available", null,
@@ -326,10 +368,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
         }
         List<NodeLink> targets = open(ids);
         for (NodeLink link : targets) {
-            if (!s.nodes.contains(link.nodeId())) {
+            if (!s.nodes.get(link.nodeId())) {
                 link.sendOwned(s.parse.retainedDuplicate(), false);
                 queue.expect(new ExpectedResponse(Kind.PARSE, link, Visibility.ERRORS, true));
-                s.nodes.add(link.nodeId());
+                s.nodes.set(link.nodeId());
             }
         }
         send(targets, frames, start, length, Kind.BIND);
@@ -337,47 +379,44 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void onDescribe(ByteBuf frames, int start, int length) {
-        ByteBuf body = Frames.body(frames, start, length);
-        byte what = body.readByte();
-        String name = CStrings.read(body);
+        int body = start + Frames.HEADER_LENGTH;
+        if (length <= Frames.HEADER_LENGTH) {
+            throw PgException.protocolViolation("Describe is truncated: no statement or portal byte");
+        }
+        byte what = frames.getByte(body);
+        String name = CStrings.get(frames, body + 1, CStrings.end(frames, body + 1, start + length));
+        NodeLink where;
         if (what == 'S') {
-            Optional<Statement> s = prepared.statement(name);
-            if (s.isPresent() && s.get().admin != null) {
-                queue.answer(describeAdmin(s.get().admin, true));
+            Statement s = prepared.statement(name);
+            if (s != null && s.admin != null) {
+                queue.answer(describeAdmin(s.admin, true));
                 return;
             }
-            Optional<NodeLink> where = s.flatMap(this::nodeHolding);
-            if (where.isEmpty()) {
-                sendToMain(frames, start, length, Kind.DESCRIBE);
+            where = s == null ? null : nodeHolding(s);
+        } else {
+            Portal portal = prepared.portal(name);
+            if (portal != null && portal.statement().admin != null) {
+                queue.answer(describeAdmin(portal.statement().admin, false));
                 return;
             }
-            where.get().send(frames, start, length);
-            queue.expect(new ExpectedResponse(Kind.DESCRIBE, where.get(), Visibility.ALL, true));
-            return;
+            where = portal == null || portal.nodes().isEmpty() ? null : link(portal.nodes().get(0));
         }
-        Optional<Portal> portal = prepared.portal(name);
-        if (portal.isPresent() && portal.get().statement().admin != null) {
-            queue.answer(describeAdmin(portal.get().statement().admin, false));
-            return;
-        }
-        Optional<NodeLink> where = portal.flatMap(p -> p.nodes().isEmpty() ? Optional.empty() : openLink(p.nodes().get(0)));
-        if (where.isEmpty()) {
+        if (where == null) {
             sendToMain(frames, start, length, Kind.DESCRIBE);
             return;
         }
-        where.get().send(frames, start, length);
-        queue.expect(new ExpectedResponse(Kind.DESCRIBE, where.get(), Visibility.ALL, true));
+        where.send(frames, start, length);
+        queue.expect(new ExpectedResponse(Kind.DESCRIBE, where, Visibility.ALL, true));
     }
 
     private void onExecute(ByteBuf frames, int start, int length) {
-        ByteBuf body = Frames.body(frames, start, length);
-        String name = CStrings.read(body);
-        Optional<Portal> portal = prepared.portal(name);
-        if (portal.isEmpty()) {
+        int body = start + Frames.HEADER_LENGTH;
+        String name = CStrings.get(frames, body, CStrings.end(frames, body, start + length));
+        Portal p = prepared.portal(name);
+        if (p == null) {
             sendToMain(frames, start, length, Kind.EXECUTE);
             return;
         }
-        Portal p = portal.get();
         if (p.statement().admin != null) {
             ByteBuf answer = executeAdmin(p.statement().admin);
             if (answer != null) {
@@ -385,9 +424,12 @@ public final class MultiNodeSession implements NodeLink.Owner {
             }
             return;
         }
-        List<NodeLink> targets = new ArrayList<>();
+        List<NodeLink> targets = new ArrayList<>(p.nodes().size());
         for (Integer n : p.nodes()) {
-            openLink(n).ifPresent(targets::add);
+            NodeLink link = link(n);
+            if (link != null) {
+                targets.add(link);
+            }
         }
         if (targets.isEmpty()) {
             answerExtendedError(new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE,
@@ -400,15 +442,19 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void onClose(ByteBuf frames, int start, int length) {
-        ByteBuf body = Frames.body(frames, start, length);
-        byte what = body.readByte();
-        String name = CStrings.read(body);
+        int body = start + Frames.HEADER_LENGTH;
+        if (length <= Frames.HEADER_LENGTH) {
+            throw PgException.protocolViolation("Close is truncated: no statement or portal byte");
+        }
+        byte what = frames.getByte(body);
+        String name = CStrings.get(frames, body + 1, CStrings.end(frames, body + 1, start + length));
         List<Integer> nodes;
         if (what == 'S') {
-            nodes = prepared.closeStatement(name).map(s -> s.admin != null ? List.<Integer>of()
-                    : ordered(new ArrayList<>(s.nodes))).orElse(List.of());
+            Statement s = prepared.closeStatement(name);
+            nodes = s == null || s.admin != null ? List.of() : ordered(s.nodes.stream().boxed().toList());
         } else {
-            nodes = prepared.closePortal(name).map(Portal::nodes).orElse(List.of());
+            Portal p = prepared.closePortal(name);
+            nodes = p == null ? List.of() : p.nodes();
         }
         List<NodeLink> targets = new ArrayList<>();
         for (Integer n : nodes) {
@@ -430,8 +476,8 @@ public final class MultiNodeSession implements NodeLink.Owner {
      * session's), written after every node has answered.
      */
     private void onSync(ByteBuf frames, int start, int length) {
-        List<NodeLink> dirty = new ArrayList<>();
-        for (NodeLink link : links.values()) {
+        List<NodeLink> dirty = new ArrayList<>(2);
+        for (NodeLink link : links) {
             if (link.isOpen() && link.sentSinceSync()) {
                 dirty.add(link);
             }
@@ -442,7 +488,12 @@ public final class MultiNodeSession implements NodeLink.Owner {
             queue.answer(z);
             return;
         }
-        NodeLink deliverer = dirty.stream().filter(l -> l.nodeId() == mainNode).findFirst().orElse(dirty.get(0));
+        NodeLink deliverer = dirty.get(0);
+        for (NodeLink link : dirty) {
+            if (link.nodeId() == mainNode) {
+                deliverer = link;
+            }
+        }
         for (NodeLink link : dirty) {
             if (link != deliverer) {
                 link.sendOwned(Sync.frame(), true);
@@ -459,7 +510,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void onFlush() {
-        for (NodeLink link : links.values()) {
+        for (NodeLink link : links) {
             if (link.isOpen() && !link.expected.isEmpty()) {
                 ByteBuf flush = client.alloc().buffer(5);
                 Frames.writeEmpty(flush, MessageType.FLUSH);
@@ -542,44 +593,50 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private List<NodeLink> open(List<Integer> ids) {
         List<NodeLink> out = new ArrayList<>(ids.size());
         for (Integer n : ids) {
-            out.add(openLink(n).orElseThrow(() -> new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE,
-                    "node " + n + " is not configured", null, "check backend_hostname" + n)));
+            NodeLink link = link(n);
+            if (link == null) {
+                throw new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE, "node " + n + " is not configured",
+                        null, "check backend_hostname" + n);
+            }
+            out.add(link);
         }
         return out;
     }
 
-    private Optional<NodeLink> nodeHolding(Statement s) {
+    /** An open link to a node holding {@code s}, preferring where its Parse was routed; null when none. */
+    private NodeLink nodeHolding(Statement s) {
         for (Integer n : s.routedTo) {
             NodeLink link = links.get(n);
-            if (link != null && link.isOpen() && s.nodes.contains(n)) {
-                return Optional.of(link);
+            if (link != null && link.isOpen() && s.nodes.get(n)) {
+                return link;
             }
         }
-        for (Integer n : s.nodes) {
+        for (int n = s.nodes.nextSetBit(0); n >= 0; n = s.nodes.nextSetBit(n + 1)) {
             NodeLink link = links.get(n);
             if (link != null && link.isOpen()) {
-                return Optional.of(link);
+                return link;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /**
      * The open link to node {@code id}, opening it when this is the session's first use of it:
      * connect on the client's loop, log in with the client's startup packet, then replay the
-     * session's state before anything else this session sends there.
+     * session's state before anything else this session sends there. Null when the node is not
+     * configured or this session lost it.
      */
-    private Optional<NodeLink> openLink(int id) {
+    private NodeLink link(int id) {
         NodeLink link = links.get(id);
         if (link != null && link.isOpen()) {
-            return Optional.of(link);
+            return link;
         }
         if (lost.contains(id)) {
-            return Optional.empty();
+            return null;
         }
         Optional<BackendNode> node = services.cluster().node(id);
         if (node.isEmpty()) {
-            return Optional.empty();
+            return null;
         }
         Optional<io.tidepool.backend.BackendPool.Pooled> pooled =
                 services.pool().take(client.eventLoop(), poolKey(id, startup));
@@ -595,7 +652,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (pooled.isPresent()) {
             linksChanged();
             routing = routing.usingNodes(List.of(id));
-            return Optional.of(opened);
+            return opened;
         }
         connecting.connector().connectTo(client.eventLoop(), client.alloc(), node.get(), connecting.connectTimeout(),
                 connecting.limits(), opened).addListener(done -> {
@@ -613,7 +670,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
                     }
                 });
         routing = routing.usingNodes(List.of(id));
-        return Optional.of(opened);
+        return opened;
     }
 
     // ================================================================== backend messages
@@ -736,11 +793,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (target < 0 || lost.contains(target)) {
             return;
         }
-        Optional<NodeLink> opened = openLink(target);
-        if (opened.isEmpty()) {
+        NodeLink to = link(target);
+        if (to == null) {
             return;
         }
-        NodeLink to = opened.get();
         if (routing.loadBalanceNode() == failed.nodeId()) {
             routing = routing.withLoadBalanceNode(target, "node " + failed.nodeId() + " could not be reached; "
                     + choice.rule());
@@ -791,7 +847,8 @@ public final class MultiNodeSession implements NodeLink.Owner {
         }
         if (e.visibility == Visibility.ERRORS && type == MessageType.PARSE) {
             String name = CStrings.read(Frames.body(frames, at, length));
-            return prepared.statement(name).map(s -> !s.nodes.contains(to.nodeId())).orElse(true);
+            Statement s = prepared.statement(name);
+            return s == null || !s.nodes.get(to.nodeId());
         }
         return true;
     }
@@ -807,21 +864,27 @@ public final class MultiNodeSession implements NodeLink.Owner {
         to.expected.addLast(e);
         ByteBuf body = Frames.body(frames, at, length);
         switch (type) {
-            case MessageType.PARSE -> prepared.statement(CStrings.read(body)).ifPresent(s -> {
-                s.nodes.add(to.nodeId());
-                s.routedTo = s.routedTo.stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList();
-            });
-            case MessageType.BIND -> {
-                String portal = CStrings.read(body);
-                prepared.portal(portal).ifPresent(p -> prepared.putPortal(new Portal(p.name(),
-                        p.nodes().stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList(),
-                        p.statement())));
+            case MessageType.PARSE -> {
+                Statement s = prepared.statement(CStrings.read(body));
+                if (s != null) {
+                    s.nodes.set(to.nodeId());
+                    s.routedTo = s.routedTo.stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList();
+                }
             }
-            case MessageType.EXECUTE -> prepared.portal(CStrings.read(body)).ifPresent(p -> {
-                if (p.statement().classification != null) {
+            case MessageType.BIND -> {
+                Portal p = prepared.portal(CStrings.read(body));
+                if (p != null) {
+                    prepared.putPortal(new Portal(p.name(),
+                            p.nodes().stream().map(n -> n == failed.nodeId() ? to.nodeId() : n).distinct().toList(),
+                            p.statement()));
+                }
+            }
+            case MessageType.EXECUTE -> {
+                Portal p = prepared.portal(CStrings.read(body));
+                if (p != null && p.statement().classification != null) {
                     services.counters().moved(failed.nodeId(), to.nodeId(), p.statement().classification);
                 }
-            });
+            }
             case MessageType.QUERY -> services.counters().moved(failed.nodeId(), to.nodeId(),
                     classify(Query.decode(body).sql()));
             default -> {
@@ -832,7 +895,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private void linksChanged() {
         List<CancelRegistry.CancelTarget> targets = new ArrayList<>();
         Map<Integer, Integer> pids = new HashMap<>();
-        for (NodeLink link : links.values()) {
+        for (NodeLink link : links) {
             if (link.isOpen() && link.backendKey() != null) {
                 targets.add(new CancelRegistry.CancelTarget(link.node(), link.backendKey()));
                 pids.put(link.nodeId(), link.backendKey().processId());
@@ -1019,7 +1082,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
         }
         closed = true;
         io.tidepool.backend.BackendPool pool = services.pool();
-        for (NodeLink link : links.values()) {
+        for (NodeLink link : links) {
             if (reuse && pool.enabled() && link.reusable() && pool.accepts(link.nodeId(), link.uses())) {
                 io.tidepool.backend.PoolReset.start(pool, client.eventLoop(), poolKey(link.nodeId(), startup),
                         link.toPooled());

@@ -2,14 +2,13 @@ package io.tidepool.session;
 
 import io.netty.buffer.ByteBuf;
 import io.tidepool.routing.StatementClassification;
+import io.tidepool.routing.StatementClassifier;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The session's prepared statements and portals, across nodes (DESIGN hard part 3). A statement
@@ -28,16 +27,24 @@ final class PreparedStatements {
         final ByteBuf parse;
         final StatementClassification classification;
         final AdminCommand admin;
-        /** Nodes that received this Parse (and did not close it). */
-        final Set<Integer> nodes = new HashSet<>();
+        /** Nodes that received this Parse (and did not close it), by id. */
+        final BitSet nodes = new BitSet();
         /** Where the Parse was routed: Describe goes to the first, a Bind of the unnamed statement to all. */
         List<Integer> routedTo = List.of();
+        /** The classifier that produced {@link #classification} (a reload may bring another). */
+        StatementClassifier classifiedBy;
 
         Statement(String name, ByteBuf parse, StatementClassification classification, AdminCommand admin) {
             this.name = name;
             this.parse = parse;
             this.classification = classification;
             this.admin = admin;
+        }
+
+        private void release() {
+            if (parse != null) {
+                parse.release();
+            }
         }
     }
 
@@ -48,31 +55,50 @@ final class PreparedStatements {
     /** Bound on named statements per session: a leaking client gets an error, not an OOM. */
     static final int MAX_STATEMENTS = 10_000;
 
-    private final Map<String, Statement> statements = new HashMap<>();
-    private final Map<String, Portal> portals = new HashMap<>();
+    // The unnamed statement and portal are replaced by nearly every Parse and Bind (pgJDBC's
+    // one-shot statements, pgbench -M extended): kept in fields, they cost no hashing.
+    private Statement unnamed;
+    private Portal unnamedPortal;
+    private final Map<String, Statement> named = new HashMap<>();
+    private final Map<String, Portal> namedPortals = new HashMap<>();
 
     /** Registers a statement, releasing the one it replaces (the unnamed one is replaced by every Parse). */
     void put(Statement statement) {
-        Statement old = statements.put(statement.name, statement);
-        if (old != null && old.parse != null) {
-            old.parse.release();
+        Statement old;
+        if (statement.name.isEmpty()) {
+            old = unnamed;
+            unnamed = statement;
+        } else {
+            old = named.put(statement.name, statement);
+        }
+        if (old != null) {
+            old.release();
         }
     }
 
+    /** Whether no further named statement fits. */
     boolean isFull() {
-        return statements.size() >= MAX_STATEMENTS;
+        return named.size() >= MAX_STATEMENTS;
     }
 
-    Optional<Statement> statement(String name) {
-        return Optional.ofNullable(statements.get(name));
+    /** The statement called {@code name}, or null. */
+    Statement statement(String name) {
+        return name.isEmpty() ? unnamed : named.get(name);
     }
 
-    Optional<Statement> closeStatement(String name) {
-        Statement s = statements.remove(name);
-        if (s != null && s.parse != null) {
-            s.parse.release();
+    /** Removes the statement called {@code name}; returns it, or null when there was none. */
+    Statement closeStatement(String name) {
+        Statement s;
+        if (name.isEmpty()) {
+            s = unnamed;
+            unnamed = null;
+        } else {
+            s = named.remove(name);
         }
-        return Optional.ofNullable(s);
+        if (s != null) {
+            s.release();
+        }
+        return s;
     }
 
     /**
@@ -80,48 +106,60 @@ final class PreparedStatements {
      * so may arrive after the client has already bound the next ones; every Bind replaces its name.
      */
     void putPortal(Portal portal) {
-        portals.put(portal.name(), portal);
+        if (portal.name().isEmpty()) {
+            unnamedPortal = portal;
+        } else {
+            namedPortals.put(portal.name(), portal);
+        }
     }
 
-    Optional<Portal> portal(String name) {
-        return Optional.ofNullable(portals.get(name));
+    /** The portal called {@code name}, or null. */
+    Portal portal(String name) {
+        return name.isEmpty() ? unnamedPortal : namedPortals.get(name);
     }
 
-    Optional<Portal> closePortal(String name) {
-        return Optional.ofNullable(portals.remove(name));
+    /** Removes the portal called {@code name}; returns it, or null when there was none. */
+    Portal closePortal(String name) {
+        if (name.isEmpty()) {
+            Portal p = unnamedPortal;
+            unnamedPortal = null;
+            return p;
+        }
+        return namedPortals.remove(name);
     }
 
     /** A node left the session: its copies of the statements are gone with it. */
     void nodeLost(int node) {
-        for (Statement s : statements.values()) {
-            s.nodes.remove(node);
+        for (Statement s : all()) {
+            s.nodes.clear(node);
         }
     }
 
     /** DISCARD ALL / DEALLOCATE ALL ran: named statements are gone everywhere (the unnamed one is kept). */
     void forgetNamed() {
-        statements.values().removeIf(s -> {
-            if (s.name.isEmpty()) {
-                return false;
-            }
-            if (s.parse != null) {
-                s.parse.release();
-            }
-            return true;
-        });
+        for (Statement s : named.values()) {
+            s.release();
+        }
+        named.clear();
     }
 
+    /** Every statement, the unnamed one first. */
     List<Statement> all() {
-        return new ArrayList<>(statements.values());
+        List<Statement> out = new ArrayList<>(named.size() + 1);
+        if (unnamed != null) {
+            out.add(unnamed);
+        }
+        out.addAll(named.values());
+        return out;
     }
 
     void clear() {
-        for (Statement s : statements.values()) {
-            if (s.parse != null) {
-                s.parse.release();
-            }
+        for (Statement s : all()) {
+            s.release();
         }
-        statements.clear();
-        portals.clear();
+        unnamed = null;
+        named.clear();
+        unnamedPortal = null;
+        namedPortals.clear();
     }
 }

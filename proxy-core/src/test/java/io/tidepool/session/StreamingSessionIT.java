@@ -289,6 +289,39 @@ class StreamingSessionIT {
     }
 
     @Test
+    void aRepeatedUnnamedStatementIsRoutedAgainEachTime() throws Exception {
+        // With prepareThreshold 0 pgJDBC sends the same unnamed Parse for every execution. The proxy
+        // reuses the classification of a Parse that repeats the last one byte for byte; the routing
+        // must still follow the session: balanced before the write, on the primary after it.
+        start(statementLevel(0, 1, 1));
+        try (Connection c = PgClients.jdbc(viaProxy); PreparedStatement ps = c.prepareStatement("show port");
+             Statement st = c.createStatement()) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            Set<Integer> balanced = new HashSet<>();
+            for (int i = 0; i < 30; i++) {
+                balanced.add(port(ps));
+            }
+            // statement-level balancing over nodes 1 and 2: 30 draws all on one node has odds of 2 in 2^30
+            assertThat(balanced).doesNotContain(primaryPort).hasSize(2);
+            c.setAutoCommit(false);
+            st.executeUpdate("insert into tp_items values (200002, 'tx')");
+            for (int i = 0; i < 10; i++) {
+                assertThat(port(ps)).as("read after a write in the transaction").isEqualTo(primaryPort);
+            }
+            c.rollback();
+            c.setAutoCommit(true);
+            assertThat(port(ps)).isNotEqualTo(primaryPort);
+        }
+    }
+
+    private static int port(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
+        }
+    }
+
+    @Test
     void aNamedStatementPreparedOnOneNodeIsReplayedWhereItIsExecutedLater() throws Exception {
         start(statementLevel(1, 1, 1));
         try (Connection c = PgClients.jdbc(viaProxy);
