@@ -236,7 +236,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void onQuery(ByteBuf frames, int start, int length) {
-        String sql = Query.decode(Frames.body(frames, start, length)).sql();
+        String sql = Query.sqlOf(frames, start, length);
         lastStatement = sql;
         Optional<AdminCommand> admin = AdminCommand.parse(sql);
         if (admin.isPresent()) {

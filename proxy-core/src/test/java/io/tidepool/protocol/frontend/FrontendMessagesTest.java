@@ -111,6 +111,27 @@ class FrontendMessagesTest {
         byte[] trailing = concat(hex("51 0000000e"), cstring("SELECT 1"), hex("00"));
         assertThatThrownBy(() -> decodeTyped(trailing, Query::decode)).isInstanceOf(PgException.class)
                 .hasMessage("Query has 1 unexpected trailing bytes");
+        assertThatThrownBy(() -> sqlInPlace(trailing)).isInstanceOf(PgException.class)
+                .hasMessage("Query has 1 unexpected trailing bytes");
+    }
+
+    @Test
+    void queryStringReadInPlaceFromAFrameAmongOthers() {
+        byte[] query = concat(hex("51 0000000d"), cstring("SELECT 1"));
+        assertThat(sqlInPlace(query)).isEqualTo("SELECT 1");
+        byte[] unterminated = concat(hex("51 0000000c"), ascii("SELECT 1"));
+        assertThatThrownBy(() -> sqlInPlace(unterminated)).isInstanceOf(PgException.class)
+                .satisfies(e -> assertThat(((PgException) e).sqlState()).isEqualTo(SqlState.PROTOCOL_VIOLATION));
+    }
+
+    /** Query.sqlOf on {@code frame} placed between two other bytes, as in a read buffer. */
+    private static String sqlInPlace(byte[] frame) {
+        ByteBuf in = Unpooled.wrappedBuffer(concat(hex("00"), frame, cstring("SELECT 2")));
+        try {
+            return Query.sqlOf(in, 1, frame.length);
+        } finally {
+            in.release();
+        }
     }
 
     @Test
