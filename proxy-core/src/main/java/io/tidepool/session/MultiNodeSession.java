@@ -314,17 +314,26 @@ public final class MultiNodeSession implements NodeLink.Owner {
         return last.classification;
     }
 
-    /**
-     * What the statement keeps of its Parse, for replaying it on a node that needs it later. The
-     * unnamed statement, replaced by the next Parse, keeps a retained slice of the client's read
-     * buffer (its bytes never move while a slice is out, see FrameInboundHandler); a named one,
-     * which may live as long as the session, keeps a copy of its own so no read buffer stays pinned.
-     */
     private ByteBuf keepParse(String name, ByteBuf frames, int start, int length) {
-        if (name.isEmpty()) {
+        return keptParse(name, frames, start, length, client.alloc());
+    }
+
+    /** Largest client read buffer an unnamed statement may keep alive (see {@link #keptParse}). */
+    static final int MAX_PINNED_READ_BUFFER = 8192;
+
+    /**
+     * What a statement keeps of its Parse {@code frames[start, start + length)}, for replaying it on
+     * a node that needs it later. The unnamed statement, replaced by the next Parse, keeps a retained
+     * slice of the client's read buffer when that buffer is small (its bytes never move while a
+     * slice is out, see FrameInboundHandler): no copy for pgJDBC's one-shot statements. A named
+     * statement, which may live as long as the session, or one that arrived in a large buffer keeps
+     * a copy of its own, so that an idle session never pins a big read buffer.
+     */
+    static ByteBuf keptParse(String name, ByteBuf frames, int start, int length, io.netty.buffer.ByteBufAllocator alloc) {
+        if (name.isEmpty() && frames.capacity() <= MAX_PINNED_READ_BUFFER) {
             return frames.retainedSlice(start, length);
         }
-        ByteBuf copy = client.alloc().buffer(length);
+        ByteBuf copy = alloc.buffer(length);
         copy.writeBytes(frames, start, length);
         return copy;
     }
