@@ -35,7 +35,12 @@ public record ClusterView(List<NodeView> nodes) {
 
     /** Id of the usable primary, or -1. */
     public int primaryId() {
-        return primary().map(NodeView::id).orElse(-1);
+        for (NodeView n : nodes) {
+            if (n.usable() && n.isPrimary()) {
+                return n.id();
+            }
+        }
+        return -1;
     }
 
     public Optional<NodeView> node(int id) {

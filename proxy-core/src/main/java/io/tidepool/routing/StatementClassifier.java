@@ -140,7 +140,9 @@ public final class StatementClassifier {
         if (semicolon >= 0 && !onlyTrailingSemicolon(sql, semicolon) && isMultiStatement(sql)) {
             return multiStatement(f, sql);
         }
-        lx.reset(sql).next();
+        if (t == SqlLexer.SEMICOLON) {
+            lx.reset(sql).next(); // onlySemicolonsFollow read past the first token
+        }
         try {
             CommandReader.classifyFirstWord(lx, f);
             if (lx.sawError() && f.source != Source.PARSER) {
