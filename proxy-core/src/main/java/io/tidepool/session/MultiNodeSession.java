@@ -286,8 +286,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
             return;
         }
         List<Integer> ids = ordered(d.nodeIds());
-        Statement statement = new Statement(name, keepParse(name, frames, start, length), c, null);
-        statement.classifiedBy = services.classifier();
+        Statement statement = new Statement(name, keptParse(name, frames, start, length, client.alloc()), c, null);
         statement.routedTo = ids;
         List<NodeLink> targets = open(ids);
         send(targets, frames, start, length, Kind.PARSE);
@@ -301,21 +300,16 @@ public final class MultiNodeSession implements NodeLink.Owner {
     /**
      * The classification of an unnamed Parse that repeats the session's current unnamed statement
      * byte for byte (pgJDBC's one-shot statements, pgbench -M extended), or null: the text need
-     * not be decoded and looked up again. Only while the same classifier is in use (a reload may
-     * change how text is classified).
+     * not be decoded and looked up again (a classification depends on the text alone; the
+     * settings that act on it are applied when routing, which is done afresh).
      */
     private StatementClassification sameAsLastParse(ByteBuf frames, int start, int length) {
         Statement last = prepared.statement("");
-        if (last == null || last.parse == null || last.classifiedBy != services.classifier()
-                || last.parse.readableBytes() != length
+        if (last == null || last.parse == null || last.parse.readableBytes() != length
                 || !ByteBufUtil.equals(last.parse, last.parse.readerIndex(), frames, start, length)) {
             return null;
         }
         return last.classification;
-    }
-
-    private ByteBuf keepParse(String name, ByteBuf frames, int start, int length) {
-        return keptParse(name, frames, start, length, client.alloc());
     }
 
     /** Largest client read buffer an unnamed statement may keep alive (see {@link #keptParse}). */
@@ -388,12 +382,8 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void onDescribe(ByteBuf frames, int start, int length) {
-        int body = start + Frames.HEADER_LENGTH;
-        if (length <= Frames.HEADER_LENGTH) {
-            throw PgException.protocolViolation("Describe is truncated: no statement or portal byte");
-        }
-        byte what = frames.getByte(body);
-        String name = CStrings.get(frames, body + 1, CStrings.end(frames, body + 1, start + length));
+        String name = statementOrPortalName(frames, start, length, "Describe");
+        byte what = frames.getByte(start + Frames.HEADER_LENGTH);
         NodeLink where;
         if (what == 'S') {
             Statement s = prepared.statement(name);
@@ -451,12 +441,8 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private void onClose(ByteBuf frames, int start, int length) {
-        int body = start + Frames.HEADER_LENGTH;
-        if (length <= Frames.HEADER_LENGTH) {
-            throw PgException.protocolViolation("Close is truncated: no statement or portal byte");
-        }
-        byte what = frames.getByte(body);
-        String name = CStrings.get(frames, body + 1, CStrings.end(frames, body + 1, start + length));
+        String name = statementOrPortalName(frames, start, length, "Close");
+        byte what = frames.getByte(start + Frames.HEADER_LENGTH);
         List<Integer> nodes;
         if (what == 'S') {
             Statement s = prepared.closeStatement(name);
@@ -477,6 +463,20 @@ public final class MultiNodeSession implements NodeLink.Owner {
             return;
         }
         send(targets, frames, start, length, Kind.CLOSE);
+    }
+
+    /**
+     * The name in a Describe or Close frame, whose body is a kind byte ('S' statement, 'P' portal)
+     * and the name, read in place.
+     *
+     * @throws PgException 08P01 when the kind byte or the name's terminator is missing
+     */
+    private static String statementOrPortalName(ByteBuf frames, int start, int length, String message) {
+        int body = start + Frames.HEADER_LENGTH;
+        if (length <= Frames.HEADER_LENGTH) {
+            throw PgException.protocolViolation(message + " is truncated: no statement or portal byte");
+        }
+        return CStrings.get(frames, body + 1, CStrings.end(frames, body + 1, start + length));
     }
 
     /**

@@ -2,7 +2,6 @@ package io.tidepool.session;
 
 import io.netty.buffer.ByteBuf;
 import io.tidepool.routing.StatementClassification;
-import io.tidepool.routing.StatementClassifier;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -31,8 +30,6 @@ final class PreparedStatements {
         final BitSet nodes = new BitSet();
         /** Where the Parse was routed: Describe goes to the first, a Bind of the unnamed statement to all. */
         List<Integer> routedTo = List.of();
-        /** The classifier that produced {@link #classification} (a reload may bring another). */
-        StatementClassifier classifiedBy;
 
         Statement(String name, ByteBuf parse, StatementClassification classification, AdminCommand admin) {
             this.name = name;
