@@ -1,7 +1,6 @@
 package io.tidepool.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 
@@ -17,11 +16,8 @@ public final class CStrings {
      * @throws PgException 08P01 when no terminator is left in {@code in}
      */
     public static String read(ByteBuf in) {
-        int end = in.forEachByte(ByteProcessor.FIND_NUL);
-        if (end < 0) {
-            throw PgException.protocolViolation("string without terminating zero byte in message");
-        }
-        String value = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8);
+        int end = end(in, in.readerIndex(), in.writerIndex());
+        String value = get(in, in.readerIndex(), end);
         in.readerIndex(end + 1);
         return value;
     }

@@ -25,22 +25,22 @@ public record ClusterView(List<NodeView> nodes) {
 
     /** The usable primary, if there is one. */
     public Optional<NodeView> primary() {
-        for (NodeView n : nodes) {
-            if (n.usable() && n.isPrimary()) {
-                return Optional.of(n);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(usablePrimary());
     }
 
-    /** Id of the usable primary, or -1. */
+    /** Id of the usable primary, or -1 (asked for every statement: no Optional). */
     public int primaryId() {
+        NodeView primary = usablePrimary();
+        return primary == null ? -1 : primary.id();
+    }
+
+    private NodeView usablePrimary() {
         for (NodeView n : nodes) {
             if (n.usable() && n.isPrimary()) {
-                return n.id();
+                return n;
             }
         }
-        return -1;
+        return null;
     }
 
     public Optional<NodeView> node(int id) {

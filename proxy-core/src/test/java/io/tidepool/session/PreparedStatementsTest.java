@@ -17,10 +17,15 @@ class PreparedStatementsTest {
         return new Statement(name, parse, null, null);
     }
 
+    /** A stand-in for the Parse bytes a statement keeps: only its reference count matters here. */
+    private static ByteBuf parseBytes() {
+        return Unpooled.buffer().writeByte('P');
+    }
+
     @Test
     void theUnnamedStatementIsReplacedByTheNextAndItsParseReleased() {
-        ByteBuf first = Unpooled.buffer().writeByte('P');
-        ByteBuf second = Unpooled.buffer().writeByte('P');
+        ByteBuf first = parseBytes();
+        ByteBuf second = parseBytes();
         prepared.put(statement("", first));
         prepared.put(statement("", second));
         assertThat(first.refCnt()).isZero();
@@ -32,8 +37,8 @@ class PreparedStatementsTest {
 
     @Test
     void namedStatementsLiveBesideTheUnnamedOneAndDiscardAllKeepsOnlyIt() {
-        ByteBuf unnamed = Unpooled.buffer().writeByte('P');
-        ByteBuf named = Unpooled.buffer().writeByte('P');
+        ByteBuf unnamed = parseBytes();
+        ByteBuf named = parseBytes();
         prepared.put(statement("", unnamed));
         prepared.put(statement("s1", named));
         assertThat(prepared.all()).extracting(s -> s.name).containsExactly("", "s1");
@@ -72,8 +77,8 @@ class PreparedStatementsTest {
 
     @Test
     void clearReleasesEveryParseAndForgetsPortals() {
-        ByteBuf a = Unpooled.buffer().writeByte('P');
-        ByteBuf b = Unpooled.buffer().writeByte('P');
+        ByteBuf a = parseBytes();
+        ByteBuf b = parseBytes();
         prepared.put(statement("", a));
         prepared.put(statement("s", b));
         prepared.putPortal(new Portal("", List.of(0), prepared.statement("")));

@@ -11,8 +11,8 @@ public record Query(String sql) {
 
     /** Decodes a body (the bytes after the length field). Ownership: {@code body} stays the caller's. */
     public static Query decode(ByteBuf body) {
-        Query query = new Query(CStrings.read(body));
-        Frames.expectEnd(body, "Query");
+        Query query = new Query(sqlIn(body, body.readerIndex(), body.writerIndex()));
+        body.readerIndex(body.writerIndex());
         return query;
     }
 
@@ -22,13 +22,17 @@ public record Query(String sql) {
      * {@link #decode} checks. Ownership: {@code frames} stays the caller's.
      */
     public static String sqlOf(ByteBuf frames, int start, int length) {
-        int body = start + Frames.HEADER_LENGTH;
-        int last = start + length - 1;
-        int end = CStrings.end(frames, body, start + length);
-        if (end != last) {
-            throw PgException.protocolViolation("Query has " + (last - end) + " unexpected trailing bytes");
+        return sqlIn(frames, start + Frames.HEADER_LENGTH, start + length);
+    }
+
+    /** The query string of the body {@code buf[body, bodyEnd)}, whose terminator must be its last byte. */
+    private static String sqlIn(ByteBuf buf, int body, int bodyEnd) {
+        int end = CStrings.end(buf, body, bodyEnd);
+        int trailing = bodyEnd - 1 - end;
+        if (trailing > 0) {
+            throw PgException.protocolViolation("Query has " + trailing + " unexpected trailing bytes");
         }
-        return CStrings.get(frames, body, end);
+        return CStrings.get(buf, body, end);
     }
 
     /** Writes the whole frame. Ownership: {@code out} stays the caller's. */
