@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -99,10 +101,17 @@ public final class BackendPool {
     }
 
     private final Settings settings;
-    private final Map<EventLoop, Map<Key, ArrayDeque<Pooled>>> idle = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopPart> parts = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> idlePerNode = new ConcurrentHashMap<>();
-    /** Set by {@link #close}: nothing is parked any more. */
+    /** Set by {@link #close}: nothing is parked or reset any more. */
     private volatile boolean closed;
+
+    /** One loop's share of the pool, touched only on that loop. */
+    private static final class LoopPart {
+        final Map<Key, ArrayDeque<Pooled>> parked = new HashMap<>();
+        /** Connections whose reset_query_list is running: the pool ends them if it closes first. */
+        final Set<PoolReset> resetting = new HashSet<>();
+    }
 
     public BackendPool(Settings settings) {
         this.settings = settings;
@@ -121,7 +130,8 @@ public final class BackendPool {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        ArrayDeque<Pooled> parked = idle.getOrDefault(loop, Map.of()).get(key);
+        LoopPart part = parts.get(loop);
+        ArrayDeque<Pooled> parked = part == null ? null : part.parked.get(key);
         while (parked != null && !parked.isEmpty()) {
             Pooled p = parked.pollLast();
             idleCount(key.node()).decrementAndGet();
@@ -145,6 +155,33 @@ public final class BackendPool {
                 && idleCount(node).get() < settings.maxIdlePerNode();
     }
 
+    /**
+     * Runs reset_query_list on a connection its session is done with, then parks it (ownership of
+     * {@code p} taken). Call on {@code loop}, the connection's loop.
+     */
+    public void reset(EventLoop loop, Key key, Pooled p) {
+        if (settings.resetQueries().isEmpty()) {
+            park(loop, key, p);
+            return;
+        }
+        PoolReset reset = new PoolReset(this, loop, key, p);
+        part(loop).resetting.add(reset);
+        if (closed) {
+            // close() may have looked at this loop before the reset was registered: end it here.
+            reset.abandon();
+            return;
+        }
+        reset.start();
+    }
+
+    /** A reset that finished (parked, failed, or its connection closed) stops being tracked. Call on {@code loop}. */
+    void resetEnded(EventLoop loop, PoolReset reset) {
+        LoopPart part = parts.get(loop);
+        if (part != null) {
+            part.resetting.remove(reset);
+        }
+    }
+
     /** Parks a connection whose reset completed (ownership of {@code p} taken). Call on {@code loop}. */
     public void park(EventLoop loop, Key key, Pooled p) {
         if (!accepts(key.node(), p.uses) || !p.connection.channel().isActive()) {
@@ -152,16 +189,26 @@ public final class BackendPool {
             return;
         }
         idleCount(key.node()).incrementAndGet();
-        ArrayDeque<Pooled> parked = idle.computeIfAbsent(loop, l -> new HashMap<>()).computeIfAbsent(key, k -> new ArrayDeque<>());
+        ArrayDeque<Pooled> parked = part(loop).parked.computeIfAbsent(key, k -> new ArrayDeque<>());
         parked.addLast(p);
+        if (closed) {
+            // close() may have looked at this loop before the connection was parked: take it out again.
+            evict(loop, key, p);
+            return;
+        }
         p.connection.rebind(new IdleListener(loop, key, p));
         if (!settings.idleLifetime().isZero()) {
             p.expiry = loop.schedule(() -> evict(loop, key, p), settings.idleLifetime().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
+    private LoopPart part(EventLoop loop) {
+        return parts.computeIfAbsent(loop, l -> new LoopPart());
+    }
+
     private void evict(EventLoop loop, Key key, Pooled p) {
-        ArrayDeque<Pooled> parked = idle.getOrDefault(loop, Map.of()).get(key);
+        LoopPart part = parts.get(loop);
+        ArrayDeque<Pooled> parked = part == null ? null : part.parked.get(key);
         if (parked != null && parked.remove(p)) {
             idleCount(key.node()).decrementAndGet();
             p.discard();
@@ -169,26 +216,29 @@ public final class BackendPool {
     }
 
     /**
-     * Closes every parked connection and releases its ParameterStatus copy, each on its own loop;
-     * a connection whose reset completes later is closed instead of parked. The server calls this
-     * before it shuts its event loops down: a loop that stops does not promise to tell a closed
-     * channel's handlers (channelInactive may never come), so the {@link IdleListener} cannot be
-     * the only way out of the pool. Safe from any thread; the future completes once every loop
-     * that ever parked a connection has emptied its part (at once for a loop that already stopped:
-     * its part is dropped with what it holds released here).
+     * Closes every parked connection, and every one whose reset is still running, and releases
+     * their ParameterStatus copies, each on its own loop; a connection a session hands over later
+     * is closed instead of reset or parked. The server calls this before it shuts its event loops
+     * down: a loop that stops closes its channels without telling their handlers (channelInactive
+     * does not come), so neither the {@link IdleListener} nor the {@link PoolReset} can be the only
+     * way out of the pool. Safe from any thread; the future completes once every loop that ever
+     * held a connection here has emptied its part (at once for a loop that already stopped: its
+     * part is dropped with what it holds released here).
      */
     public CompletableFuture<Void> close() {
         closed = true;
         List<CompletableFuture<Void>> emptied = new ArrayList<>();
-        for (EventLoop loop : idle.keySet()) {
+        for (Map.Entry<EventLoop, LoopPart> entry : parts.entrySet()) {
+            EventLoop loop = entry.getKey();
+            LoopPart part = entry.getValue();
             CompletableFuture<Void> done = new CompletableFuture<>();
             try {
                 loop.execute(() -> {
-                    discardAll(loop);
+                    discardAll(part);
                     done.complete(null);
                 });
             } catch (RejectedExecutionException stopped) {
-                discardAll(loop);
+                discardAll(part);
                 done.complete(null);
             }
             emptied.add(done);
@@ -196,17 +246,19 @@ public final class BackendPool {
         return CompletableFuture.allOf(emptied.toArray(CompletableFuture[]::new));
     }
 
-    private void discardAll(EventLoop loop) {
-        Map<Key, ArrayDeque<Pooled>> parts = idle.getOrDefault(loop, Map.of());
-        for (Map.Entry<Key, ArrayDeque<Pooled>> part : parts.entrySet()) {
-            ArrayDeque<Pooled> parked = part.getValue();
+    private void discardAll(LoopPart part) {
+        for (Map.Entry<Key, ArrayDeque<Pooled>> entry : part.parked.entrySet()) {
+            ArrayDeque<Pooled> parked = entry.getValue();
             for (Pooled p = parked.pollFirst(); p != null; p = parked.pollFirst()) {
-                idleCount(part.getKey().node()).decrementAndGet();
+                idleCount(entry.getKey().node()).decrementAndGet();
                 if (p.expiry != null) {
                     p.expiry.cancel(false);
                 }
                 p.discard();
             }
+        }
+        for (PoolReset reset : List.copyOf(part.resetting)) {
+            reset.abandon();
         }
     }
 

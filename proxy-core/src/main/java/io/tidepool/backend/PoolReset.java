@@ -11,16 +11,16 @@ import io.tidepool.protocol.frontend.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-
 /**
  * Runs {@code reset_query_list} (default {@code ABORT; DISCARD ALL}) on a connection its session
  * is done with, then parks it in the {@link BackendPool}: the next owner finds no prepared
  * statement, setting, temporary table or open transaction of the previous one (DESIGN hard
  * part 3). Any error, or a transaction still open afterwards, closes the connection instead.
- * ABORT outside a transaction only warns, which is fine.
+ * ABORT outside a transaction only warns, which is fine. The pool starts a reset ({@link
+ * BackendPool#reset}) and tracks it until it ends, so that closing the pool ends a reset still
+ * running too.
  */
-public final class PoolReset implements BackendConnection.Listener {
+final class PoolReset implements BackendConnection.Listener {
     private static final Logger log = LoggerFactory.getLogger(PoolReset.class);
 
     private final BackendPool pool;
@@ -29,25 +29,22 @@ public final class PoolReset implements BackendConnection.Listener {
     private final BackendPool.Pooled pooled;
     private int outstanding;
     private boolean failed;
+    /** Parked, closed, or abandoned: the {@link BackendPool.Pooled} is no longer this reset's. */
+    private boolean ended;
 
-    private PoolReset(BackendPool pool, EventLoop loop, BackendPool.Key key, BackendPool.Pooled pooled, int outstanding) {
+    PoolReset(BackendPool pool, EventLoop loop, BackendPool.Key key, BackendPool.Pooled pooled) {
         this.pool = pool;
         this.loop = loop;
         this.key = key;
         this.pooled = pooled;
-        this.outstanding = outstanding;
+        this.outstanding = pool.settings().resetQueries().size();
     }
 
-    /** Starts the reset (ownership of {@code pooled} taken). Call on the connection's loop. */
-    public static void start(BackendPool pool, EventLoop loop, BackendPool.Key key, BackendPool.Pooled pooled) {
-        List<String> queries = pool.settings().resetQueries();
-        if (queries.isEmpty()) {
-            pool.park(loop, key, pooled);
-            return;
-        }
+    /** Sends every reset query in one write. Call on the connection's loop. */
+    void start() {
         Channel channel = pooled.connection.channel();
-        pooled.connection.rebind(new PoolReset(pool, loop, key, pooled, queries.size()));
-        for (String sql : queries) {
+        pooled.connection.rebind(this);
+        for (String sql : pool.settings().resetQueries()) {
             ByteBuf q = channel.alloc().buffer();
             new Query(sql).encode(q);
             channel.write(q, channel.voidPromise());
@@ -55,16 +52,31 @@ public final class PoolReset implements BackendConnection.Listener {
         channel.flush();
     }
 
+    /** The pool closed while the reset ran: the connection is closed and its copy released. */
+    void abandon() {
+        if (!ended) {
+            end();
+            pooled.discard();
+        }
+    }
+
+    private void end() {
+        ended = true;
+        pool.resetEnded(loop, this);
+    }
+
     @Override
     public void onBackendMessage(BackendConnection backend, byte type, ByteBuf frames, int start, int length) {
+        if (ended) {
+            return;
+        }
         if (type == MessageType.ERROR_RESPONSE) {
             failed = true;
         } else if (type == MessageType.READY_FOR_QUERY && --outstanding == 0) {
+            end();
             if (failed || ReadyForQuery.statusAt(frames, start) != TransactionStatus.IDLE) {
                 log.debug("reset_query_list failed on {}; the connection is closed, not pooled", backend.node().describe());
-                pooled.connection.rebind(this);
-                pooled.parameterStatus.release();
-                backend.channel().close();
+                pooled.discard();
             } else {
                 pool.park(loop, key, pooled);
             }
@@ -90,8 +102,8 @@ public final class PoolReset implements BackendConnection.Listener {
 
     @Override
     public void onBackendClosed(BackendConnection backend) {
-        if (outstanding > 0) {
-            outstanding = 0;
+        if (!ended) {
+            end();
             pooled.parameterStatus.release();
         }
     }

@@ -1093,8 +1093,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
         io.tidepool.backend.BackendPool pool = services.pool();
         for (NodeLink link : links) {
             if (reuse && pool.enabled() && link.reusable() && pool.accepts(link.nodeId(), link.uses())) {
-                io.tidepool.backend.PoolReset.start(pool, client.eventLoop(), poolKey(link.nodeId(), startup),
-                        link.toPooled());
+                pool.reset(client.eventLoop(), poolKey(link.nodeId(), startup), link.toPooled());
             } else {
                 link.close(goodbye);
             }

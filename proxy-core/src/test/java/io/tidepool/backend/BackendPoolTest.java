@@ -98,6 +98,43 @@ class BackendPoolTest {
         assertThat(pool.idleConnections(0)).isZero();
     }
 
+    @Test
+    void closingThePoolEndsAConnectionWhoseResetIsStillRunning() throws Exception {
+        // The server here never answers DISCARD ALL, as a busy one may not before the loop stops:
+        // the connection is no session's and not parked, so only the pool can end it.
+        BackendPool pool = new BackendPool(new BackendPool.Settings(true, 8, Duration.ZERO, 0, List.of("DISCARD ALL")));
+        BackendConnection connection = connect();
+        ByteBuf status = onLoop(() -> {
+            ByteBuf copy = parameterStatus(connection);
+            pool.reset(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), copy, 1));
+            return copy;
+        });
+        assertThat(accepted.get(0).getInputStream().read()).as("the reset query reached the server").isEqualTo('Q');
+
+        pool.close().get(10, TimeUnit.SECONDS);
+
+        assertThat(status.refCnt()).as("the resetting connection's copy").isZero();
+        // The rest of the Query ("DISCARD ALL", its length, its terminator), then end of stream.
+        assertThat(accepted.get(0).getInputStream().readAllBytes()).as("the connection was closed").hasSize(16);
+        assertThat(pool.idleConnections(0)).isZero();
+    }
+
+    @Test
+    void aConnectionHandedOverAfterThePoolClosedIsClosedWithoutAReset() throws Exception {
+        BackendPool pool = new BackendPool(new BackendPool.Settings(true, 8, Duration.ZERO, 0, List.of("DISCARD ALL")));
+        pool.close().get(10, TimeUnit.SECONDS);
+        BackendConnection connection = connect();
+
+        ByteBuf status = onLoop(() -> {
+            ByteBuf copy = parameterStatus(connection);
+            pool.reset(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), copy, 1));
+            return copy;
+        });
+
+        assertThat(status.refCnt()).isZero();
+        assertThat(accepted.get(0).getInputStream().read()).as("nothing sent, then end of stream").isEqualTo(-1);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static BackendPool.Settings settings(Duration idleLifetime) {
@@ -114,20 +151,33 @@ class BackendPoolTest {
 
     /** Connects, then parks the connection with a ParameterStatus copy; returns the copy (owned by the pool). */
     private ByteBuf park(BackendPool pool) throws Exception {
+        BackendConnection connection = connect();
+        return onLoop(() -> {
+            ByteBuf status = parameterStatus(connection);
+            pool.park(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), status, 1));
+            return status;
+        });
+    }
+
+    /** A connection to the silent loopback server, accepted there. */
+    private BackendConnection connect() throws Exception {
         if (server == null) {
             server = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
         }
-        EventLoop loop = loop();
         BackendNode node = new BackendNode(0, "127.0.0.1", server.getLocalPort());
-        BackendConnection connection = connector.connectTo(loop, ByteBufAllocator.DEFAULT, node, Duration.ofSeconds(5),
+        BackendConnection connection = connector.connectTo(loop(), ByteBufAllocator.DEFAULT, node, Duration.ofSeconds(5),
                 ProtocolLimits.POSTGRESQL, new Ignoring()).get(10, TimeUnit.SECONDS);
-        accepted.add(server.accept());
-        return onLoop(() -> {
-            ByteBuf status = connection.channel().alloc().buffer(64);
-            status.writeBytes(new byte[] {'S', 0, 0, 0, 4});
-            pool.park(loop, key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), status, 1));
-            return status;
-        });
+        Socket socket = server.accept();
+        socket.setSoTimeout(10_000);
+        accepted.add(socket);
+        return connection;
+    }
+
+    /** A stand-in for the ParameterStatus messages a login collects (one empty 'S' frame). */
+    private static ByteBuf parameterStatus(BackendConnection connection) {
+        ByteBuf status = connection.channel().alloc().buffer(64);
+        status.writeBytes(new byte[] {'S', 0, 0, 0, 4});
+        return status;
     }
 
     private <T> T onLoop(Callable<T> action) throws Exception {

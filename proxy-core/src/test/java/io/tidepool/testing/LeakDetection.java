@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,12 +18,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Fails a test when Netty's leak detector reports a buffer released by nobody. Netty only
  * logs leaks; this extension listens for them ({@link ByteBufUtil#setLeakListener}), forces
  * a collection after each test, allocates a few tracked buffers (which is when Netty looks at
- * the collected ones) and fails with the leak records.
+ * the collected ones) and fails with the leak records. It looks again after the class, so what
+ * a class's own teardown leaks (a proxy stopped in {@code @AfterAll}) fails the class.
+ *
+ * <p>Netty reports a leak with the same access records only once per JVM, so a leak already
+ * reported by an earlier test is not seen again.
  *
  * <p>The build runs tests with {@code -Dio.netty.leakDetection.level=paranoid}, so every
  * buffer is tracked.
  */
-public final class LeakDetection implements BeforeEachCallback, AfterEachCallback {
+public final class LeakDetection implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
     static {
@@ -40,6 +45,15 @@ public final class LeakDetection implements BeforeEachCallback, AfterEachCallbac
 
     @Override
     public void afterEach(ExtensionContext context) {
+        failOnLeaks();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        failOnLeaks();
+    }
+
+    private static void failOnLeaks() {
         List<String> leaks = collectLeaks();
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " ByteBuf leak(s) detected:\n" + String.join("\n\n", leaks));
