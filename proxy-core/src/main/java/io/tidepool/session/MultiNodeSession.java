@@ -372,7 +372,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
         List<NodeLink> targets = open(ids);
         for (NodeLink link : targets) {
             if (!s.nodes.get(link.nodeId())) {
-                link.sendOwned(s.parse.retainedDuplicate(), false);
+                link.sendOwned(s.parse.retainedDuplicate());
                 queue.expect(new ExpectedResponse(Kind.PARSE, link, Visibility.ERRORS, true));
                 s.nodes.set(link.nodeId());
             }
@@ -505,16 +505,15 @@ public final class MultiNodeSession implements NodeLink.Owner {
         }
         for (NodeLink link : dirty) {
             if (link != deliverer) {
-                link.sendOwned(Sync.frame(), true);
+                link.sendOwned(Sync.frame());
                 queue.expect(new ExpectedResponse(Kind.SYNC, link, Visibility.NONE, true));
             }
         }
         if (dirty.size() == 1) {
             deliverer.send(frames, start, length);
         } else {
-            deliverer.sendOwned(Sync.frame(), true);
+            deliverer.sendOwned(Sync.frame());
         }
-        deliverer.markSynced();
         queue.expect(new ExpectedResponse(Kind.SYNC, deliverer, Visibility.ALL, true));
     }
 
@@ -523,8 +522,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
             if (link.isOpen() && !link.expected.isEmpty()) {
                 ByteBuf flush = client.alloc().buffer(5);
                 Frames.writeEmpty(flush, MessageType.FLUSH);
-                boolean synced = !link.sentSinceSync();
-                link.sendOwned(flush, synced);
+                link.sendOwned(flush);
             }
         }
     }
@@ -655,7 +653,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
         for (String sql : stateLog.replay()) {
             ByteBuf q = client.alloc().buffer();
             new Query(sql).encode(q);
-            opened.sendOwned(q, false);
+            opened.sendOwned(q);
             queue.expect(new ExpectedResponse(Kind.QUERY, opened, Visibility.NONE, false));
         }
         if (pooled.isPresent()) {
@@ -819,11 +817,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
             int length = 1 + unsent.getInt(at + 1);
             if (type == MessageType.FLUSH || type == MessageType.COPY_DATA || type == MessageType.COPY_DONE
                     || type == MessageType.COPY_FAIL) {
-                boolean synced = !to.sentSinceSync();
                 to.send(unsent, at, length);
-                if (synced && type == MessageType.FLUSH) {
-                    to.markSynced(); // a Flush asks for nothing a Sync must close
-                }
             } else {
                 ExpectedResponse e = failed.expected.pollFirst();
                 if (e == null) {
@@ -866,9 +860,6 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private void moveRequest(NodeLink failed, NodeLink to, ExpectedResponse e, byte type, ByteBuf frames, int at,
                              int length) {
         to.send(frames, at, length);
-        if (type == MessageType.SYNC) {
-            to.markSynced();
-        }
         e.node = to;
         to.expected.addLast(e);
         ByteBuf body = Frames.body(frames, at, length);

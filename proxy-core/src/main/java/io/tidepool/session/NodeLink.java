@@ -176,16 +176,32 @@ final class NodeLink implements BackendConnection.Listener {
         return connection == null ? null : connection.channel();
     }
 
-    /** Whether messages went to this node since its last Sync (so it needs a Sync of its own). */
+    /** Whether extended-query messages went to this node since its last Sync (so it needs a Sync of its own). */
     boolean sentSinceSync() {
         return sentSinceSync;
     }
 
     // ------------------------------------------------------------------ sending
 
+    /**
+     * Keeps {@link #sentSinceSync} by the type of each frontend message sent: Parse, Bind, Describe,
+     * Execute and Close leave the node waiting for a Sync, a Sync ends that wait, and the rest
+     * change nothing: a simple Query and a function call end in their own ReadyForQuery, COPY
+     * data belongs to the statement that started it, and a Flush asks only for what is pending.
+     */
+    private void noteSent(byte type) {
+        switch (type) {
+            case MessageType.PARSE, MessageType.BIND, MessageType.DESCRIBE, MessageType.EXECUTE, MessageType.CLOSE ->
+                    sentSinceSync = true;
+            case MessageType.SYNC -> sentSinceSync = false;
+            default -> {
+            }
+        }
+    }
+
     /** Queues a client frame for this node; Ownership: {@code frames} borrowed (copied only while logging in). */
     void send(ByteBuf frames, int start, int length) {
-        sentSinceSync = true;
+        noteSent(frames.getByte(start));
         if (state == State.READY) {
             out.addOrWrite(connection.channel(), frames, start, length);
             unflushed = true;
@@ -195,8 +211,8 @@ final class NodeLink implements BackendConnection.Listener {
     }
 
     /** Queues a message the proxy made (takes ownership of {@code message}). */
-    void sendOwned(ByteBuf message, boolean isSync) {
-        sentSinceSync = !isSync;
+    void sendOwned(ByteBuf message) {
+        noteSent(message.getByte(message.readerIndex()));
         if (state == State.READY) {
             out.writeTo(connection.channel());
             connection.channel().write(message, connection.channel().voidPromise());
@@ -216,10 +232,6 @@ final class NodeLink implements BackendConnection.Listener {
      */
     java.util.Optional<ByteBuf> unsent() {
         return java.util.Optional.ofNullable(unsent);
-    }
-
-    void markSynced() {
-        sentSinceSync = false;
     }
 
     /** End of a client read: writes the collected frames (no flush). */

@@ -526,6 +526,40 @@ class StreamingSessionIT {
         assertThat(second).as("the same server processes serve the next clients").isEqualTo(first);
     }
 
+    @Test
+    void connectionsThatRanSimpleQueriesArePooledToo() throws Exception {
+        // psql speaks the simple protocol, where a Query ends in its own ReadyForQuery with no Sync:
+        // both the primary's connection and the standby's (opened by the first read, with the SET
+        // replayed on it) go back to the pool when psql leaves, and the next sessions get them.
+        // The two functions are declared read-only, so the read is balanced at once rather than kept
+        // on the primary until their volatility has been looked up.
+        ServingSettings serving = weights(0, 1, 0).withPool(new io.tidepool.backend.BackendPool.Settings(true, 8,
+                java.time.Duration.ZERO, 0, List.of("ABORT", "DISCARD ALL")));
+        start(serving.withRouting(serving.routing().toBuilder().readOnlyFunctions("pg_backend_pid,current_setting").build()));
+        int loops = Runtime.getRuntime().availableProcessors(); // one client per event loop, as above
+        Set<String> first = psqlSessionPids(loops);
+        Thread.sleep(500); // the reset runs after the clients left
+        Set<String> second = psqlSessionPids(loops);
+
+        assertThat(first).as("a primary and a standby process per session").hasSize(2 * loops);
+        assertThat(second).as("the same server processes serve the next psql sessions").isEqualTo(first);
+    }
+
+    /** Runs {@code sessions} psql sessions one after another; each names its primary and standby process. */
+    private Set<String> psqlSessionPids(int sessions) {
+        Set<String> pids = new HashSet<>();
+        for (int i = 0; i < sessions; i++) {
+            CommandResult r = PgClients.psql(viaProxy, "set work_mem = '3MB'",
+                    "select 'standby ' || current_setting('port') || ' ' || pg_backend_pid() || ' ' || current_setting('work_mem')",
+                    "/*NO LOAD BALANCE*/ select 'primary ' || pg_backend_pid()").orThrow("psql through the proxy");
+            List<String> lines = r.stdout().lines().toList();
+            assertThat(lines.get(0)).as("the read ran on node 1, with the session's SET")
+                    .matches("standby " + pg.nodes().get(1).port() + " \\d+ 3MB");
+            pids.addAll(lines);
+        }
+        return pids;
+    }
+
     private static int pid(Statement st) throws SQLException {
         try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
             rs.next();
