@@ -42,15 +42,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       nothing of the previous owner (prepared statements, SETs, temporary tables) leaks.</li>
  * </ul>
  *
- * <p>Only connections whose login needed no credentials (trust) are pooled: the proxy relays
- * the client's authentication, so handing a connection logged in with someone's password to
- * another client would skip that client's authentication. pool_passwd logins (AUTH engineer)
- * extend this.
+ * <p>Who may take what: a connection the node let in without a password (trust) may serve any
+ * client with the same key. One it let in only after a password goes only to a client the proxy
+ * admitted itself (pool_hba.conf, or the mirrored method when it is off) and logs in to the nodes
+ * with the same user's pool_passwd secret: such a client could open that very connection anyway.
+ * The key tells the two apart ({@link Key#passwordLogin}), so a client the proxy has not checked,
+ * for example one that arrives after a reload turned pool_hba off, never gets a password login.
+ * A login the client's relayed password opened is not pooled at all.
  */
 public final class BackendPool {
 
-    /** What a pooled connection was opened for; a session reuses only an exact match. */
-    public record Key(int node, String user, String database, Map<String, String> parameters) {
+    /**
+     * What a pooled connection was opened for; a session reuses only an exact match.
+     *
+     * @param passwordLogin the node asked for a password and the proxy answered it from pool_passwd
+     */
+    public record Key(int node, String user, String database, Map<String, String> parameters, boolean passwordLogin) {
         public Key {
             parameters = Map.copyOf(parameters);
         }
@@ -74,9 +81,10 @@ public final class BackendPool {
 
     /**
      * An idle connection and what a new owner needs to greet its client: the server's
-     * ParameterStatus messages and its cancel key. Ownership: {@link #parameterStatus} belongs
-     * to whoever holds this object: the session's link while in use, {@link PoolReset} during the
-     * reset, the pool while parked. The pool releases it when the connection leaves it other than
+     * ParameterStatus messages and its cancel key; also whether the node let it in only after a
+     * password ({@link Key#passwordLogin}), which stays so for every later owner. Ownership:
+     * {@link #parameterStatus} belongs to whoever holds this object: the session's link while in
+     * use, {@link PoolReset} during the reset, the pool while parked. The pool releases it when the connection leaves it other than
      * by {@link #take} (closed by the server, evicted, or {@link #close} at shutdown); a taker
      * releases it itself.
      */
@@ -85,13 +93,16 @@ public final class BackendPool {
         public final BackendKeyData key;
         public final ByteBuf parameterStatus;
         public final int uses;
+        public final boolean passwordLogin;
         private ScheduledFuture<?> expiry;
 
-        public Pooled(BackendConnection connection, BackendKeyData key, ByteBuf parameterStatus, int uses) {
+        public Pooled(BackendConnection connection, BackendKeyData key, ByteBuf parameterStatus, int uses,
+                      boolean passwordLogin) {
             this.connection = connection;
             this.key = key;
             this.parameterStatus = parameterStatus;
             this.uses = uses;
+            this.passwordLogin = passwordLogin;
         }
 
         void discard() {

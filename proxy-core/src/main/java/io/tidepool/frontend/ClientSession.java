@@ -820,14 +820,19 @@ public final class ClientSession extends FrameInboundHandler
 
     /**
      * Streaming mode with a pooled connection to the primary for this user, database and startup
-     * parameters: the client is greeted as the server greeted the first owner (only trust logins
-     * are pooled, so this skips nothing the server would have asked), with the proxy's cancel key.
+     * parameters: the client is greeted as the server greeted the first owner, with the proxy's
+     * cancel key. This skips nothing the server would have asked: the connection was let in by
+     * trust, or with the pool_passwd secret the proxy has just checked this client against (a
+     * SCRAM client still gets the proxy's SASLFinal before AuthenticationOk).
      */
     private boolean startFromPool() {
         io.tidepool.session.StreamingServices streaming = services.streaming().get();
         int primary = streaming.cluster().current().primaryId();
-        java.util.Optional<io.tidepool.backend.BackendPool.Pooled> pooled = streaming.pool().take(client.eventLoop(),
-                MultiNodeSession.poolKey(primary, startupFacts()));
+        // Before the client is in (relaying, or pool_hba off until the primary has asked), only
+        // connections the node let in by trust; afterwards also those opened with its pool_passwd secret.
+        boolean admittedByProxy = proxyAuth != null && proxyAuth.identity() != null;
+        java.util.Optional<io.tidepool.backend.BackendPool.Pooled> pooled = MultiNodeSession.takePooled(streaming.pool(),
+                client.eventLoop(), primary, startupFacts(), admittedByProxy && standbyLogin().sharesPasswordLogins());
         if (pooled.isEmpty()) {
             return false;
         }
@@ -842,7 +847,11 @@ public final class ClientSession extends FrameInboundHandler
         startupPacket.release();
         startupPacket = null;
         ByteBuf greeting = client.alloc().buffer(64 + p.parameterStatus.readableBytes());
-        Authentication.Ok.INSTANCE.encode(greeting);
+        if (admittedByProxy) {
+            greeting.writeBytes(proxyAuth.finalFrames()); // SASLFinal first when SCRAM ran, then AuthenticationOk
+        } else {
+            Authentication.Ok.INSTANCE.encode(greeting);
+        }
         greeting.writeBytes(p.parameterStatus, p.parameterStatus.readerIndex(), p.parameterStatus.readableBytes());
         proxyKey = services.cancelRegistry().register(this);
         proxyKey.encode(greeting);

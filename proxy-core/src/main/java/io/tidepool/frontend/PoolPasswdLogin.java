@@ -38,6 +38,12 @@ final class PoolPasswdLogin implements BackendLogin {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
     }
 
+    /** A secret from pool_passwd, not a password the client typed that nobody could check. */
+    @Override
+    public boolean sharesPasswordLogins() {
+        return credentials.secret().isPresent() && !credentials.mustBeChecked();
+    }
+
     @Override
     public Optional<ByteBuf> answer(Authentication request, String nodeDescription, ByteBufAllocator alloc) {
         BackendAuthenticator authenticator = authenticatorFor(request, nodeDescription);

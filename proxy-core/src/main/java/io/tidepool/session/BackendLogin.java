@@ -27,6 +27,15 @@ public interface BackendLogin {
     Optional<ByteBuf> answer(Authentication request, String nodeDescription, ByteBufAllocator alloc);
 
     /**
+     * Whether the nodes' password logins of this session may be pooled and taken: only when the
+     * proxy admitted the client itself and answers the nodes with a pool_passwd secret it checked
+     * the client against (see {@code BackendPool}). A relayed login never shares.
+     */
+    default boolean sharesPasswordLogins() {
+        return false;
+    }
+
+    /**
      * What a relaying session can do by itself: trust, and a cleartext password the client typed
      * for the main node (replayed as it was). An MD5 challenge carries a per-connection salt and
      * SCRAM binds the exchange to the connection, so neither can be replayed: those need

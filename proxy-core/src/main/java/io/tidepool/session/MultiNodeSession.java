@@ -154,9 +154,24 @@ public final class MultiNodeSession implements NodeLink.Owner {
         return s;
     }
 
-    /** The pool key of {@code node} for this client. */
-    public static io.tidepool.backend.BackendPool.Key poolKey(int node, Startup startup) {
-        return new io.tidepool.backend.BackendPool.Key(node, startup.user(), startup.database(), startup.parameters());
+    /** The pool key of {@code node} for this client, for a trust or a password login. */
+    public static io.tidepool.backend.BackendPool.Key poolKey(int node, Startup startup, boolean passwordLogin) {
+        return new io.tidepool.backend.BackendPool.Key(node, startup.user(), startup.database(), startup.parameters(),
+                passwordLogin);
+    }
+
+    /**
+     * A parked connection to {@code node} for this client: one the node let in by trust, else,
+     * when {@code passwordLogins} (see {@link BackendLogin#sharesPasswordLogins}), one it let in
+     * with the same user's pool_passwd secret. Call on {@code loop}.
+     */
+    public static Optional<io.tidepool.backend.BackendPool.Pooled> takePooled(io.tidepool.backend.BackendPool pool,
+            io.netty.channel.EventLoop loop, int node, Startup startup, boolean passwordLogins) {
+        Optional<io.tidepool.backend.BackendPool.Pooled> pooled = pool.take(loop, poolKey(node, startup, false));
+        if (pooled.isEmpty() && passwordLogins) {
+            pooled = pool.take(loop, poolKey(node, startup, true));
+        }
+        return pooled;
     }
 
     private MultiNodeSession(Channel client, StreamingServices services, Connecting connecting, Host host,
@@ -645,8 +660,8 @@ public final class MultiNodeSession implements NodeLink.Owner {
         if (node.isEmpty()) {
             return null;
         }
-        Optional<io.tidepool.backend.BackendPool.Pooled> pooled =
-                services.pool().take(client.eventLoop(), poolKey(id, startup));
+        Optional<io.tidepool.backend.BackendPool.Pooled> pooled = takePooled(services.pool(), client.eventLoop(), id,
+                startup, connecting.login().sharesPasswordLogins());
         NodeLink opened = pooled.isPresent() ? NodeLink.fromPool(pooled.get(), this)
                 : NodeLink.opening(node.get(), this, connecting.login());
         links.put(id, opened);
@@ -1082,9 +1097,10 @@ public final class MultiNodeSession implements NodeLink.Owner {
         }
         closed = true;
         io.tidepool.backend.BackendPool pool = services.pool();
+        boolean passwordLogins = connecting.login().sharesPasswordLogins();
         for (NodeLink link : links) {
-            if (reuse && pool.enabled() && link.reusable() && pool.accepts(link.nodeId(), link.uses())) {
-                pool.reset(client.eventLoop(), poolKey(link.nodeId(), startup), link.toPooled());
+            if (reuse && pool.enabled() && link.reusable(passwordLogins) && pool.accepts(link.nodeId(), link.uses())) {
+                pool.reset(client.eventLoop(), poolKey(link.nodeId(), startup, link.passwordLogin()), link.toPooled());
             } else {
                 link.close(goodbye);
             }

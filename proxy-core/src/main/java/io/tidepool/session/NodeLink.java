@@ -66,7 +66,7 @@ final class NodeLink implements BackendConnection.Listener {
     private TransactionStatus status = TransactionStatus.IDLE;
     private BackendKeyData backendKey;
     private boolean closing;
-    /** Login needed no credentials (trust): the connection may be pooled for another client. */
+    /** Login needed no credentials (trust); otherwise the connection is pooled only as a password login. */
     private boolean trustLogin = true;
     /** The server's ParameterStatus messages at login, kept for the next owner of a pooled connection; owned. */
     private ByteBuf parameterStatus;
@@ -102,23 +102,30 @@ final class NodeLink implements BackendConnection.Listener {
 
     /** A pooled connection, reset and ready (ownership of {@code pooled} taken). */
     static NodeLink fromPool(io.tidepool.backend.BackendPool.Pooled pooled, Owner owner) {
-        NodeLink link = loggedIn(pooled.connection, owner, pooled.key, TransactionStatus.IDLE, true, pooled.parameterStatus);
+        NodeLink link = loggedIn(pooled.connection, owner, pooled.key, TransactionStatus.IDLE, !pooled.passwordLogin,
+                pooled.parameterStatus);
         link.uses = pooled.uses + 1;
         return link;
     }
 
     /**
-     * Whether the connection can serve another client after a reset: logged in by trust, open,
-     * idle, with no request outstanding and nothing sent since the last Sync.
+     * Whether the connection can serve another client after a reset: open, idle, with no request
+     * outstanding and nothing sent since the last Sync, and logged in by trust or, when {@code
+     * passwordLogins}, with the session's pool_passwd secret.
      */
-    boolean reusable() {
-        return state == State.READY && trustLogin && expected.isEmpty() && status == TransactionStatus.IDLE
+    boolean reusable(boolean passwordLogins) {
+        return state == State.READY && (trustLogin || passwordLogins) && expected.isEmpty() && status == TransactionStatus.IDLE
                 && !sentSinceSync && lastWords == null && connection.channel().isActive() && parameterStatus != null
                 && backendKey != null;
     }
 
     int uses() {
         return uses;
+    }
+
+    /** The node asked for a password at login (see {@link io.tidepool.backend.BackendPool.Key#passwordLogin}). */
+    boolean passwordLogin() {
+        return !trustLogin;
     }
 
     /** Hands the connection over to the pool (the link is closed; the caller owns the result). */
@@ -128,7 +135,7 @@ final class NodeLink implements BackendConnection.Listener {
         BackendKeyData key = backendKey;
         int used = uses;
         BackendConnection c = detach();
-        return new io.tidepool.backend.BackendPool.Pooled(c, key, status, used);
+        return new io.tidepool.backend.BackendPool.Pooled(c, key, status, used, !trustLogin);
     }
 
     /** A node being opened for this session; {@link #connected} follows. */

@@ -106,7 +106,7 @@ class BackendPoolTest {
         BackendConnection connection = connect();
         ByteBuf status = onLoop(() -> {
             ByteBuf copy = parameterStatus(connection);
-            pool.reset(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), copy, 1));
+            pool.reset(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), copy, 1, false));
             return copy;
         });
         assertThat(accepted.get(0).getInputStream().read()).as("the reset query reached the server").isEqualTo('Q');
@@ -127,7 +127,7 @@ class BackendPoolTest {
 
         ByteBuf status = onLoop(() -> {
             ByteBuf copy = parameterStatus(connection);
-            pool.reset(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), copy, 1));
+            pool.reset(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), copy, 1, false));
             return copy;
         });
 
@@ -142,7 +142,7 @@ class BackendPoolTest {
     }
 
     private static BackendPool.Key key() {
-        return new BackendPool.Key(0, "u", "d", Map.of());
+        return new BackendPool.Key(0, "u", "d", Map.of(), false);
     }
 
     private EventLoop loop() {
@@ -154,7 +154,7 @@ class BackendPoolTest {
         BackendConnection connection = connect();
         return onLoop(() -> {
             ByteBuf status = parameterStatus(connection);
-            pool.park(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), status, 1));
+            pool.park(loop(), key(), new BackendPool.Pooled(connection, new BackendKeyData(1, 2), status, 1, false));
             return status;
         });
     }

@@ -5,6 +5,7 @@ import io.tidepool.auth.AuthFailure;
 import io.tidepool.auth.AuthenticationServices;
 import io.tidepool.auth.Md5Hash;
 import io.tidepool.auth.PoolKey;
+import io.tidepool.auth.ScramClientExchange;
 import io.tidepool.backend.BackendNode;
 import io.tidepool.backend.BackendPool;
 import io.tidepool.config.PgpoolConfig;
@@ -29,6 +30,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.util.PSQLException;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,11 +44,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,8 +59,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * client for the method the primary asks for (md5, SCRAM), checks the answer against pool_passwd
  * and logs in to both nodes from pool_passwd, so reads reach the standby; psql and pgJDBC alike.
  * Also: a wrong password and an unknown user look the same, a user without an entry is pointed to
- * pool_passwd, and a connection the primary let in only after a password is not handed from the
- * pool to a client that gives none once a reload has turned pool_hba off.
+ * pool_passwd, and a connection the primary let in only after a password is pooled for the next
+ * client the proxy checks (md5 and SCRAM), but not handed to a client that gives none once a
+ * reload has turned pool_hba off.
  */
 @ExtendWith(LeakDetection.class)
 class PoolHbaOffStreamingIT {
@@ -241,44 +249,162 @@ class PoolHbaOffStreamingIT {
     // ---------------------------------------------------------------- pooling across a reload
 
     @Test
-    void aConnectionOpenedWithAPasswordIsNotPooledForAClientWithoutOneAfterPoolHbaIsTurnedOff() throws Exception {
+    void aPasswordLoginIsPooledForClientsTheProxyCheckedAndForNobodyElse() throws Exception {
         BackendPool pool = proxy.streaming().orElseThrow().pool();
         setPoolHba(true);
-        // Control: the pool is on and keeps a connection the primary let in without a password
-        // (another database, so its pool key is not the one the rest of the test uses).
-        pg.cluster().setHbaMethod(AuthMethod.TRUST, AuthMethod.TRUST);
-        int idleBefore = pool.idleConnections(0);
-        runOneQuery(jdbc(MD5_USER, Optional.of(MD5_PASSWORD), "template1"));
-        awaitIdleConnections(pool, idleBefore + 1);
-        int idleAfterControl = pool.idleConnections(0);
-
-        // pool_hba md5 in front of a primary that wants md5: the proxy answers it from pool_passwd.
-        pg.cluster().setHbaMethod(AuthMethod.TRUST, AuthMethod.MD5);
-        runOneQuery(jdbc(MD5_USER, Optional.of(MD5_PASSWORD)));
+        // pool_hba md5 in front of a primary that wants md5: the proxy answers both nodes from
+        // pool_passwd. Connections are pooled per event loop and clients take the loops in turn:
+        // as many sessions as loops, twice, meet every pooled connection again.
+        int loops = Runtime.getRuntime().availableProcessors();
+        Set<Integer> first = primaryPids(loops, MD5_USER, MD5_PASSWORD);
+        Thread.sleep(500); // the reset runs after the clients left
+        Set<Integer> second = primaryPids(loops, MD5_USER, MD5_PASSWORD);
+        assertThat(second).as("the next clients the proxy checked get the primary's pooled processes").isEqualTo(first);
         Thread.sleep(500);
-        assertThat(pool.idleConnections(0)).as("a password login is never pooled").isEqualTo(idleAfterControl);
+        int idle = pool.idleConnections(0);
+        assertThat(idle).as("dave's primary connections are parked").isGreaterThanOrEqualTo(loops);
 
+        for (int i = 0; i < loops; i++) {
+            assertThat(refusedJdbc(MD5_USER, "not dave's pw").getSQLState()).as("a wrong password, pooled logins idle")
+                    .isEqualTo("28P01");
+        }
+
+        // After a reload turns pool_hba off, a client is taken from the pool before the primary
+        // has asked it anything: one without a password must not get dave's password logins.
         setPoolHba(false);
-        SQLException noPassword = catchThrowableOfType(() -> jdbc(MD5_USER, Optional.empty()).close(), SQLException.class);
-        assertThat((Throwable) noPassword).as("a client without a password is asked for one, not handed a session").isNotNull();
-        assertThat(noPassword.getMessage()).contains("password");
-        CommandResult psql = psqlWithoutPassword(MD5_USER, "select 1");
-        assertThat(psql.exitCode()).isNotZero();
-        assertThat(psql.stderr()).contains("no password supplied");
+        for (int i = 0; i < loops; i++) {
+            SQLException noPassword = catchThrowableOfType(() -> jdbc(MD5_USER, Optional.empty()).close(), SQLException.class);
+            assertThat((Throwable) noPassword).as("a client without a password is asked for one, not handed a session")
+                    .isNotNull();
+            assertThat(noPassword.getMessage()).contains("password");
+            CommandResult psql = psqlWithoutPassword(MD5_USER, "select 1");
+            assertThat(psql.exitCode()).isNotZero();
+            assertThat(psql.stderr()).contains("no password supplied");
+        }
+        assertThat(pool.idleConnections(0)).as("dave's pooled primary connections are still there, unused").isEqualTo(idle);
     }
 
-    static void runOneQuery(Connection connection) throws SQLException {
-        try (connection; Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select 1")) {
-            assertThat(rs.next()).isTrue();
+    @Test
+    void aScramClientTheProxyCheckedGetsAPooledScramLoginAndTheProxysSaslFinal() throws Exception {
+        pg.cluster().setHbaMethod(AuthMethod.TRUST, AuthMethod.SCRAM_SHA_256);
+        Files.writeString(dir.resolve("pool_hba.conf"), "host all all 127.0.0.1/32 scram-sha-256\n");
+        try {
+            setPoolHba(true);
+            int loops = Runtime.getRuntime().availableProcessors();
+            Set<String> first = new java.util.HashSet<>();
+            for (int i = 0; i < loops; i++) {
+                first.add(psql(SCRAM_USER, SCRAM_PASSWORD, "/*NO LOAD BALANCE*/ select pg_backend_pid()").orThrow("psql").stdout().trim());
+            }
+            Thread.sleep(500); // the reset runs after the clients left
+            Set<String> second = new java.util.HashSet<>();
+            for (int i = 0; i < loops; i++) {
+                // libpq checks the server's SCRAM signature in SASLFinal before it takes AuthenticationOk.
+                second.add(psql(SCRAM_USER, SCRAM_PASSWORD, "/*NO LOAD BALANCE*/ select pg_backend_pid()").orThrow("psql").stdout().trim());
+            }
+            assertThat(second).as("SCRAM clients get the pooled SCRAM logins").isEqualTo(first);
+            // libpq (15) and pgJDBC take an AuthenticationOk without SASLFinal; this client insists,
+            // first on fresh connections (its startup parameters are not psql's), then on pooled ones.
+            Set<Integer> fresh = new java.util.HashSet<>();
+            for (int i = 0; i < loops; i++) {
+                fresh.add(scramSessionPid(SCRAM_USER, SCRAM_PASSWORD));
+            }
+            Thread.sleep(500);
+            Set<Integer> pooled = new java.util.HashSet<>();
+            for (int i = 0; i < loops; i++) {
+                pooled.add(scramSessionPid(SCRAM_USER, SCRAM_PASSWORD));
+            }
+            assertThat(pooled).as("the raw client's second round ran on pooled connections").isEqualTo(fresh);
+            assertThat(psql(SCRAM_USER, "not erin's pw", "select 1").stderr())
+                    .contains("password authentication failed for user \"erin\"");
+        } finally {
+            Files.writeString(dir.resolve("pool_hba.conf"), "host all all 127.0.0.1/32 md5\n");
         }
     }
 
-    static void awaitIdleConnections(BackendPool pool, int atLeast) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (pool.idleConnections(0) < atLeast && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
+    /**
+     * One session in the protocol's own words: SCRAM with the proxy, where the server's signature
+     * in SASLFinal must arrive and verify before AuthenticationOk, then the primary's process id.
+     */
+    static int scramSessionPid(String user, String password) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] params = ("user\0" + user + "\0database\0postgres\0\0").getBytes(StandardCharsets.UTF_8);
+            out.writeInt(8 + params.length);
+            out.writeInt(196608);
+            out.write(params);
+            assertThat(readAuthentication(in).code()).as("AuthenticationSASL").isEqualTo(10);
+
+            ScramClientExchange scram = new ScramClientExchange(password, "rawclient" + System.nanoTime());
+            byte[] first = scram.clientFirst().getBytes(StandardCharsets.UTF_8);
+            byte[] mechanism = "SCRAM-SHA-256\0".getBytes(StandardCharsets.US_ASCII);
+            out.writeByte('p');
+            out.writeInt(4 + mechanism.length + 4 + first.length);
+            out.write(mechanism);
+            out.writeInt(first.length);
+            out.write(first);
+            Authentication serverFirst = readAuthentication(in);
+            assertThat(serverFirst.code()).as("AuthenticationSASLContinue").isEqualTo(11);
+
+            byte[] last = scram.serverFirst(serverFirst.data()).getBytes(StandardCharsets.UTF_8);
+            out.writeByte('p');
+            out.writeInt(4 + last.length);
+            out.write(last);
+            Authentication serverFinal = readAuthentication(in);
+            assertThat(serverFinal.code()).as("AuthenticationSASLFinal before AuthenticationOk").isEqualTo(12);
+            scram.serverFinal(serverFinal.data()); // throws unless the server's signature is right
+            assertThat(readAuthentication(in).code()).as("AuthenticationOk").isZero();
+            readUpTo(in, 'Z');
+
+            byte[] sql = "/*NO LOAD BALANCE*/ select pg_backend_pid()\0".getBytes(StandardCharsets.UTF_8);
+            out.writeByte('Q');
+            out.writeInt(4 + sql.length);
+            out.write(sql);
+            ByteBuffer row = ByteBuffer.wrap(readUpTo(in, 'D'));
+            byte[] value = new byte[row.getInt(2)]; // one column: its length after the column count, then its text
+            row.get(6, value);
+            readUpTo(in, 'Z');
+            out.writeByte('X');
+            out.writeInt(4);
+            return Integer.parseInt(new String(value, StandardCharsets.US_ASCII));
         }
-        assertThat(pool.idleConnections(0)).as("idle pooled connections to the primary").isGreaterThanOrEqualTo(atLeast);
+    }
+
+    /** An Authentication message: its request code and the bytes after it. */
+    private record Authentication(int code, byte[] data) {
+    }
+
+    private static Authentication readAuthentication(DataInputStream in) throws IOException {
+        byte type = in.readByte();
+        int length = in.readInt();
+        assertThat((char) type).as("an Authentication message").isEqualTo('R');
+        return new Authentication(in.readInt(), in.readNBytes(length - 8));
+    }
+
+    /** Reads whole messages up to the first of {@code type} and returns its body; an ErrorResponse fails. */
+    private static byte[] readUpTo(DataInputStream in, char type) throws IOException {
+        while (true) {
+            byte t = in.readByte();
+            byte[] body = in.readNBytes(in.readInt() - 4);
+            assertThat((char) t).as("no ErrorResponse: " + new String(body, StandardCharsets.UTF_8)).isNotEqualTo('E');
+            if (t == type) {
+                return body;
+            }
+        }
+    }
+
+    /** Runs {@code sessions} pgJDBC sessions one after another; returns the primary processes they were served by. */
+    static Set<Integer> primaryPids(int sessions, String user, String password) throws SQLException {
+        Set<Integer> pids = new java.util.HashSet<>();
+        for (int i = 0; i < sessions; i++) {
+            try (Connection c = jdbc(user, Optional.of(password)); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
+                rs.next();
+                pids.add(rs.getInt(1));
+            }
+        }
+        return pids;
     }
 
     // ---------------------------------------------------------------- clients
