@@ -7,11 +7,15 @@ import io.tidepool.ops.local.PgBinaries;
 import io.tidepool.ops.local.PgEndpoint;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -98,6 +102,25 @@ public final class PgClients {
     /** A pgJDBC connection (10 s connect timeout, no SSL); the caller closes it. */
     public static Connection jdbc(PgEndpoint endpoint) throws SQLException {
         return LocalNode.connect(endpoint);
+    }
+
+    /**
+     * The server ports that answered {@code show port} over {@code sessions} pgJDBC sessions opened
+     * one after another, {@code reads} statements each: through a proxy, where its reads went.
+     */
+    public static Set<Integer> showPortAnswers(PgEndpoint endpoint, int sessions, int reads) throws SQLException {
+        Set<Integer> ports = new HashSet<>();
+        for (int session = 0; session < sessions; session++) {
+            try (Connection c = jdbc(endpoint); Statement st = c.createStatement()) {
+                for (int i = 0; i < reads; i++) {
+                    try (ResultSet rs = st.executeQuery("show port")) {
+                        rs.next();
+                        ports.add(rs.getInt(1));
+                    }
+                }
+            }
+        }
+        return ports;
     }
 
     private static CommandResult run(List<String> argv, PgEndpoint endpoint, Duration timeout, String stdin) {

@@ -13,9 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -49,16 +46,7 @@ class ConnectionCacheShutdownIT {
                 engine.start();
                 PgEndpoint viaProxy = pg.primary().endpoint().withAddress("127.0.0.1",
                         engine.proxy().orElseThrow().tcpAddress().getPort());
-                for (int session = 0; session < 3; session++) {
-                    try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
-                        for (int i = 0; i < 5; i++) {
-                            try (ResultSet rs = st.executeQuery("show port")) {
-                                rs.next();
-                                ports.add(rs.getInt(1));
-                            }
-                        }
-                    }
-                }
+                ports.addAll(PgClients.showPortAnswers(viaProxy, 3, 5));
             }
         }
         assertThat(ports).as("reads spread over standbys, so their connections were pooled too")

@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,17 +52,7 @@ class StandbyDownReadsIT {
             int down = pg.standby(1).port();
             pg.standby(1).stop(ShutdownMode.IMMEDIATE);
 
-            Set<Integer> ports = new HashSet<>();
-            for (int session = 0; session < 10; session++) {
-                try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
-                    for (int i = 0; i < 20; i++) {
-                        try (ResultSet rs = st.executeQuery("show port")) {
-                            rs.next();
-                            ports.add(rs.getInt(1));
-                        }
-                    }
-                }
-            }
+            Set<Integer> ports = PgClients.showPortAnswers(viaProxy, 10, 20);
             assertThat(ports).as("every read answered, none by the stopped standby").doesNotContain(down)
                     .contains(pg.standby(2).port());
 
