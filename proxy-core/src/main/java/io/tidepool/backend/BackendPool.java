@@ -84,9 +84,9 @@ public final class BackendPool {
      * ParameterStatus messages and its cancel key; also whether the node let it in only after a
      * password ({@link Key#passwordLogin}), which stays so for every later owner. Ownership:
      * {@link #parameterStatus} belongs to whoever holds this object: the session's link while in
-     * use, {@link PoolReset} during the reset, the pool while parked. The pool releases it when the connection leaves it other than
-     * by {@link #take} (closed by the server, evicted, or {@link #close} at shutdown); a taker
-     * releases it itself.
+     * use, {@link PoolReset} during the reset, the pool while parked. The pool releases it when
+     * the connection leaves it other than by {@link #take} (closed by the server, evicted, or
+     * {@link #close} at shutdown); a taker releases it itself.
      */
     public static final class Pooled {
         public final BackendConnection connection;
