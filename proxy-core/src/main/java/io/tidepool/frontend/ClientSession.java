@@ -150,6 +150,8 @@ public final class ClientSession extends FrameInboundHandler
     private long lastActivityNanos;
     /** Raw mode: requests (Query, Sync, FunctionCall) whose ReadyForQuery has not come back. */
     private int awaitingReady;
+    /** Raw mode: {@code awaitingReady > 0}, for SHOW pool_processes and pcp_proc_info on other threads. */
+    private volatile boolean executing;
     private ScheduledFuture<?> idleCheck;
 
     public ClientSession(SessionServices services) {
@@ -221,7 +223,9 @@ public final class ClientSession extends FrameInboundHandler
             return;
         }
         if (type == MessageType.QUERY || type == MessageType.SYNC || type == MessageType.FUNCTION_CALL) {
-            awaitingReady++;
+            if (awaitingReady++ == 0) {
+                executing = true;
+            }
         }
         toBackend.add(frames, start, length);
     }
@@ -636,6 +640,9 @@ public final class ClientSession extends FrameInboundHandler
             if (type == MessageType.READY_FOR_QUERY) {
                 transactionStatus = ReadyForQuery.statusAt(frames, start);
                 awaitingReady = Math.max(0, awaitingReady - 1);
+                if (awaitingReady == 0 && executing) {
+                    executing = false;
+                }
             } else if (type == MessageType.ERROR_RESPONSE) {
                 noteBackendError(frames, start, length);
             }
@@ -775,7 +782,7 @@ public final class ClientSession extends FrameInboundHandler
             return Optional.empty();
         }
         return Optional.of(io.tidepool.session.SessionInfo.of(r.id(), r.started(), client.remoteAddress(), r.database(),
-                r.user(), transactionStatus, java.util.Map.of(r.node(), r.backendPid()), r.node(), ""));
+                r.user(), executing, transactionStatus, java.util.Map.of(r.node(), r.backendPid()), r.node(), ""));
     }
 
     /**

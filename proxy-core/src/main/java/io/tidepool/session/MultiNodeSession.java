@@ -119,6 +119,11 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private final String user;
     private volatile String lastStatement = "";
     private volatile Map<Integer, Integer> backendPids = Map.of();
+    /**
+     * A request is unanswered (SHOW pool_processes: {@code Execute command}). Set by each client
+     * message, recomputed from the response queue at the end of each read; written only when it changes.
+     */
+    private volatile boolean executing;
 
     /** What the client's startup said: who, where, and every parameter (the pool key). */
     public record Startup(String database, String user, Map<String, String> parameters) {
@@ -202,6 +207,9 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     /** One client message (whole frame, borrowed). */
     public void onClientMessage(byte type, ByteBuf frames, int start, int length) {
+        if (!executing) {
+            executing = true;
+        }
         switch (type) {
             case MessageType.QUERY -> onQuery(frames, start, length);
             case MessageType.PARSE -> onParse(frames, start, length);
@@ -234,6 +242,14 @@ public final class MultiNodeSession implements NodeLink.Owner {
             link.endBatch();
         }
         queue.endBatch();
+        noteExecuting();
+    }
+
+    private void noteExecuting() {
+        boolean now = !queue.idle();
+        if (now != executing) {
+            executing = now;
+        }
     }
 
     /** End of a client read batch: flushes nodes and client. */
@@ -732,6 +748,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     @Override
     public void onLinkBatchEnd(NodeLink link) {
         queue.endBatch();
+        noteExecuting();
     }
 
     @Override
@@ -784,6 +801,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
         queue.nodeLost(link, new PgException(Severity.ERROR, error.sqlState(), error.getMessage(),
                 null, "the session continues on the other nodes; run the statement again"), status);
         queue.flush();
+        noteExecuting();
         linksChanged();
     }
 
@@ -1119,7 +1137,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     /** The session as SHOW pool_processes sees it; safe from any thread. */
     public SessionInfo info() {
-        return SessionInfo.of(id, started, client.remoteAddress(), database, user, status, backendPids,
+        return SessionInfo.of(id, started, client.remoteAddress(), database, user, executing, status, backendPids,
                 routing.loadBalanceNode(), lastStatement);
     }
 }

@@ -193,6 +193,32 @@ class TidepoolEnginePcpIT {
     }
 
     @Test
+    void pcpProcInfoShowsARawModeSessionExecutingAStatement() throws Exception {
+        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("backend_clustering_mode", "'raw'"));
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy)) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("select 1");
+            }
+            String id = Integer.toString(engine.sessions().processes().get(0).pid());
+            assertThat(pcp("pcp_proc_info", "-P", id).stdout()).endsWith(" Idle\n");
+            java.util.concurrent.Future<?> sleeping = background.submit(() -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("select pg_sleep(3)");
+                }
+                return null;
+            });
+            await(Duration.ofSeconds(2), () -> engine.sessions().processes().get(0).status().equals("Execute command"));
+            // the 4.3 tool prints the status last
+            assertThat(pcp("pcp_proc_info", "-P", id).stdout()).endsWith(" Execute command\n");
+            sleeping.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(pcp("pcp_proc_info", "-P", id).stdout()).endsWith(" Idle\n");
+        } finally {
+            background.shutdownNow();
+        }
+    }
+
+    @Test
     void gracefulDetachHoldsNewClientsUntilTheServedSessionsEnd() throws Exception {
         io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("health_check_period", "1"));
         ProxyServer proxy = engine.proxy().orElseThrow();

@@ -442,6 +442,55 @@ class StreamingSessionIT {
         return rows;
     }
 
+    /** SHOW pool_processes: status of each served session, in order of pool_pid (sessions in the order they came). */
+    private static List<String> sessionStatuses(Statement st) throws SQLException {
+        Map<Long, String> byId = new java.util.TreeMap<>();
+        try (ResultSet rs = st.executeQuery("show pool_processes")) {
+            while (rs.next()) {
+                if (!rs.getString("database").isEmpty()) {
+                    byId.put(Long.parseLong(rs.getString("pool_pid")), rs.getString("status"));
+                }
+            }
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    @Test
+    void poolProcessesShowsWhichSessionsAreExecutingACommand() throws Exception {
+        start(weights(1, 1, 1));
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        try (Connection busy = PgClients.jdbc(viaProxy); Connection watcher = PgClients.jdbc(viaProxy);
+             Statement st = watcher.createStatement()) {
+            // As a pgpool-II child does, the session asking is itself executing a command.
+            assertThat(sessionStatuses(st)).containsExactly("Idle", "Execute command");
+
+            Future<?> sleeping = background.submit(() -> {
+                try (Statement b = busy.createStatement()) {
+                    b.execute("select pg_sleep(3)");
+                }
+                return null;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            List<String> during = sessionStatuses(st);
+            while (!during.get(0).equals("Execute command") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                during = sessionStatuses(st);
+            }
+            assertThat(during).as("while pg_sleep runs").containsExactly("Execute command", "Execute command");
+            sleeping.get(10, TimeUnit.SECONDS);
+            assertThat(sessionStatuses(st)).as("after it answered").containsExactly("Idle", "Execute command");
+
+            busy.setAutoCommit(false);
+            try (Statement b = busy.createStatement()) {
+                b.execute("select 1");
+            }
+            assertThat(sessionStatuses(st)).containsExactly("Idle in transaction", "Execute command");
+            busy.rollback();
+        } finally {
+            background.shutdownNow();
+        }
+    }
+
     @Test
     void showPoolNodesOverTheExtendedProtocolSendsTheHeaderOnce() throws Exception {
         start(weights(1, 1, 1));
