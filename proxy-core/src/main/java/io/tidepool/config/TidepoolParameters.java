@@ -24,9 +24,9 @@ final class TidepoolParameters {
 
     static List<Parameter.Builder> tidepool() {
         return List.of(
-                choice("pcp_client_version", "4.7", RELOAD,
-                        "release of the pgpool-II pcp_* tools that connect; their PCP layouts differ",
-                        "4.2", "4.3", "4.4", "4.5", "4.6", "4.7"),
+                choice("pcp_client_version", "auto", RELOAD,
+                        "release of the pcp_* tools that connect (layouts differ); auto = those here",
+                        "auto", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7"),
                 bool("builtin_failover", "off", RELOAD,
                         "promote and re-point standbys over SQL when no failover_command is set"),
                 integer("worker_threads", 0, 0, 256, RESTART,

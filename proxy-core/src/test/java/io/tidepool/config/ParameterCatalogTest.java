@@ -50,7 +50,7 @@ class ParameterCatalogTest {
                         "recovery_replication_user", "recovery_replication_password", "recovery_replication_slot",
                         "recovery_basebackup_options");
         assertThat(catalog.group(ParameterGroup.TIDEPOOL)).allMatch(Parameter::isTidepoolOnly);
-        assertThat(catalog.get("pcp_client_version").defaultText()).isEqualTo("4.7");
+        assertThat(catalog.get("pcp_client_version").defaultText()).isEqualTo("auto");
     }
 
     @Test

@@ -366,7 +366,7 @@ class PgpoolConfigTest {
         assertThat(catchThrowableOfType(ConfigException.class, () -> PgpoolConfig.load(dir.resolve("pgpool.conf")))
                 .problems()).extracting(ConfigProblem::toString).containsExactly(
                 "tidepool.conf:2: invalid value '3.7' for pcp_client_version"
-                        + " (expected one of: 4.2, 4.3, 4.4, 4.5, 4.6, 4.7)");
+                        + " (expected one of: auto, 4.2, 4.3, 4.4, 4.5, 4.6, 4.7)");
     }
 
     @Test

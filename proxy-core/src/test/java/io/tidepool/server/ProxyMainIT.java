@@ -92,8 +92,9 @@ class ProxyMainIT {
                 "log_min_messages = " + minMessages,
                 "pcp_listen_addresses = '127.0.0.1'",
                 "pcp_port = " + pcpPort,
-                "pcp_socket_dir = ''",
-                "pcp_client_version = '4.3'")); // the node-info layout of Debian's pcp tools
+                // pcp_client_version is left at 'auto': the server finds the pcp tools installed here
+                // (Debian's 4.3) and serves their node-info layout
+                "pcp_socket_dir = ''"));
         lines.addAll(extra);
         lines.add("");
         Files.writeString(config, String.join("\n", lines));
@@ -288,6 +289,9 @@ class ProxyMainIT {
                         + " [12] 0\\.500000 (up|waiting) up standby standby \\d+ streaming async " + time + "\n"),
                 "pcp_node_info", "-n", "1");
         assertThat(psqlThroughProxy("select 'behind the engine'").stdout().trim()).isEqualTo("behind the engine");
+        String version = PgpoolTools.run(Map.of(), "pcp_node_info", "--version").stdout().replaceAll(".*\\) ", "").strip();
+        assertThat(Files.readString(dir.resolve("server.out")))
+                .contains("pcp_client_version = 'auto': serving the node-info layout of pgpool-II " + version);
 
         assertThat(pcp("pcp_stop_pgpool", "-m", "fast").stdout()).isEqualTo("pcp_stop_pgpool -- Command Successful\n");
         assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the process exits").isTrue();

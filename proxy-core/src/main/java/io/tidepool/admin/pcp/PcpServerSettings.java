@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where and how the PCP server listens.
@@ -24,6 +26,8 @@ public record PcpServerSettings(List<String> listenAddresses, int port, List<Pat
 
     public static final int DEFAULT_PORT = 9898;
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PcpServerSettings.class);
 
     public PcpServerSettings {
         listenAddresses = List.copyOf(listenAddresses);
@@ -55,7 +59,8 @@ public record PcpServerSettings(List<String> listenAddresses, int port, List<Pat
 
     /**
      * Reads {@code pcp_listen_addresses}, {@code pcp_port}, {@code pcp_socket_dir} and
-     * Tidepool's {@code pcp_client_version} (empty or {@code newest}: the newest layout).
+     * Tidepool's {@code pcp_client_version} ({@code auto}: the release of the tools installed
+     * here, else the newest layout).
      */
     public static PcpServerSettings fromConfig(PgpoolConfig config) {
         List<Path> dirs = config.getList("pcp_socket_dir").stream().map(Path::of).toList();
@@ -63,8 +68,31 @@ public record PcpServerSettings(List<String> listenAddresses, int port, List<Pat
                 config.getList("pcp_listen_addresses"),
                 config.getInt("pcp_port"),
                 dirs,
-                NodeInfoLayout.forClientVersion(config.getString("pcp_client_version")),
+                nodeInfoLayout(config.getString("pcp_client_version"), InstalledPcpTools::find),
                 DEFAULT_STALL_TIMEOUT,
                 ZoneId.systemDefault());
+    }
+
+    /** The layout {@code pcp_client_version} asks for; {@code auto} asks {@code installed}. */
+    static NodeInfoLayout nodeInfoLayout(String configured, Supplier<Optional<InstalledPcpTools.Found>> installed) {
+        if (!configured.equals("auto")) {
+            return NodeInfoLayout.forClientVersion(configured);
+        }
+        Optional<InstalledPcpTools.Found> found = installed.get();
+        if (found.isEmpty()) {
+            log.info("pcp_client_version = 'auto': no pgpool-II pcp tools installed here; serving the node-info layout"
+                    + " of the newest tools (set pcp_client_version in tidepool.conf for older ones)");
+            return NodeInfoLayout.NEWEST;
+        }
+        try {
+            NodeInfoLayout layout = NodeInfoLayout.forClientVersion(found.get().version());
+            log.info("pcp_client_version = 'auto': serving the node-info layout of pgpool-II {} ({} is installed)",
+                    found.get().version(), found.get().tool());
+            return layout;
+        } catch (IllegalArgumentException e) {
+            log.warn("pcp_client_version = 'auto': {} is pgpool-II {}, which Tidepool does not serve ({});"
+                    + " serving the newest layout", found.get().tool(), found.get().version(), e.getMessage());
+            return NodeInfoLayout.NEWEST;
+        }
     }
 }
