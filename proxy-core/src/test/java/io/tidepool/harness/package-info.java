@@ -3,7 +3,9 @@
  *
  * <p>Start with {@link io.tidepool.harness.PgClusterExtension} (a running primary with streaming
  * standbys for a test class), {@link io.tidepool.harness.PgClients} (psql, pgbench, pgJDBC) and
- * {@link io.tidepool.harness.TestClusters} (shared and fresh clusters without JUnit). The clusters
+ * {@link io.tidepool.harness.TestClusters} (shared and fresh clusters without JUnit);
+ * {@link io.tidepool.harness.DebianPgpool} puts Debian's pgpool-II in front of one, as the peer
+ * Tidepool must behave like. The clusters
  * themselves are {@link io.tidepool.ops.local.LocalCluster}s, main code because the demo and the
  * benchmark build the same clusters.
  *

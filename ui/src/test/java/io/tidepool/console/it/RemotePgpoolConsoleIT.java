@@ -5,7 +5,7 @@ import io.tidepool.console.client.PoolNode;
 import io.tidepool.console.client.PoolNodeStatus;
 import io.tidepool.console.connect.ClusterClients;
 import io.tidepool.console.connections.ConnectionProfile;
-import io.tidepool.console.peer.DebianPgpool;
+import io.tidepool.harness.DebianPgpool;
 import io.tidepool.harness.TestClusters;
 import io.tidepool.ops.local.LocalCluster;
 import javafx.scene.Node;

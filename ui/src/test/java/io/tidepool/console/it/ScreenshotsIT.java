@@ -6,7 +6,7 @@ import io.tidepool.console.PcpChannels;
 import io.tidepool.console.client.embedded.EmbeddedEngineClient;
 import io.tidepool.console.connect.ClusterClients;
 import io.tidepool.console.connections.ConnectionProfile;
-import io.tidepool.console.peer.DebianPgpool;
+import io.tidepool.harness.DebianPgpool;
 import io.tidepool.console.screenshots.ScreenshotRenderer;
 import io.tidepool.harness.TestClusters;
 import io.tidepool.ops.local.LocalCluster;

@@ -9,7 +9,7 @@ import io.tidepool.console.client.ConnectionStatus;
 import io.tidepool.console.client.NodeAction;
 import io.tidepool.console.client.PoolNode;
 import io.tidepool.console.client.PoolNodeStatus;
-import io.tidepool.console.peer.DebianPgpool;
+import io.tidepool.harness.DebianPgpool;
 import io.tidepool.harness.TestClusters;
 import io.tidepool.ops.local.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
