@@ -282,6 +282,26 @@ public final class PgpoolConfig {
         return name.isEmpty() ? Optional.empty() : Optional.of(resolvePath(name));
     }
 
+    /** The watchdog nodes configured ({@code pgpool_portN} not 0), by index. */
+    public List<Integer> watchdogNodeIds() {
+        return configuredSlots("pgpool_port", WatchdogParameters.MAX_WATCHDOG_NODES);
+    }
+
+    /** The heartbeat destinations configured ({@code heartbeat_portN} not 0), by index. */
+    public List<Integer> heartbeatDestinations() {
+        return configuredSlots("heartbeat_port", WatchdogParameters.MAX_HEARTBEAT_DESTINATIONS);
+    }
+
+    private List<Integer> configuredSlots(String port, int limit) {
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < limit; i++) {
+            if (getInt(port + i) != 0) {
+                ids.add(i);
+            }
+        }
+        return ids;
+    }
+
     /** This proxy's watchdog node id from the pgpool_node_id file; 0 when there is none. */
     public int pgpoolNodeId() {
         return pgpoolNodeId;

@@ -123,10 +123,7 @@ public final class PoolStatusReport {
 
     private void watchdogNodes() {
         int self = config.pgpoolNodeId();
-        for (int i = 0; i < WatchdogParameters.MAX_WATCHDOG_NODES; i++) {
-            if (config.getInt("pgpool_port" + i) == 0) {
-                continue;
-            }
+        for (int i : config.watchdogNodeIds()) {
             String who = i == self ? "this proxy (watchdog node " + i + ")" : "watchdog node " + i;
             indexed("hostname", i, "host name or address of " + who);
             indexed("pgpool_port", i, "client port of " + who);
@@ -136,10 +133,7 @@ public final class PoolStatusReport {
 
     private void heartbeats() {
         int self = config.pgpoolNodeId();
-        for (int i = 0; i < WatchdogParameters.MAX_HEARTBEAT_DESTINATIONS; i++) {
-            if (config.getInt("heartbeat_port" + i) == 0) {
-                continue;
-            }
+        for (int i : config.heartbeatDestinations()) {
             boolean local = i == self;
             indexed("heartbeat_hostname", i, local ? "address this proxy receives heartbeats on"
                     : "address heartbeats to watchdog node " + i + " are sent to");

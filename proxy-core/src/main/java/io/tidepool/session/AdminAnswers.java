@@ -1,7 +1,6 @@
 package io.tidepool.session;
 
 import io.tidepool.backend.BackendNode;
-import io.tidepool.config.Parameter;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.config.PoolStatusReport;
 import io.tidepool.protocol.PgException;
@@ -224,27 +223,23 @@ public final class AdminAnswers {
         return config;
     }
 
-    /** {@code PGPOOL SHOW name} over {@code sessionView}: the configuration with the session's PGPOOL SET values. */
+    /**
+     * {@code PGPOOL SHOW name} over {@code sessionView}, the configuration with the session's
+     * PGPOOL SET values: a parameter, an array element, an array, a group or {@code all}
+     * ({@link io.tidepool.config.PgpoolShow}).
+     */
     public TextResultSet pgpoolShow(String name, Optional<PgpoolConfig> sessionView) {
         PgpoolConfig c = sessionView.or(() -> config).orElseThrow(() -> notFound(name));
-        if (name.equals("all")) {
-            List<List<String>> rows = new ArrayList<>();
-            c.settings().keySet().stream().sorted().forEach(key -> rows.add(List.of(key, safeShow(c, key),
-                    c.catalog().find(key).map(Parameter::description).orElse(""))));
-            return TextResultSet.of(List.of("item", "value", "description"), rows);
+        io.tidepool.config.PgpoolShow.Answer answer = io.tidepool.config.PgpoolShow.of(c, name)
+                .orElseThrow(() -> notFound(name));
+        if (answer instanceof io.tidepool.config.PgpoolShow.Value v) {
+            return TextResultSet.of(List.of(v.column()), List.of(List.of(v.value())));
         }
-        if (c.catalog().find(name).isEmpty()) {
-            throw notFound(name);
+        List<List<String>> rows = new ArrayList<>();
+        for (io.tidepool.config.PgpoolShow.Row r : ((io.tidepool.config.PgpoolShow.Table) answer).rows()) {
+            rows.add(List.of(r.item(), r.value(), r.description()));
         }
-        return TextResultSet.of(List.of(name), List.of(List.of(safeShow(c, name))));
-    }
-
-    private static String safeShow(PgpoolConfig c, String name) {
-        try {
-            return c.showValue(name);
-        } catch (RuntimeException e) {
-            return "";
-        }
+        return TextResultSet.of(List.of("item", "value", "description"), rows);
     }
 
     private static PgException notFound(String name) {

@@ -150,6 +150,36 @@ class PgpoolParityIT {
     }
 
     @Test
+    void pgpoolShowListsArraysAndGroupsAsPgpoolDoes() throws Exception {
+        for (String name : List.of("backend", "health_check", "watchdog", "heartbeat", "backend_hostname",
+                "health_check_period", "hostname")) {
+            Result theirs = show(pgpool.port(), "PGPOOL SHOW " + name);
+            Result ours = show(tidepoolPort(), "PGPOOL SHOW " + name);
+            assertThat(ours.columns()).as(name).isEqualTo(theirs.columns()).containsExactly("item", "value", "description");
+            assertThat(items(ours)).as(name).isEqualTo(items(theirs));
+        }
+        Result theirBackends = show(pgpool.port(), "PGPOOL SHOW backend");
+        Result ourBackends = show(tidepoolPort(), "PGPOOL SHOW backend");
+        assertThat(ourBackends.rows()).hasSize(18);
+        for (int i = 0; i < theirBackends.rows().size(); i++) {
+            assertThat(ourBackends.rows().get(i).get("value")).as(ourBackends.rows().get(i).get("item"))
+                    .isEqualTo(theirBackends.rows().get(i).get("value"));
+        }
+        assertThat(show(tidepoolPort(), "PGPOOL SHOW backend_port1").rows())
+                .containsExactly(Map.of("backend_port1", Integer.toString(pg.nodes().get(1).port())));
+        // ALL: the groups first, in the same order
+        List<String> theirAll = items(show(pgpool.port(), "PGPOOL SHOW ALL"));
+        List<String> ourAll = items(show(tidepoolPort(), "PGPOOL SHOW ALL"));
+        int grouped = items(theirBackends).size() + items(show(pgpool.port(), "PGPOOL SHOW health_check")).size();
+        assertThat(ourAll.subList(0, grouped)).isEqualTo(theirAll.subList(0, grouped));
+        assertThat(ourAll).contains("listen_addresses", "port", "load_balance_mode", "sr_check_period");
+    }
+
+    private static List<String> items(Result result) {
+        return result.rows().stream().map(r -> r.get("item")).toList();
+    }
+
+    @Test
     void pcpToolsPrintTheSameNodeLines() throws Exception {
         assertThat(pcp(tidepool.pcpPort().orElseThrow(), "pcp_node_count"))
                 .isEqualTo(pcp(pgpool.pcpPort(), "pcp_node_count")).isEqualTo("3\n");
