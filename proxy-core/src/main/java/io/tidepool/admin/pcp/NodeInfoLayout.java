@@ -91,4 +91,22 @@ public enum NodeInfoLayout {
         }
         return V4_4;
     }
+
+    /**
+     * The layout a server used, told by what it sent: the one of {@code expected}'s packet form
+     * with exactly {@code fields} node fields, else {@code expected} (a newer server's extra
+     * trailing fields are ignored, as pgpool-II's own clients do). Each generation of one form has
+     * its own field count, so a reader need not be told which release it talks to.
+     */
+    public static NodeInfoLayout ofRecord(NodeInfoLayout expected, int fields) {
+        if (fields == expected.fieldCount()) {
+            return expected;
+        }
+        for (NodeInfoLayout layout : values()) {
+            if (layout.multiPacket == expected.multiPacket && layout.fieldCount() == fields) {
+                return layout;
+            }
+        }
+        return expected;
+    }
 }

@@ -203,8 +203,11 @@ public final class PcpClient implements AutoCloseable {
         List<String> head = first.strings();
         if (head.size() > 1 && head.get(0).equals(PcpResponses.COMMAND_COMPLETE)) {
             // 4.2 servers: one packet per request.
-            nodes.add(parseNode(nodeId, head.subList(1, head.size()), layout));
+            nodes.add(parseNode(nodeId, head.subList(1, head.size()), layout.multiPacket() ? NodeInfoLayout.V4_2_8 : layout));
             return nodes;
+        }
+        if (!layout.multiPacket()) {
+            layout = NodeInfoLayout.NEWEST; // told 4.2, answered by a newer server
         }
         int count = parseInt(arraySize(first), 0, "node count");
         for (int i = 0; i < count; i++) {
@@ -218,7 +221,8 @@ public final class PcpClient implements AutoCloseable {
         return nodes;
     }
 
-    private NodeSnapshot parseNode(int id, List<String> f, NodeInfoLayout layout) throws PcpClientException {
+    private NodeSnapshot parseNode(int id, List<String> f, NodeInfoLayout expected) throws PcpClientException {
+        NodeInfoLayout layout = NodeInfoLayout.ofRecord(expected, f.size());
         if (f.size() < layout.fieldCount()) {
             throw protocol("node info with " + f.size() + " fields, the " + layout + " layout has "
                     + layout.fieldCount());

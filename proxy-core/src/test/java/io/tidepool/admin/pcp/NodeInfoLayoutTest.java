@@ -30,6 +30,19 @@ class NodeInfoLayoutTest {
     }
 
     @Test
+    void aRecordsFieldCountTellsItsGenerationWithinOnePacketForm() {
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 13)).isEqualTo(NodeInfoLayout.V4_4);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 12)).isEqualTo(NodeInfoLayout.V4_3);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 11)).isEqualTo(NodeInfoLayout.V4_3_0);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_3, 13)).isEqualTo(NodeInfoLayout.V4_4);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_2_8, 9)).isEqualTo(NodeInfoLayout.V4_2_0);
+        // a newer server's extra trailing fields: read as the expected layout
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 15)).isEqualTo(NodeInfoLayout.V4_4);
+        // too few for any: the expected layout, whose reader then reports the short record
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 5)).isEqualTo(NodeInfoLayout.V4_4);
+    }
+
+    @Test
     void rejectsNonsenseAndOldVersions() {
         assertThatThrownBy(() -> NodeInfoLayout.forClientVersion("four")).hasMessageContaining("not a version");
         assertThatThrownBy(() -> NodeInfoLayout.forClientVersion("4.1")).hasMessageContaining("older than 4.2");

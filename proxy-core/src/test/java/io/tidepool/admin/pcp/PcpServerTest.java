@@ -91,6 +91,29 @@ class PcpServerTest {
     }
 
     @Test
+    void theClientReadsNodeInfoOfEveryServerGenerationWithoutBeingTold() throws Exception {
+        for (NodeInfoLayout served : NodeInfoLayout.values()) {
+            PcpServer old = new PcpServer(new PcpServerSettings(List.of("127.0.0.1"), 0, List.of(), served, STALL_TIMEOUT,
+                    ZoneOffset.UTC), service, PcpUserLookup.of(PcpUserFile.parse(USER + ":" + Md5Hash.pcpConfValue(PASSWORD) + "\n")));
+            old.start();
+            try (PcpClient client = PcpClient.connect(new PcpEndpoint("127.0.0.1", old.port()),
+                    PcpClient.Options.defaults().withTimeout(Duration.ofSeconds(10)))) {
+                client.authenticate(USER, PASSWORD);
+                NodeSnapshot standby = client.nodeInfo(1).get(0);
+                assertThat(standby.hostname()).as(served.name()).isEqualTo("10.0.0.2");
+                assertThat(standby.port()).as(served.name()).isEqualTo(5433);
+                assertThat(standby.weight()).as(served.name()).isEqualTo(0.5);
+                assertThat(standby.role()).as(served.name()).isEqualTo(NodeRole.STANDBY);
+                assertThat(standby.replicationDelay()).as(served.name()).isEqualTo(2_500_000);
+                assertThat(standby.lastStatusChange()).as(served.name()).isEqualTo(InMemoryPcpService.NODE1_CHANGED);
+                assertThat(standby.quarantined()).as(served.name()).isEqualTo(served.hasQuarantine());
+            } finally {
+                old.close();
+            }
+        }
+    }
+
+    @Test
     void servesEveryCommandAndReportsErrorsWithoutClosing() throws Exception {
         try (PcpClient client = client()) {
             client.attachNode(1);
