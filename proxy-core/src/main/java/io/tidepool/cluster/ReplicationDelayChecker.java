@@ -153,10 +153,15 @@ final class ReplicationDelayChecker {
         Map<Integer, Long> delays = new HashMap<>();
         cluster.announcePrimary(cluster.publish(nodes -> {
             for (NodeSnapshot n : List.copyOf(nodes)) {
+                Optional<NodeSql.NodeReport> report = reports.getOrDefault(n.id(), Optional.empty());
                 if (!n.isUp()) {
+                    // Not used, often not probed: only what the primary still sees of it, else nothing
+                    // (a stopped standby must not go on showing 'streaming' from before it stopped).
+                    NodeSql.ReplicationRow row = rowOfUnusedNode(settings, n.id(), report, primaryReport).orElse(null);
+                    nodes.set(n.id(), n.withReplication(0, settings.delayByTime(), row == null ? "" : row.state(),
+                            row == null ? "" : row.syncState()));
                     continue;
                 }
-                Optional<NodeSql.NodeReport> report = reports.getOrDefault(n.id(), Optional.empty());
                 if (report.isEmpty()) {
                     nodes.set(n.id(), n.withActual(n.actualStatus(), "unknown"));
                     continue;
@@ -187,6 +192,25 @@ final class ReplicationDelayChecker {
         if (settings.autoFailback() && primaryReport.isPresent()) {
             autoFailback(settings, primaryId, reports);
         }
+    }
+
+    /**
+     * The primary's pg_stat_replication row of a node that is not up: matched as for any standby
+     * when the node was probed (auto_failback probes down nodes), else by its configured
+     * {@code backend_application_nameN} alone; empty when neither finds one.
+     */
+    private static Optional<NodeSql.ReplicationRow> rowOfUnusedNode(ClusterSettings settings, int nodeId,
+                                                                    Optional<NodeSql.NodeReport> own,
+                                                                    Optional<NodeSql.NodeReport> primary) {
+        if (primary.isEmpty()) {
+            return Optional.empty();
+        }
+        if (own.isPresent()) {
+            return matchRow(settings, nodeId, own.get(), primary.get());
+        }
+        String configured = settings.backend(nodeId).map(b -> b.applicationName()).orElse("");
+        return configured.isEmpty() ? Optional.empty()
+                : primary.get().replication().stream().filter(row -> row.applicationName().equals(configured)).findFirst();
     }
 
     private static Optional<NodeSql.ReplicationRow> matchRow(ClusterSettings settings, int nodeId,

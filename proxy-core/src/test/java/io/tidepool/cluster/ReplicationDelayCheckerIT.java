@@ -76,6 +76,23 @@ class ReplicationDelayCheckerIT {
     }
 
     @Test
+    void aDetachedStandbyShowsOnlyWhatThePrimaryStillSeesOfIt() throws Exception {
+        // node 1 has backend_application_name1, so the primary's row for it is found unprobed;
+        // node 2 is matched through its own WAL receiver, which nobody asks once it is detached
+        start(Map.of("sr_check_period", "1", "backend_application_name1", "'" + pg.standby(1).name() + "'"));
+        await(Duration.ofSeconds(20), () -> coordinator.snapshot().nodes().stream().skip(1)
+                .allMatch(n -> n.replicationState().equals("streaming")));
+        coordinator.detachNode(1, "test").get(10, TimeUnit.SECONDS);
+        coordinator.detachNode(2, "test").get(10, TimeUnit.SECONDS);
+        await(Duration.ofSeconds(10), () -> coordinator.snapshot().nodes().get(2).replicationState().isEmpty());
+        assertThat(coordinator.snapshot().nodes().get(2).syncState()).as("unknown, not what it was").isEmpty();
+        NodeSnapshot detached = coordinator.snapshot().nodes().get(1);
+        assertThat(detached.status()).isEqualTo(NodeStatus.DOWN);
+        assertThat(detached.replicationState()).as("still streaming, detached or not").isEqualTo("streaming");
+        assertThat(detached.syncState()).isEqualTo("async");
+    }
+
+    @Test
     void autoFailbackAttachesADetachedStandbyThatStillStreams() throws Exception {
         start(Map.of("sr_check_period", "1", "auto_failback", "on", "auto_failback_interval", "1"));
         coordinator.detachNode(2, "test").get(10, TimeUnit.SECONDS);
