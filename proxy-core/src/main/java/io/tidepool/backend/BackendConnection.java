@@ -56,6 +56,7 @@ public final class BackendConnection extends FrameInboundHandler {
     }
 
     private final BackendNode node;
+    private final java.time.Instant opened = java.time.Instant.now();
     private Listener listener;
     private Channel channel;
     private Throwable failure;
@@ -76,6 +77,11 @@ public final class BackendConnection extends FrameInboundHandler {
 
     public BackendNode node() {
         return node;
+    }
+
+    /** When the connection was started (SHOW pool_pools: backend_connection_time). */
+    public java.time.Instant opened() {
+        return opened;
     }
 
     /** The channel; set once connected. */

@@ -6,6 +6,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.tidepool.protocol.backend.BackendKeyData;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,8 +112,21 @@ public final class BackendPool {
         }
     }
 
+    /**
+     * A connection waiting in the pool, as SHOW pool_pools lists it.
+     *
+     * @param uses     sessions it has served
+     * @param opened   when it was started
+     * @param parkedAt when its last session let it go
+     */
+    public record IdleConnection(int node, String user, String database, int backendPid, int uses, Instant opened,
+                                 Instant parkedAt) {
+    }
+
     private final Settings settings;
     private final Map<EventLoop, LoopPart> parts = new ConcurrentHashMap<>();
+    /** What is parked, for other threads to read (the parked queues are loop-confined). */
+    private final Map<Pooled, IdleConnection> idleView = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> idlePerNode = new ConcurrentHashMap<>();
     /** Set by {@link #close}: nothing is parked or reset any more. */
     private volatile boolean closed;
@@ -145,6 +159,7 @@ public final class BackendPool {
         ArrayDeque<Pooled> parked = part == null ? null : part.parked.get(key);
         while (parked != null && !parked.isEmpty()) {
             Pooled p = parked.pollLast();
+            idleView.remove(p);
             idleCount(key.node()).decrementAndGet();
             if (p.expiry != null) {
                 p.expiry.cancel(false);
@@ -208,6 +223,8 @@ public final class BackendPool {
             return;
         }
         p.connection.rebind(new IdleListener(loop, key, p));
+        idleView.put(p, new IdleConnection(key.node(), key.user(), key.database(), p.key.processId(), p.uses,
+                p.connection.opened(), Instant.now()));
         if (!settings.idleLifetime().isZero()) {
             p.expiry = loop.schedule(() -> evict(loop, key, p), settings.idleLifetime().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -221,6 +238,7 @@ public final class BackendPool {
         LoopPart part = parts.get(loop);
         ArrayDeque<Pooled> parked = part == null ? null : part.parked.get(key);
         if (parked != null && parked.remove(p)) {
+            idleView.remove(p);
             idleCount(key.node()).decrementAndGet();
             p.discard();
         }
@@ -261,6 +279,7 @@ public final class BackendPool {
         for (Map.Entry<Key, ArrayDeque<Pooled>> entry : part.parked.entrySet()) {
             ArrayDeque<Pooled> parked = entry.getValue();
             for (Pooled p = parked.pollFirst(); p != null; p = parked.pollFirst()) {
+                idleView.remove(p);
                 idleCount(entry.getKey().node()).decrementAndGet();
                 if (p.expiry != null) {
                     p.expiry.cancel(false);
@@ -271,6 +290,13 @@ public final class BackendPool {
         for (PoolReset reset : List.copyOf(part.resetting)) {
             reset.abandon();
         }
+    }
+
+    /** The connections waiting in the pool, by node and then oldest first. Safe from any thread. */
+    public List<IdleConnection> idle() {
+        List<IdleConnection> all = new ArrayList<>(idleView.values());
+        all.sort(java.util.Comparator.comparingInt(IdleConnection::node).thenComparing(IdleConnection::opened));
+        return all;
     }
 
     /** Idle connections of every loop, per node (for SHOW pool_pools and tests). Safe from any thread as a count. */

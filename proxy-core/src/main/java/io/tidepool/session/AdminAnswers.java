@@ -58,6 +58,7 @@ public final class AdminAnswers {
     private final StatementCounters counters;
     private final Optional<PgpoolConfig> config;
     private final Supplier<List<SessionInfo>> sessions;
+    private final Supplier<List<io.tidepool.backend.BackendPool.IdleConnection>> idle;
     private final int slots;
     private final Instant started = Instant.now();
     private final ZoneId zone = ZoneId.systemDefault();
@@ -65,16 +66,19 @@ public final class AdminAnswers {
     /**
      * @param slots    num_init_children: the rows of pool_processes (idle slots shown as waiting)
      * @param sessions the sessions being served now
+     * @param idle     the connections waiting in the pool (connection_cache)
      */
     public AdminAnswers(Supplier<ClusterViewSource> clusters,
                         Supplier<Optional<java.util.function.IntFunction<io.tidepool.cluster.HealthCheckStatistics>>> health,
                         StatementCounters counters, Optional<PgpoolConfig> config,
-                        Supplier<List<SessionInfo>> sessions, int slots) {
+                        Supplier<List<SessionInfo>> sessions, Supplier<List<io.tidepool.backend.BackendPool.IdleConnection>> idle,
+                        int slots) {
         this.clusters = clusters;
         this.health = health;
         this.counters = counters;
         this.config = config;
         this.sessions = sessions;
+        this.idle = idle;
         this.slots = slots;
     }
 
@@ -182,6 +186,13 @@ public final class AdminAnswers {
                         connected && n.id() == s.loadBalanceNode() ? "1" : "0", s.clientHost(), s.clientPort(),
                         connected ? s.lastStatement() : ""));
             }
+        }
+        // Pooled connections no session holds, as pgpool-II lists a child's cached connections:
+        // no client, pool_connected 0; client_disconnection_time is when the last one left.
+        for (io.tidepool.backend.BackendPool.IdleConnection c : idle.get()) {
+            rows.add(List.of("0", time(started), "0", "0", Integer.toString(c.node()), c.database(), c.user(),
+                    time(c.opened()), "", time(c.parkedAt()), "0", "3", "0", Integer.toString(c.uses()),
+                    Integer.toString(c.backendPid()), "0", "Wait for connection", "0", "", "", ""));
         }
         return TextResultSet.of(POOL_POOLS, rows);
     }

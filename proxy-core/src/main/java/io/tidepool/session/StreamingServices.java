@@ -30,7 +30,8 @@ public final class StreamingServices {
         this.classifier = classifier;
         this.cluster = cluster;
         this.counters = counters;
-        this.admin = new AdminAnswers(this::cluster, this::healthChecks, counters, config, this::sessionInfos, slots);
+        this.admin = new AdminAnswers(this::cluster, this::healthChecks, counters, config, this::sessionInfos, pool::idle,
+                slots);
     }
 
     public Router router() {

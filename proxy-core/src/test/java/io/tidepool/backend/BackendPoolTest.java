@@ -54,11 +54,37 @@ class BackendPoolTest {
     void aParkedConnectionTheServerClosesReleasesItsParameterStatus() throws Exception {
         BackendPool pool = new BackendPool(settings(Duration.ZERO));
         ByteBuf status = park(pool);
+        assertThat(pool.idle()).singleElement().satisfies(c -> {
+            assertThat(c.node()).isZero();
+            assertThat(c.user()).isEqualTo("u");
+            assertThat(c.database()).isEqualTo("d");
+            assertThat(c.backendPid()).isEqualTo(1);
+            assertThat(c.uses()).isEqualTo(1);
+            assertThat(c.opened()).isBeforeOrEqualTo(c.parkedAt());
+        });
 
         accepted.get(0).close();
 
         awaitReleased(status);
         assertThat(pool.idleConnections(0)).isZero();
+        assertThat(pool.idle()).isEmpty();
+    }
+
+    @Test
+    void aConnectionTakenFromThePoolIsNoLongerListedAsIdle() throws Exception {
+        BackendPool pool = new BackendPool(settings(Duration.ZERO));
+        park(pool);
+        park(pool);
+        assertThat(pool.idle()).hasSize(2);
+
+        BackendPool.Pooled taken = onLoop(() -> pool.take(loop(), key()).orElseThrow());
+        assertThat(pool.idle()).hasSize(1);
+        onLoop(() -> {
+            taken.parameterStatus.release();
+            return taken.connection.channel().close();
+        });
+        pool.close().get(10, TimeUnit.SECONDS);
+        assertThat(pool.idle()).isEmpty();
     }
 
     @Test
@@ -68,6 +94,7 @@ class BackendPoolTest {
 
         awaitReleased(status);
         assertThat(pool.idleConnections(0)).isZero();
+        assertThat(pool.idle()).isEmpty();
     }
 
     @Test

@@ -609,6 +609,53 @@ class StreamingSessionIT {
         return pids;
     }
 
+    @Test
+    void poolPoolsListsTheConnectionsWaitingInThePool() throws Exception {
+        start(weights(1, 0, 0).withPool(new io.tidepool.backend.BackendPool.Settings(true, 8, java.time.Duration.ZERO, 0,
+                List.of("ABORT", "DISCARD ALL"))));
+        try (Connection watcher = PgClients.jdbc(viaProxy); Statement st = watcher.createStatement()) {
+            int watcherPid = pid(st);
+            int leaverPid;
+            try (Connection leaver = PgClients.jdbc(viaProxy); Statement l = leaver.createStatement()) {
+                leaverPid = pid(l);
+            }
+            // the reset runs after the client left, then the connection waits in the pool
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            Map<String, String> parked = poolPoolsRow(st, leaverPid);
+            while (parked == null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                parked = poolPoolsRow(st, leaverPid);
+            }
+            assertThat(parked).as("a row for the pooled connection of the client that left").isNotNull();
+            String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d";
+            assertThat(parked).containsEntry("pool_connected", "0").containsEntry("status", "Wait for connection")
+                    .containsEntry("backend_id", "0").containsEntry("database", viaProxy.database())
+                    .containsEntry("username", pg.cluster().superuser()).containsEntry("client_host", "");
+            assertThat(parked.get("backend_connection_time")).matches(time);
+            assertThat(parked.get("client_disconnection_time")).matches(time);
+            assertThat(Integer.parseInt(parked.get("pool_counter"))).isPositive();
+            assertThat(poolPoolsRow(st, watcherPid)).as("the asking session's own connection")
+                    .containsEntry("pool_connected", "1").containsEntry("status", "Execute command");
+        }
+    }
+
+    /** The SHOW pool_pools row of the connection to backend process {@code pid}, or null. */
+    private static Map<String, String> poolPoolsRow(Statement st, int pid) throws SQLException {
+        try (ResultSet rs = st.executeQuery("show pool_pools")) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                if (rs.getString("pool_backendpid").equals(Integer.toString(pid))) {
+                    Map<String, String> row = new HashMap<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        row.put(md.getColumnName(i), rs.getString(i));
+                    }
+                    return row;
+                }
+            }
+        }
+        return null;
+    }
+
     private static int pid(Statement st) throws SQLException {
         try (ResultSet rs = st.executeQuery("/*NO LOAD BALANCE*/ select pg_backend_pid()")) {
             rs.next();
