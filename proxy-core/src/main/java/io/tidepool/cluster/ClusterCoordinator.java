@@ -147,7 +147,7 @@ public final class ClusterCoordinator implements AutoCloseable {
         writeStatusFile();
         detectRoles(Duration.ZERO);
         if (current.mode().hasPrimary() && snapshot.primaryId().isEmpty()) {
-            searchPrimaryInBackground();
+            searchPrimaryInBackground("no primary found yet", found -> { });
         }
     }
 
@@ -691,25 +691,54 @@ public final class ClusterCoordinator implements AutoCloseable {
         return snapshot.primaryId();
     }
 
-    private void searchPrimaryInBackground() {
+    /**
+     * Probes every second, up to {@code search_primary_node_timeout}, until a node answers as the
+     * primary; {@code onFound} runs (owner thread) when this search found it. The owner thread is
+     * free in between: requests (pcp_attach_node, pcp_promote_node), health-check outcomes and
+     * reloads go on, and one that sets a primary itself ends the search without {@code onFound}.
+     * A new search replaces one still running. pgpool-II's failover process waits in its search
+     * instead, so for up to five minutes by default nothing else it is asked is done.
+     */
+    void searchPrimaryInBackground(String why, java.util.function.IntConsumer onFound) {
+        assertOwner();
+        Future<?> running = primarySearch;
+        if (running != null) {
+            running.cancel(false);
+        }
         Duration timeout = settings.searchPrimaryNodeTimeout();
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        emit(ClusterEvent.Kind.NOTICE, OptionalInt.empty(), "no primary found yet; searching"
+        emit(ClusterEvent.Kind.NOTICE, OptionalInt.empty(), why + "; searching"
                 + (timeout.isZero() ? "" : " for up to " + timeout.toSeconds() + " s (search_primary_node_timeout)"), "");
-        primarySearch = blocking.scheduleWithFixedDelay(() -> submit(() -> {
-            if (snapshot.primaryId().isPresent() || System.nanoTime() > deadline) {
-                Future<?> self = primarySearch;
-                if (self != null) {
-                    self.cancel(false);
-                }
-                if (snapshot.primaryId().isEmpty()) {
-                    emit(ClusterEvent.Kind.NOTICE, OptionalInt.empty(),
-                            "gave up searching for a primary (search_primary_node_timeout)", "");
-                }
+        java.util.concurrent.atomic.AtomicReference<Future<?>> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Future<?> search = blocking.scheduleWithFixedDelay(() -> submit(() -> {
+            if (self.get() == null || self.get() != primarySearch || self.get().isCancelled()) {
+                return; // replaced or ended meanwhile
+            }
+            if (snapshot.primaryId().isPresent()) {
+                endSearch(self.get()); // a request or a failback set the primary
                 return;
             }
-            applyProbe(probeRecovery(snapshot.nodes()));
+            if (System.nanoTime() > deadline) {
+                endSearch(self.get());
+                emit(ClusterEvent.Kind.NOTICE, OptionalInt.empty(), "gave up searching for a primary"
+                        + " (search_primary_node_timeout); writes fail until a node is promoted (pcp_promote_node)", "");
+                return;
+            }
+            OptionalInt found = applyProbe(probeRecovery(snapshot.nodes()));
+            if (found.isPresent()) {
+                endSearch(self.get());
+                onFound.accept(found.getAsInt());
+            }
         }), 1, 1, TimeUnit.SECONDS);
+        self.set(search);
+        primarySearch = search;
+    }
+
+    private void endSearch(Future<?> search) {
+        search.cancel(false);
+        if (primarySearch == search) {
+            primarySearch = null;
+        }
     }
 
     // ------------------------------------------------------------------ health check outcomes

@@ -78,14 +78,20 @@ final class FailoverCoordinator {
         if (!primaryFailed) {
             return;
         }
-        OptionalInt newPrimary = cluster.detectRoles(settings.searchPrimaryNodeTimeout());
+        int old = oldPrimary.getAsInt();
+        OptionalInt newPrimary = cluster.detectRoles(Duration.ZERO);
         if (newPrimary.isEmpty()) {
-            cluster.emit(ClusterEvent.Kind.NOTICE, OptionalInt.empty(), "no new primary found after the failover of node "
-                    + oldPrimary.getAsInt() + "; writes fail until one is promoted (pcp_promote_node)", "");
+            // a failover_command's promotion may still be under way: look again every second, with
+            // the owner thread free for other requests meanwhile
+            cluster.searchPrimaryInBackground("no new primary yet after the failover of node " + old, found -> {
+                if (found != old) {
+                    followPrimary(found, old, false);
+                }
+            });
             return;
         }
-        if (newPrimary.getAsInt() != oldPrimary.getAsInt()) {
-            followPrimary(newPrimary.getAsInt(), oldPrimary.getAsInt(), false);
+        if (newPrimary.getAsInt() != old) {
+            followPrimary(newPrimary.getAsInt(), old, false);
         }
     }
 

@@ -183,6 +183,24 @@ class ClusterCoordinatorIT {
     }
 
     @Test
+    void whileThePrimaryIsSearchedForRequestsAreStillServed() throws Exception {
+        // no failover_command: detaching the primary leaves none, and the search runs its 30 s
+        start(Map.of("search_primary_node_timeout", "30"));
+        coordinator.detachNode(0, "test").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        await(Duration.ofSeconds(5), () -> coordinator.journal().events().stream().anyMatch(e ->
+                e.kind() == ClusterEvent.Kind.NOTICE && e.message().startsWith("no new primary yet after the failover of node 0")));
+        assertThat(coordinator.snapshot().primaryId()).isEmpty();
+
+        // the old primary attached again is the primary at once, not after the search gave up
+        coordinator.attachNode(0, "test").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(coordinator.snapshot().primaryId()).hasValue(0);
+        assertThat(coordinator.snapshot().nodes().get(0).status()).isEqualTo(NodeStatus.UP);
+        Thread.sleep(2500); // two more rounds of the search, had it gone on
+        assertThat(coordinator.journal().events()).noneMatch(e -> e.message().startsWith("gave up searching"));
+        assertThat(coordinator.snapshot().nodes()).extracting(NodeSnapshot::status).containsOnly(NodeStatus.UP);
+    }
+
+    @Test
     void aStandbyPromotedBehindTheProxysBackIsDetachedAsAFalsePrimary() throws Exception {
         start(Map.of("sr_check_period", "1", "detach_false_primary", "on"));
         pg.standby(2).promote();
