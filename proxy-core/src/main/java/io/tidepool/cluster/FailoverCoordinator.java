@@ -216,6 +216,16 @@ final class FailoverCoordinator {
             // The attached node may be a primary (the first node back after all were down) or a false one.
             Optional<Boolean> inRecovery = cluster.probeRecovery(List.of(cluster.snapshot().nodes().get(nodeId)))
                     .getOrDefault(nodeId, Optional.empty());
+            if (inRecovery.isPresent()) {
+                // it answered: pg_status and pg_role say so now, not what the last failed check found
+                boolean checked = settings.healthCheck(nodeId).enabled();
+                cluster.publish(nodes -> {
+                    NodeSnapshot n = nodes.get(nodeId);
+                    nodes.set(nodeId, n.withActual(checked ? NodeSnapshot.ActualStatus.UP : n.actualStatus(),
+                            inRecovery.get() ? "standby" : "primary"));
+                    return nodes;
+                }, cluster.snapshot().primaryId());
+            }
             if (inRecovery.equals(Optional.of(false))) {
                 if (cluster.snapshot().primaryId().isEmpty()) {
                     cluster.setPrimary(OptionalInt.of(nodeId));

@@ -85,6 +85,22 @@ class ClusterCoordinatorIT {
     }
 
     @Test
+    void aNodeAttachedAgainShowsWhatItAnswersNotWhatTheLastFailedCheckFound() throws Exception {
+        // checks 5 s apart: what the attach itself learns is seen before the next check
+        start(Map.of("health_check_period", "5", "health_check_max_retries", "0", "connect_timeout", "2000"));
+        pg.standby(2).kill();
+        await(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
+        assertThat(coordinator.snapshot().nodes().get(2).actualStatus()).isEqualTo(NodeSnapshot.ActualStatus.DOWN);
+        pg.standby(2).start();
+
+        coordinator.attachNode(2, "test").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        NodeSnapshot attached = coordinator.snapshot().nodes().get(2);
+        assertThat(attached.status()).isEqualTo(NodeStatus.UP);
+        assertThat(attached.actualStatus()).as("pg_status").isEqualTo(NodeSnapshot.ActualStatus.UP);
+        assertThat(attached.actualRole()).as("pg_role").isEqualTo("standby");
+    }
+
+    @Test
     void retriesRideOutABriefOutageWithoutFailover() throws Exception {
         start(Map.of("health_check_period", "1", "health_check_max_retries", "20", "health_check_retry_delay", "1",
                 "connect_timeout", "2000"));
