@@ -208,15 +208,23 @@ final class ReplicationDelayChecker {
         if (own.isPresent()) {
             return matchRow(settings, nodeId, own.get(), primary.get());
         }
-        String configured = settings.backend(nodeId).map(b -> b.applicationName()).orElse("");
-        return configured.isEmpty() ? Optional.empty()
-                : primary.get().replication().stream().filter(row -> row.applicationName().equals(configured)).findFirst();
+        String configured = configuredName(settings, nodeId);
+        return configured.isEmpty() ? Optional.empty() : rowNamed(primary.get(), configured);
     }
 
     private static Optional<NodeSql.ReplicationRow> matchRow(ClusterSettings settings, int nodeId,
                                                              NodeSql.NodeReport standby, NodeSql.NodeReport primary) {
-        String configured = settings.backend(nodeId).map(b -> b.applicationName()).orElse("");
-        String name = configured.isEmpty() ? standby.walReceiverAppName() : configured;
+        String configured = configuredName(settings, nodeId);
+        return rowNamed(primary, configured.isEmpty() ? standby.walReceiverAppName() : configured);
+    }
+
+    /** {@code backend_application_nameN}, "" when not set. */
+    private static String configuredName(ClusterSettings settings, int nodeId) {
+        return settings.backend(nodeId).map(b -> b.applicationName()).orElse("");
+    }
+
+    /** The primary's pg_stat_replication row whose application_name is {@code name}. */
+    private static Optional<NodeSql.ReplicationRow> rowNamed(NodeSql.NodeReport primary, String name) {
         return primary.replication().stream().filter(row -> row.applicationName().equals(name)).findFirst();
     }
 
