@@ -653,6 +653,16 @@ public final class ClusterCoordinator implements AutoCloseable {
         return answers;
     }
 
+    /**
+     * {@code n} after it answered the recovery probe: pg_status {@code up}, except where health
+     * checks are off and it stays "unknown" (spec 2.2.1); pg_role from the answer.
+     */
+    static NodeSnapshot answered(NodeSnapshot n, ClusterSettings settings, boolean inRecovery) {
+        NodeSnapshot.ActualStatus pgStatus = settings.healthCheck(n.id()).enabled()
+                ? NodeSnapshot.ActualStatus.UP : n.actualStatus();
+        return n.withActual(pgStatus, inRecovery ? "standby" : "primary");
+    }
+
     private OptionalInt applyProbe(Map<Integer, Optional<Boolean>> answers) {
         ClusterSettings current = settings;
         Instant now = clock.instant();
@@ -673,10 +683,7 @@ public final class ClusterCoordinator implements AutoCloseable {
                         n = n.withStatus(NodeStatus.UP, now);
                         becameUp.add(n.id());
                     }
-                    // pg_status comes from the health check: "unknown" where it is off (spec 2.2.1).
-                    NodeSnapshot.ActualStatus pgStatus = current.healthCheck(n.id()).enabled()
-                            ? NodeSnapshot.ActualStatus.UP : n.actualStatus();
-                    n = n.withActual(pgStatus, e.getValue().get() ? "standby" : "primary");
+                    n = answered(n, current, e.getValue().get());
                 } else {
                     n = n.withActual(n.actualStatus(), "unknown");
                 }

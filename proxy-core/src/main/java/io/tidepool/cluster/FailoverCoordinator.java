@@ -218,11 +218,8 @@ final class FailoverCoordinator {
                     .getOrDefault(nodeId, Optional.empty());
             if (inRecovery.isPresent()) {
                 // it answered: pg_status and pg_role say so now, not what the last failed check found
-                boolean checked = settings.healthCheck(nodeId).enabled();
                 cluster.publish(nodes -> {
-                    NodeSnapshot n = nodes.get(nodeId);
-                    nodes.set(nodeId, n.withActual(checked ? NodeSnapshot.ActualStatus.UP : n.actualStatus(),
-                            inRecovery.get() ? "standby" : "primary"));
+                    nodes.set(nodeId, ClusterCoordinator.answered(nodes.get(nodeId), settings, inRecovery.get()));
                     return nodes;
                 }, cluster.snapshot().primaryId());
             }
