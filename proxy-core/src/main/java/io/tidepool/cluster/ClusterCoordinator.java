@@ -718,8 +718,8 @@ public final class ClusterCoordinator implements AutoCloseable {
                 + (timeout.isZero() ? "" : " for up to " + timeout.toSeconds() + " s (search_primary_node_timeout)"), "");
         java.util.concurrent.atomic.AtomicReference<Future<?>> self = new java.util.concurrent.atomic.AtomicReference<>();
         Future<?> search = blocking.scheduleWithFixedDelay(() -> submit(() -> {
-            if (self.get() == null || self.get() != primarySearch || self.get().isCancelled()) {
-                return; // replaced or ended meanwhile
+            if (self.get() != primarySearch) {
+                return; // replaced or ended meanwhile (primarySearch is set before the first tick)
             }
             if (snapshot.primaryId().isPresent()) {
                 endSearch(self.get()); // a request or a failback set the primary
@@ -741,11 +741,10 @@ public final class ClusterCoordinator implements AutoCloseable {
         primarySearch = search;
     }
 
+    /** Ends the running search; owner thread, from the search's own tick. */
     private void endSearch(Future<?> search) {
         search.cancel(false);
-        if (primarySearch == search) {
-            primarySearch = null;
-        }
+        primarySearch = null;
     }
 
     // ------------------------------------------------------------------ health check outcomes
