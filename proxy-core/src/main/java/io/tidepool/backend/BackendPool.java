@@ -159,8 +159,7 @@ public final class BackendPool {
         ArrayDeque<Pooled> parked = part == null ? null : part.parked.get(key);
         while (parked != null && !parked.isEmpty()) {
             Pooled p = parked.pollLast();
-            idleView.remove(p);
-            idleCount(key.node()).decrementAndGet();
+            unparked(key, p);
             if (p.expiry != null) {
                 p.expiry.cancel(false);
             }
@@ -230,6 +229,12 @@ public final class BackendPool {
         }
     }
 
+    /** {@code p} left its parked queue: it is no longer counted or listed as idle. */
+    private void unparked(Key key, Pooled p) {
+        idleView.remove(p);
+        idleCount(key.node()).decrementAndGet();
+    }
+
     private LoopPart part(EventLoop loop) {
         return parts.computeIfAbsent(loop, l -> new LoopPart());
     }
@@ -238,8 +243,7 @@ public final class BackendPool {
         LoopPart part = parts.get(loop);
         ArrayDeque<Pooled> parked = part == null ? null : part.parked.get(key);
         if (parked != null && parked.remove(p)) {
-            idleView.remove(p);
-            idleCount(key.node()).decrementAndGet();
+            unparked(key, p);
             p.discard();
         }
     }
@@ -279,8 +283,7 @@ public final class BackendPool {
         for (Map.Entry<Key, ArrayDeque<Pooled>> entry : part.parked.entrySet()) {
             ArrayDeque<Pooled> parked = entry.getValue();
             for (Pooled p = parked.pollFirst(); p != null; p = parked.pollFirst()) {
-                idleView.remove(p);
-                idleCount(entry.getKey().node()).decrementAndGet();
+                unparked(entry.getKey(), p);
                 if (p.expiry != null) {
                     p.expiry.cancel(false);
                 }
