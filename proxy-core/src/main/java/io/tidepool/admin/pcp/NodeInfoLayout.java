@@ -93,20 +93,22 @@ public enum NodeInfoLayout {
     }
 
     /**
-     * The layout a server used, told by what it sent: the one of {@code expected}'s packet form
-     * with exactly {@code fields} node fields, else {@code expected} (a newer server's extra
-     * trailing fields are ignored, as pgpool-II's own clients do). Each generation of one form has
-     * its own field count, so a reader need not be told which release it talks to.
+     * The layout a server used, told by what it sent: in its packet form ({@code multiPacket}), the
+     * layout with exactly {@code fields} node fields; else {@code expected}, or the newest layout of
+     * that form when {@code expected} is of the other (a newer server's extra trailing fields are
+     * ignored, as pgpool-II's own clients do). Each generation of one form has its own field count,
+     * so a reader need not be told which release it talks to.
      */
-    public static NodeInfoLayout ofRecord(NodeInfoLayout expected, int fields) {
-        if (fields == expected.fieldCount()) {
-            return expected;
+    public static NodeInfoLayout ofRecord(NodeInfoLayout expected, boolean multiPacket, int fields) {
+        NodeInfoLayout base = expected.multiPacket == multiPacket ? expected : multiPacket ? NEWEST : V4_2_8;
+        if (fields == base.fieldCount()) {
+            return base;
         }
         for (NodeInfoLayout layout : values()) {
-            if (layout.multiPacket == expected.multiPacket && layout.fieldCount() == fields) {
+            if (layout.multiPacket == multiPacket && layout.fieldCount() == fields) {
                 return layout;
             }
         }
-        return expected;
+        return base;
     }
 }

@@ -203,11 +203,8 @@ public final class PcpClient implements AutoCloseable {
         List<String> head = first.strings();
         if (head.size() > 1 && head.get(0).equals(PcpResponses.COMMAND_COMPLETE)) {
             // 4.2 servers: one packet per request.
-            nodes.add(parseNode(nodeId, head.subList(1, head.size()), layout.multiPacket() ? NodeInfoLayout.V4_2_8 : layout));
+            nodes.add(parseNode(nodeId, head.subList(1, head.size()), layout, false));
             return nodes;
-        }
-        if (!layout.multiPacket()) {
-            layout = NodeInfoLayout.NEWEST; // told 4.2, answered by a newer server
         }
         int count = parseInt(arraySize(first), 0, "node count");
         for (int i = 0; i < count; i++) {
@@ -215,14 +212,15 @@ public final class PcpClient implements AutoCloseable {
             if (fields.isEmpty() || !fields.get(0).equals(PcpResponses.NODE_INFO)) {
                 throw protocol("node info record " + fields);
             }
-            nodes.add(parseNode(nodeId == -1 ? i : nodeId, fields.subList(1, fields.size()), layout));
+            nodes.add(parseNode(nodeId == -1 ? i : nodeId, fields.subList(1, fields.size()), layout, true));
         }
         completed(expect('i'));
         return nodes;
     }
 
-    private NodeSnapshot parseNode(int id, List<String> f, NodeInfoLayout expected) throws PcpClientException {
-        NodeInfoLayout layout = NodeInfoLayout.ofRecord(expected, f.size());
+    private NodeSnapshot parseNode(int id, List<String> f, NodeInfoLayout expected, boolean multiPacket)
+            throws PcpClientException {
+        NodeInfoLayout layout = NodeInfoLayout.ofRecord(expected, multiPacket, f.size());
         if (f.size() < layout.fieldCount()) {
             throw protocol("node info with " + f.size() + " fields, the " + layout + " layout has "
                     + layout.fieldCount());

@@ -31,15 +31,18 @@ class NodeInfoLayoutTest {
 
     @Test
     void aRecordsFieldCountTellsItsGenerationWithinOnePacketForm() {
-        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 13)).isEqualTo(NodeInfoLayout.V4_4);
-        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 12)).isEqualTo(NodeInfoLayout.V4_3);
-        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 11)).isEqualTo(NodeInfoLayout.V4_3_0);
-        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_3, 13)).isEqualTo(NodeInfoLayout.V4_4);
-        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_2_8, 9)).isEqualTo(NodeInfoLayout.V4_2_0);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, true, 13)).isEqualTo(NodeInfoLayout.V4_4);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, true, 12)).isEqualTo(NodeInfoLayout.V4_3);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, true, 11)).isEqualTo(NodeInfoLayout.V4_3_0);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_3, true, 13)).isEqualTo(NodeInfoLayout.V4_4);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_2_8, false, 9)).isEqualTo(NodeInfoLayout.V4_2_0);
+        // expected one form, answered in the other
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, false, 9)).isEqualTo(NodeInfoLayout.V4_2_0);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_2_8, true, 12)).isEqualTo(NodeInfoLayout.V4_3);
         // a newer server's extra trailing fields: read as the expected layout
-        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 15)).isEqualTo(NodeInfoLayout.V4_4);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, true, 15)).isEqualTo(NodeInfoLayout.V4_4);
         // too few for any: the expected layout, whose reader then reports the short record
-        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, 5)).isEqualTo(NodeInfoLayout.V4_4);
+        assertThat(NodeInfoLayout.ofRecord(NodeInfoLayout.V4_4, true, 5)).isEqualTo(NodeInfoLayout.V4_4);
     }
 
     @Test
