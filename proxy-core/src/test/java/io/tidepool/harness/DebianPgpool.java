@@ -1,5 +1,8 @@
 package io.tidepool.harness;
 
+import io.tidepool.auth.Md5Hash;
+import io.tidepool.ops.local.ExternalCommand;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -8,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +82,7 @@ public final class DebianPgpool implements AutoCloseable {
             int port = freePort();
             int pcpPort = freePort();
             Files.writeString(dir.resolve("pgpool.conf"), config(dir, port, pcpPort, backends, user));
-            Files.writeString(dir.resolve("pcp.conf"), PCP_USER + ":" + md5Hex(PCP_PASSWORD) + "\n");
+            Files.writeString(dir.resolve("pcp.conf"), PCP_USER + ":" + Md5Hash.pcpConfValue(PCP_PASSWORD) + "\n");
             Files.writeString(dir.resolve("pool_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n");
             Path pcppass = dir.resolve("pcppass");
             Files.writeString(pcppass, "*:" + pcpPort + ":" + PCP_USER + ":" + PCP_PASSWORD + "\n");
@@ -122,7 +122,7 @@ public final class DebianPgpool implements AutoCloseable {
             try {
                 run(asServerUser(List.of(BINARY.toString(), "-f", dir.resolve("pgpool.conf").toString(),
                         "-m", "fast", "stop"), switchUser));
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // Fall through to killing the process.
             }
             try {
@@ -269,7 +269,7 @@ public final class DebianPgpool implements AutoCloseable {
         stop();
         try {
             run(List.of("rm", "-rf", dir.toString()));
-        } catch (IOException e) {
+        } catch (RuntimeException e) {
             // Best effort: a temp directory left behind is not worth failing a test over.
         }
     }
@@ -283,30 +283,14 @@ public final class DebianPgpool implements AutoCloseable {
         return wrapped;
     }
 
-    private static void run(List<String> argv) throws IOException {
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(String.join(" ", argv) + " failed: " + out.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted running " + argv.get(0), e);
-        }
+    /** Runs a short command to its end; a failure or a hang past 20 s is a LocalClusterException. */
+    private static void run(List<String> argv) {
+        ExternalCommand.of(argv).timeout(Duration.ofSeconds(20)).run().orThrow(argv.get(0));
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    static String md5Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
