@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidepool.admin.pcp.PgpoolTools;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.harness.DebianPgpool;
+import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.server.TidepoolEngine;
 import io.tidepool.testing.LeakDetection;
@@ -24,7 +25,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -218,14 +218,7 @@ class PgpoolParityIT {
                         for (int i = 1; i <= md.getColumnCount(); i++) {
                             columns.add(md.getColumnLabel(i));
                         }
-                        List<Map<String, String>> rows = new ArrayList<>();
-                        while (rs.next()) {
-                            Map<String, String> row = new LinkedHashMap<>();
-                            for (int i = 1; i <= columns.size(); i++) {
-                                row.put(columns.get(i - 1), rs.getString(i));
-                            }
-                            rows.add(row);
-                        }
+                        List<Map<String, String>> rows = PgClients.rows(rs);
                         if (last == null || !rows.isEmpty()) {
                             last = new Result(columns, rows);
                         }

@@ -13,7 +13,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -97,6 +99,27 @@ public final class PgClients {
     public static OptionalDouble tps(CommandResult pgbenchRun) {
         Matcher matcher = TPS.matcher(pgbenchRun.stdout());
         return matcher.find() ? OptionalDouble.of(Double.parseDouble(matcher.group(1))) : OptionalDouble.empty();
+    }
+
+    /** The rows {@code sql} returns, each as column label = text, in column order. */
+    public static List<Map<String, String>> rows(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            return rows(rs);
+        }
+    }
+
+    /** The remaining rows of {@code rs}, each as column label = text, in column order. */
+    public static List<Map<String, String>> rows(ResultSet rs) throws SQLException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        int columns = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 1; i <= columns; i++) {
+                row.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** A pgJDBC connection (10 s connect timeout, no SSL); the caller closes it. */

@@ -137,13 +137,8 @@ class ReplicationDelayRoutingIT {
 
     private Map<String, Map<String, String>> poolNodes() throws SQLException {
         Map<String, Map<String, String>> rows = new HashMap<>();
-        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("show pool_nodes")) {
-            while (rs.next()) {
-                Map<String, String> row = new HashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
-                }
+        try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
+            for (Map<String, String> row : PgClients.rows(st, "show pool_nodes")) {
                 rows.put(row.get("node_id"), row);
             }
         }

@@ -429,15 +429,8 @@ class StreamingSessionIT {
 
     private static Map<String, Map<String, String>> poolNodes(Statement st) throws SQLException {
         Map<String, Map<String, String>> rows = new HashMap<>();
-        try (ResultSet rs = st.executeQuery("show pool_nodes")) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                Map<String, String> row = new HashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnName(i), rs.getString(i));
-                }
-                rows.put(row.get("node_id"), row);
-            }
+        for (Map<String, String> row : PgClients.rows(st, "show pool_nodes")) {
+            rows.put(row.get("node_id"), row);
         }
         return rows;
     }
@@ -445,11 +438,9 @@ class StreamingSessionIT {
     /** SHOW pool_processes: status of each served session, in order of pool_pid (sessions in the order they came). */
     private static List<String> sessionStatuses(Statement st) throws SQLException {
         Map<Long, String> byId = new java.util.TreeMap<>();
-        try (ResultSet rs = st.executeQuery("show pool_processes")) {
-            while (rs.next()) {
-                if (!rs.getString("database").isEmpty()) {
-                    byId.put(Long.parseLong(rs.getString("pool_pid")), rs.getString("status"));
-                }
+        for (Map<String, String> row : PgClients.rows(st, "show pool_processes")) {
+            if (!row.get("database").isEmpty()) {
+                byId.put(Long.parseLong(row.get("pool_pid")), row.get("status"));
             }
         }
         return new ArrayList<>(byId.values());
@@ -641,19 +632,8 @@ class StreamingSessionIT {
 
     /** The SHOW pool_pools row of the connection to backend process {@code pid}, or null. */
     private static Map<String, String> poolPoolsRow(Statement st, int pid) throws SQLException {
-        try (ResultSet rs = st.executeQuery("show pool_pools")) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                if (rs.getString("pool_backendpid").equals(Integer.toString(pid))) {
-                    Map<String, String> row = new HashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        row.put(md.getColumnName(i), rs.getString(i));
-                    }
-                    return row;
-                }
-            }
-        }
-        return null;
+        return PgClients.rows(st, "show pool_pools").stream()
+                .filter(row -> row.get("pool_backendpid").equals(Integer.toString(pid))).findFirst().orElse(null);
     }
 
     private static int pid(Statement st) throws SQLException {
