@@ -1,5 +1,6 @@
 package io.tidepool.app.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The benchmark's result table: one row per workload, protocol and client count, a TPS and
- * latency column pair per target, then the subject's TPS divided by each other target's. A run
+ * latency column pair per target, then ratio columns: the subject's TPS divided by each other
+ * target's, and any further {@link Ratio} asked for. A run
  * that failed shows {@code failed}, and its reason is listed under the table; a target a row
  * has no result for at all (it cannot run that workload) shows {@code n/a}.
  *
@@ -37,15 +39,22 @@ public final class BenchTable {
         }
     }
 
+    /** A ratio column: {@code subject}'s TPS divided by {@code other}'s. */
+    public record Ratio(String subject, String other) {
+    }
+
     private BenchTable() {
     }
 
     /**
      * @param targets target names in column order
      * @param subject the target whose ratios to the others are shown ("tidepool")
+     * @param more    ratio columns after the subject's
      */
-    public static String render(List<String> targets, String subject, List<Row> rows) {
-        List<String> others = targets.stream().filter(t -> !t.equals(subject)).toList();
+    public static String render(List<String> targets, String subject, List<Row> rows, Ratio... more) {
+        List<Ratio> ratios = new ArrayList<>();
+        targets.stream().filter(t -> !t.equals(subject)).forEach(other -> ratios.add(new Ratio(subject, other)));
+        ratios.addAll(List.of(more));
         StringBuilder out = new StringBuilder();
         StringBuilder top = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7s", "", "", ""));
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7s", "workload", "protocol",
@@ -54,9 +63,9 @@ public final class BenchTable {
             top.append(String.format(Locale.ROOT, "  %-18s", target));
             header.append(String.format(Locale.ROOT, "  %9s %8s", "tps", "lat ms"));
         }
-        for (String other : others) {
-            top.append(String.format(Locale.ROOT, "  %-" + ratioWidth(other) + "s", subject + "/"));
-            header.append(String.format(Locale.ROOT, "  %-" + ratioWidth(other) + "s", other));
+        for (Ratio ratio : ratios) {
+            top.append(String.format(Locale.ROOT, "  %-" + ratioWidth(ratio) + "s", ratio.subject() + "/"));
+            header.append(String.format(Locale.ROOT, "  %-" + ratioWidth(ratio) + "s", ratio.other()));
         }
         out.append(top.toString().stripTrailing()).append('\n');
         out.append(header.toString().stripTrailing()).append('\n');
@@ -79,13 +88,13 @@ public final class BenchTable {
                             row.failures().getOrDefault(target, "no result")));
                 }
             }
-            Optional<PgBenchResult> mine = row.results().getOrDefault(subject, Optional.empty());
-            for (String other : others) {
-                Optional<PgBenchResult> theirs = row.results().getOrDefault(other, Optional.empty());
-                String ratio = mine.isPresent() && theirs.isPresent() && theirs.get().tps() > 0
+            for (Ratio ratio : ratios) {
+                Optional<PgBenchResult> mine = row.results().getOrDefault(ratio.subject(), Optional.empty());
+                Optional<PgBenchResult> theirs = row.results().getOrDefault(ratio.other(), Optional.empty());
+                String value = mine.isPresent() && theirs.isPresent() && theirs.get().tps() > 0
                         ? String.format(Locale.ROOT, "%.2f", mine.get().tps() / theirs.get().tps())
                         : "-";
-                line.append(String.format(Locale.ROOT, "  %-" + ratioWidth(other) + "s", ratio));
+                line.append(String.format(Locale.ROOT, "  %-" + ratioWidth(ratio) + "s", value));
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
@@ -95,8 +104,8 @@ public final class BenchTable {
         return out.toString();
     }
 
-    /** A ratio column is as wide as the name of the target it divides by, and at least 10. */
-    private static int ratioWidth(String other) {
-        return Math.max(10, other.length());
+    /** A ratio column is as wide as its two header lines, and at least 10. */
+    private static int ratioWidth(Ratio ratio) {
+        return Math.max(10, Math.max(ratio.subject().length() + 1, ratio.other().length()));
     }
 }

@@ -3,7 +3,6 @@ package io.tidepool.app.bench;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Properties;
 
 /** Something pgbench runs against: PostgreSQL itself, a pooler, pgpool-II, the proxy. */
@@ -22,15 +21,6 @@ interface BenchTarget extends AutoCloseable {
      */
     default int clientLimit() {
         return Integer.MAX_VALUE;
-    }
-
-    /**
-     * The databases pgbench's clients are split over, evenly, one pgbench per database run side
-     * by side; empty (the default) for one pgbench on the bench's own database. A pooler with one
-     * pool per node takes the clients to every node this way, as a load balancer would.
-     */
-    default List<String> spreadOver() {
-        return List.of();
     }
 
     /** Whether the target can run {@code workload} at all; a row it cannot run shows {@code n/a}. */

@@ -9,10 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** Runs the machine's pgbench against a target. */
 final class PgBench {
@@ -50,70 +46,18 @@ final class PgBench {
      * pgpool-II child is busy), and pgbench is killed {@link #GRACE} after the run should have
      * ended.
      *
-     * <p>A target that spreads its clients ({@link BenchTarget#spreadOver}) gets one pgbench per
-     * database with its share of the clients and threads, all running at once; their TPS add up.
-     *
      * @throws IllegalStateException with a one-line reason (pgbench's first error line) when
      *         pgbench failed, timed out or printed no summary
      */
     PgBenchResult run(BenchTarget target, BenchWorkload workload, String protocol, int clients, int threads,
                       Duration duration) {
-        List<String> databases = target.spreadOver();
-        if (databases.isEmpty()) {
-            return runOne(target, database, workload, protocol, clients, threads, duration);
-        }
-        // One pgbench per database, side by side; their transactions add up.
-        List<Integer> shares = shares(clients, databases.size());
-        int parts = (int) shares.stream().filter(n -> n > 0).count();
-        ExecutorService runners = Executors.newFixedThreadPool(parts);
-        try {
-            List<CompletableFuture<PgBenchResult>> running = new ArrayList<>();
-            for (int i = 0; i < databases.size(); i++) {
-                if (shares.get(i) == 0) {
-                    continue;
-                }
-                String db = databases.get(i);
-                int share = shares.get(i);
-                running.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return runOne(target, db, workload, protocol, share, Math.max(1, threads / parts), duration);
-                    } catch (IllegalStateException e) {
-                        throw new IllegalStateException(db + ": " + e.getMessage(), e);
-                    }
-                }, runners));
-            }
-            List<PgBenchResult> results = new ArrayList<>();
-            for (CompletableFuture<PgBenchResult> part : running) {
-                try {
-                    results.add(part.join());
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof IllegalStateException failed ? failed : e;
-                }
-            }
-            return PgBenchResult.combined(results);
-        } finally {
-            runners.shutdownNow();
-        }
-    }
-
-    /** {@code clients} split over {@code parts} as evenly as can be, the first parts taking the remainder. */
-    static List<Integer> shares(int clients, int parts) {
-        List<Integer> shares = new ArrayList<>();
-        for (int i = 0; i < parts; i++) {
-            shares.add(clients / parts + (i < clients % parts ? 1 : 0));
-        }
-        return shares;
-    }
-
-    private PgBenchResult runOne(BenchTarget target, String db, BenchWorkload workload, String protocol, int clients,
-                                 int threads, Duration duration) {
         List<String> options = new ArrayList<>(workload.options());
         options.addAll(List.of("-n", "-M", protocol, "-c", Integer.toString(clients),
                 "-j", Integer.toString(Math.min(threads, clients)), "-T", Long.toString(duration.toSeconds())));
         Duration limit = duration.plus(CONNECT_TIMEOUT).plus(GRACE);
         CommandResult result;
         try {
-            result = run(options, target, db, limit);
+            result = run(options, target, database, limit);
         } catch (LocalClusterException e) {
             throw new IllegalStateException("pgbench did not finish within " + limit.toSeconds() + " s and was killed");
         }

@@ -34,14 +34,4 @@ public record PgBenchResult(double tps, double latencyMillis) {
         double latency = runs.stream().mapToDouble(PgBenchResult::latencyMillis).average().orElse(Double.NaN);
         return new PgBenchResult(tps, latency);
     }
-
-    /**
-     * Several pgbench runs that ran at the same time, as one: their TPS add up, and the latency is
-     * the mean over all their transactions (each run's weighted by its TPS).
-     */
-    public static PgBenchResult combined(List<PgBenchResult> parts) {
-        double tps = parts.stream().mapToDouble(PgBenchResult::tps).sum();
-        double latency = parts.stream().mapToDouble(r -> r.latencyMillis() * r.tps()).sum() / tps;
-        return new PgBenchResult(tps, latency);
-    }
 }

@@ -2,7 +2,6 @@ package io.tidepool.app.bench;
 
 import io.tidepool.ops.local.CommandResult;
 import io.tidepool.ops.local.ExternalCommand;
-import io.tidepool.ops.local.LocalNode;
 import io.tidepool.ops.local.ServerUser;
 
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,30 +21,19 @@ import java.util.Optional;
  * Debian's PgBouncer in session mode in front of the primary: the peer a pooling proxy is
  * measured against. Started with a generated configuration in its own directory, as the OS
  * user PostgreSQL runs as (PgBouncer refuses to run as root), daemonised; stopped by pid.
- *
- * <p>{@link #spread} is the same PgBouncer with one pool per node and pgbench's clients split
- * evenly over them: the placement a load balancer gives reads, with PgBouncer's relay. It is
- * the like-for-like peer of a load-balancing proxy's select-only rows, because spreading reads
- * over servers that share this machine's CPUs and caches costs PostgreSQL itself (measured on
- * 2 cores: each PostgreSQL backend spends 39-48 us of CPU per pgbench -S transaction with all
- * clients on one server, 50-69 us with them split over the three), whatever relays them.
  */
 final class PgBouncerTarget implements BenchTarget {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
     private final Path directory;
     private final int port;
-    private final String name;
-    private final List<String> spreadOver;
     private Optional<ProcessHandle> process = Optional.empty();
     private Thread exitHook;
     private boolean closed;
 
-    private PgBouncerTarget(Path directory, int port, String name, List<String> spreadOver) {
+    private PgBouncerTarget(Path directory, int port) {
         this.directory = directory;
         this.port = port;
-        this.name = name;
-        this.spreadOver = List.copyOf(spreadOver);
     }
 
     /** Where the pgbouncer program is, if installed. */
@@ -61,30 +48,6 @@ final class PgBouncerTarget implements BenchTarget {
      */
     static PgBouncerTarget start(Path program, Path directory, ServerUser user, String backendHost, int backendPort,
                                  String dbUser, String dbPassword, int maxClients) {
-        return start(program, directory, user, "pgbouncer", List.of("* = host=" + backendHost + " port=" + backendPort),
-                List.of(), dbUser, dbPassword, maxClients);
-    }
-
-    /**
-     * PgBouncer with a database {@code node0}, {@code node1}, ... for each of {@code nodes} (each
-     * reaching {@code database} there), over which pgbench's clients are split evenly. Select-only
-     * rows only: the standbys refuse writes.
-     */
-    static PgBouncerTarget spread(Path program, Path directory, ServerUser user, List<LocalNode> nodes, String database,
-                                  String dbUser, String dbPassword, int maxClients) {
-        List<String> lines = new ArrayList<>();
-        List<String> aliases = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            aliases.add("node" + i);
-            lines.add("node" + i + " = host=" + nodes.get(i).host() + " port=" + nodes.get(i).port()
-                    + " dbname=" + database);
-        }
-        return start(program, directory, user, "pgbouncer-spread", lines, aliases, dbUser, dbPassword, maxClients);
-    }
-
-    private static PgBouncerTarget start(Path program, Path directory, ServerUser user, String name,
-                                         List<String> databaseLines, List<String> spreadOver, String dbUser,
-                                         String dbPassword, int maxClients) {
         try {
             Files.createDirectories(directory);
             int port = freePort();
@@ -92,7 +55,7 @@ final class PgBouncerTarget implements BenchTarget {
                     "\"" + dbUser + "\" \"" + dbPassword + "\"\n", StandardCharsets.UTF_8);
             Files.writeString(directory.resolve("pgbouncer.ini"), String.join("\n",
                     "[databases]",
-                    String.join("\n", databaseLines),
+                    "* = host=" + backendHost + " port=" + backendPort,
                     "",
                     "[pgbouncer]",
                     "listen_addr = 127.0.0.1",
@@ -109,7 +72,7 @@ final class PgBouncerTarget implements BenchTarget {
             user.own(directory);
             CommandResult started = user.command(List.of(program.toString(), "-d", directory.resolve("pgbouncer.ini").toString()))
                     .timeout(START_TIMEOUT).run();
-            PgBouncerTarget target = new PgBouncerTarget(directory, port, name, spreadOver);
+            PgBouncerTarget target = new PgBouncerTarget(directory, port);
             boolean listening = started.succeeded() && awaitListening(port);
             // Remember the daemon now: its pid file goes away with the cluster directory.
             target.process = started.succeeded() ? target.awaitDaemon() : Optional.empty();
@@ -127,17 +90,7 @@ final class PgBouncerTarget implements BenchTarget {
 
     @Override
     public String name() {
-        return name;
-    }
-
-    @Override
-    public List<String> spreadOver() {
-        return spreadOver;
-    }
-
-    @Override
-    public boolean runs(BenchWorkload workload) {
-        return spreadOver.isEmpty() || workload == BenchWorkload.SELECT_ONLY;
+        return "pgbouncer";
     }
 
     @Override

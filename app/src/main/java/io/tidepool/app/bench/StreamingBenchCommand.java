@@ -24,23 +24,28 @@ import java.util.concurrent.Callable;
  * {@code ./tidepool bench streaming}: a temporary primary with two streaming standbys, and
  * pgbench through Tidepool in streaming-replication mode with reads balanced over the three
  * nodes, beside pgpool-II (Debian's {@code pgpool2}) configured the same way, PgBouncer (session
- * mode, in front of the primary), PgBouncer with its clients spread over the nodes
- * ({@link PgBouncerTarget#spread}, the like-for-like peer of the select-only rows) and the primary
- * itself.
+ * mode, in front of the primary), the primary itself, and Tidepool without load balancing
+ * ({@link TidepoolTarget#streamingToPrimary}).
  *
  * <p>Select-only ({@code -S}) is where load balancing shows: Tidepool and pgpool-II may send it
- * to any node, PgBouncer and direct only reach the primary. tpcb-like writes, so every
- * statement goes to the primary whatever the target. pgpool-II keeps its default
- * {@code num_init_children = 32}: with more clients the surplus waits in the listen queue and
- * pgbench's connection timeout turns the row into a reported failure, never a hang (see
- * {@link PgBench#run}).
+ * to any node, PgBouncer and direct only reach the primary. On one machine the nodes share its
+ * CPUs, and a backend then runs between backends of other servers: PostgreSQL spends more CPU
+ * per query with the reads spread than with all of them on one server (measured on 2 cores,
+ * simple protocol: 49 against 38 us per transaction; 34 when each of two servers was pinned to
+ * a CPU of its own). Tidepool without load balancing separates that from the relay: beside
+ * PgBouncer it is the relay alone, beside Tidepool the placement alone.
+ *
+ * <p>tpcb-like writes, so every statement goes to the primary whatever the target. pgpool-II
+ * keeps its default {@code num_init_children = 32}: with more clients the surplus waits in the
+ * listen queue and pgbench's connection timeout turns the row into a reported failure, never a
+ * hang (see {@link PgBench#run}).
  */
 @Command(name = "streaming", mixinStandardHelpOptions = true,
         description = {
-            "pgbench on a primary with two streaming standbys: directly, through PgBouncer (to the primary, and",
-            "spread: one pool per node, the clients split over them), through pgpool-II and through Tidepool, both",
-            "load balancing over the three nodes. Select-only (simple, extended, prepared) and tpcb-like, 8, 64",
-            "and 256 clients, the targets interleaved; prints TPS, latency and ratios.",
+            "pgbench on a primary with two streaming standbys: directly, through PgBouncer (to the primary),",
+            "through pgpool-II and through Tidepool, both load balancing over the three nodes, and through",
+            "Tidepool to the primary alone. Select-only (simple, extended, prepared) and tpcb-like, 8, 64 and",
+            "256 clients, the targets interleaved; prints TPS, latency and ratios.",
             "With the defaults it takes about 21 minutes (-T 5 -r 1: about 6)."})
 public final class StreamingBenchCommand implements Callable<Integer> {
 
@@ -82,9 +87,9 @@ public final class StreamingBenchCommand implements Callable<Integer> {
         try (LocalCluster cluster = LocalCluster.builder()
                 .standbys(2)
                 .superuser(BenchCommand.USER, BenchCommand.PASSWORD)
-                // Each target keeps its own server connections open (direct, PgBouncer's pool,
-                // Tidepool's pool, pgpool-II's children), plus replication and checks: room for all.
-                .setting("max_connections", Integer.toString(4 * maxClients + pgpoolChildren + 50))
+                // Each target keeps its own server connections open (direct, PgBouncer's pool, the
+                // two Tidepools' pools, pgpool-II's children), plus replication and checks: room for all.
+                .setting("max_connections", Integer.toString(5 * maxClients + pgpoolChildren + 50))
                 .build()) {
             return measure(cluster, chosen, out, err, maxClients);
         }
@@ -134,14 +139,8 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             cluster.awaitCaughtUp();
 
             if (!run.noPgBouncer) {
-                BenchCommand.pgBouncerProgram(err).ifPresent(program -> {
-                    targets.add(BenchCommand.startPgBouncer(program, cluster, primary, maxClients));
-                    if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
-                        targets.add(PgBouncerTarget.spread(program, cluster.baseDirectory().resolve("pgbouncer-spread"),
-                                cluster.serverUser(), cluster.nodes(), "postgres", BenchCommand.USER,
-                                BenchCommand.PASSWORD, maxClients));
-                    }
-                });
+                BenchCommand.pgBouncerProgram(err).ifPresent(program ->
+                        targets.add(BenchCommand.startPgBouncer(program, cluster, primary, maxClients)));
             }
             if (!noPgpool) {
                 if (PgpoolPeer.installed()) {
@@ -151,9 +150,13 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                             + "), its column is left out (installers/dev/install-deps.sh bench, or apt-get install pgpool2)");
                 }
             }
-            targets.add(TidepoolTarget.streaming(cluster.nodes(), BenchCommand.USER, BenchCommand.PASSWORD, maxClients,
-                    run.tidepoolTuning(),
-                    cluster.baseDirectory().resolve("tidepool")));
+            if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
+                targets.add(TidepoolTarget.streamingToPrimary(cluster.nodes(), BenchCommand.USER, BenchCommand.PASSWORD,
+                        maxClients, run.tidepoolTuning(), cluster.baseDirectory().resolve("tidepool-primary")));
+            }
+            TidepoolTarget tidepool = TidepoolTarget.streaming(cluster.nodes(), BenchCommand.USER,
+                    BenchCommand.PASSWORD, maxClients, run.tidepoolTuning(), cluster.baseDirectory().resolve("tidepool"));
+            targets.add(tidepool);
 
             out.printf(Locale.ROOT, "%d s per run, %d round(s), %d pgbench thread(s), %d CPU(s) shared by all;"
                             + " pgpool-II with num_init_children = %d%n", run.durationSeconds, run.rounds,
@@ -173,19 +176,22 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                 }
             }
             out.println();
-            out.print(BenchTable.render(targets.stream().map(BenchTarget::name).toList(), "tidepool", rows));
+            List<String> names = targets.stream().map(BenchTarget::name).toList();
+            BenchTable.Ratio[] relay = names.contains("tidepool-primary") && names.contains("pgbouncer")
+                    ? new BenchTable.Ratio[] {new BenchTable.Ratio("tidepool-primary", "pgbouncer")}
+                    : new BenchTable.Ratio[0];
+            out.print(BenchTable.render(names, tidepool.name(), rows, relay));
             out.println();
             out.println("tps: transactions per second (mean of the rounds); lat ms: pgbench's average latency.");
             out.println("pgpool-II and Tidepool balance reads over the primary and two standbys (equal weights);"
                     + " PgBouncer and direct reach the primary only.");
-            out.println("pgbouncer-spread: PgBouncer with one pool per node, pgbench's clients split evenly over the three"
-                    + " nodes (one pgbench each): the load balancers' placement with PgBouncer's relay, select-only only.");
-            out.println("Spreading reads over servers that share these CPUs costs PostgreSQL itself CPU per query: compare"
-                    + " tidepool with pgbouncer-spread for the relay, with pgbouncer for the placement as well.");
+            out.println("tidepool-primary: Tidepool with load_balance_mode = off, every read on the primary (select-only"
+                    + " only). tidepool-primary/pgbouncer compares the relays alone, tidepool/tidepool-primary what"
+                    + " spreading the reads over servers that share these CPUs costs or gains.");
             out.println("SELECTs each sent per node over the whole bench (select_cnt of SHOW pool_nodes):");
             for (BenchTarget target : targets) {
                 if (target instanceof PgpoolPeer || target instanceof TidepoolTarget) {
-                    out.printf(Locale.ROOT, "  %-10s %s%n", target.name(), selectsPerNode(target));
+                    out.printf(Locale.ROOT, "  %-16s %s%n", target.name(), selectsPerNode(target));
                 }
             }
             out.println("Tidepool ran as its own process (the headless server); pgbench, the poolers, Tidepool and the three PostgreSQL servers"

@@ -27,7 +27,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #raw}: raw mode in front of the primary;</li>
  *   <li>{@link #streaming}: streaming-replication mode with reads balanced over every node with
  *       equal weights, health check off and replication delay checked at the default period, as
- *       pgpool-II is configured beside it.</li>
+ *       pgpool-II is configured beside it;</li>
+ *   <li>{@link #streamingToPrimary}: the same with {@code load_balance_mode = off}, every
+ *       statement on the primary. Beside PgBouncer it measures the relay alone (both reach the
+ *       same server the same way); beside {@link #streaming} what spreading the reads costs or
+ *       gains on this machine.</li>
  * </ul>
  *
  * <p>Why a process, and in a session of its own ({@code setsid}): Linux's scheduler shares the CPUs
@@ -39,15 +43,19 @@ final class TidepoolTarget implements BenchTarget {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final String MAIN_CLASS = "io.tidepool.server.ProxyMain";
 
+    private final String name;
     private final Path directory;
     private final int port;
+    private final boolean writes;
     private Process process;
     private Thread exitHook;
     private boolean closed;
 
-    private TidepoolTarget(Path directory, int port) {
+    private TidepoolTarget(String name, Path directory, int port, boolean writes) {
+        this.name = name;
         this.directory = directory;
         this.port = port;
+        this.writes = writes;
     }
 
     /** @param tuning Tidepool-only settings of the run (worker_threads, io_transport), quoted */
@@ -58,7 +66,7 @@ final class TidepoolTarget implements BenchTarget {
         settings.put("backend_hostname0", quoted(backendHost));
         settings.put("backend_port0", Integer.toString(backendPort));
         settings.put("backend_flag0", "'ALLOW_TO_FAILOVER'");
-        return launch(settings, directory);
+        return launch("tidepool", settings, directory, true);
     }
 
     /**
@@ -67,9 +75,26 @@ final class TidepoolTarget implements BenchTarget {
      */
     static TidepoolTarget streaming(List<LocalNode> nodes, String user, String password, int maxClients,
                                     Map<String, String> tuning, Path directory) throws IOException {
+        return launch("tidepool", streamingSettings(nodes, user, password, maxClients, tuning, directory, true),
+                directory, true);
+    }
+
+    /**
+     * {@link #streaming} without load balancing, for select-only rows only (a tpcb-like row would
+     * repeat {@link #streaming}'s, whose writes reach the primary anyway).
+     */
+    static TidepoolTarget streamingToPrimary(List<LocalNode> nodes, String user, String password, int maxClients,
+                                             Map<String, String> tuning, Path directory) throws IOException {
+        return launch("tidepool-primary", streamingSettings(nodes, user, password, maxClients, tuning, directory,
+                false), directory, false);
+    }
+
+    private static Map<String, String> streamingSettings(List<LocalNode> nodes, String user, String password,
+                                                         int maxClients, Map<String, String> tuning, Path directory,
+                                                         boolean loadBalance) throws IOException {
         Map<String, String> settings = commonSettings(maxClients, tuning, directory);
         settings.put("backend_clustering_mode", "'streaming_replication'");
-        settings.put("load_balance_mode", "on");
+        settings.put("load_balance_mode", loadBalance ? "on" : "off");
         for (int i = 0; i < nodes.size(); i++) {
             settings.put("backend_hostname" + i, quoted(nodes.get(i).host()));
             settings.put("backend_port" + i, Integer.toString(nodes.get(i).port()));
@@ -78,7 +103,7 @@ final class TidepoolTarget implements BenchTarget {
         }
         settings.put("sr_check_user", quoted(user));
         settings.put("sr_check_password", quoted(password));
-        return launch(settings, directory);
+        return settings;
     }
 
     private static Map<String, String> commonSettings(int maxClients, Map<String, String> tuning, Path directory)
@@ -103,10 +128,10 @@ final class TidepoolTarget implements BenchTarget {
     }
 
     /** Writes pgpool.conf and pcp.conf into {@code directory}, starts the server, waits until it serves. */
-    private static TidepoolTarget launch(Map<String, String> settings, Path directory) {
+    private static TidepoolTarget launch(String name, Map<String, String> settings, Path directory, boolean writes) {
         StringBuilder conf = new StringBuilder("# written by ./tidepool bench\n");
-        settings.forEach((name, value) -> conf.append(name).append(" = ").append(value).append('\n'));
-        TidepoolTarget target = new TidepoolTarget(directory, Integer.parseInt(settings.get("port")));
+        settings.forEach((setting, value) -> conf.append(setting).append(" = ").append(value).append('\n'));
+        TidepoolTarget target = new TidepoolTarget(name, directory, Integer.parseInt(settings.get("port")), writes);
         try {
             Files.createDirectories(directory);
             Files.writeString(directory.resolve("pgpool.conf"), conf, StandardCharsets.UTF_8);
@@ -173,7 +198,12 @@ final class TidepoolTarget implements BenchTarget {
 
     @Override
     public String name() {
-        return "tidepool";
+        return name;
+    }
+
+    @Override
+    public boolean runs(BenchWorkload workload) {
+        return writes || workload == BenchWorkload.SELECT_ONLY;
     }
 
     @Override

@@ -70,12 +70,14 @@ class BenchCommandIT {
         List<String> targets = new ArrayList<>(List.of("direct"));
         if (PgBouncerTarget.findProgram().isPresent()) {
             targets.add("pgbouncer");
-            targets.add("pgbouncer-spread");
         }
         if (PgpoolPeer.installed()) {
             targets.add("pgpool-II");
         }
+        targets.add("tidepool-primary");
         targets.add("tidepool");
+        // tidepool/ each other target, and tidepool-primary/pgbouncer when PgBouncer ran
+        int ratios = targets.size() - 1 + (targets.contains("pgbouncer") ? 1 : 0);
         List<String> table = run.table();
         assertThat(table.get(0).trim().split("\\s+")).as(run.out())
                 .startsWith(targets.toArray(String[]::new));
@@ -83,11 +85,11 @@ class BenchCommandIT {
         assertThat(rows).as(run.out()).hasSize(4);
         for (String row : rows) {
             String[] cells = row.trim().split("\\s+");
-            assertThat(cells).as(row).hasSize(3 + 2 * targets.size() + (targets.size() - 1));
+            assertThat(cells).as(row).hasSize(3 + 2 * targets.size() + ratios);
             for (int t = 0; t < targets.size(); t++) {
                 String tps = cells[3 + 2 * t];
-                if (targets.get(t).equals("pgbouncer-spread") && row.startsWith("tpcb-like")) {
-                    assertThat(tps).as("the spread PgBouncer cannot write on the standbys: " + row).isEqualTo("n/a");
+                if (targets.get(t).equals("tidepool-primary") && row.startsWith("tpcb-like")) {
+                    assertThat(tps).as("tidepool-primary runs select-only rows only: " + row).isEqualTo("n/a");
                 } else if (tps.equals("failed")) {
                     String rowName = cells[0] + " " + cells[1] + " " + cells[2] + " clients";
                     assertThat(run.out()).as("the reason for %s, %s", targets.get(t), rowName)
@@ -102,6 +104,10 @@ class BenchCommandIT {
         assertThat(rows.get(1)).startsWith("select-only  extended       64");
         assertThat(rows.get(2)).startsWith("tpcb-like    extended        2");
         assertThat(rows.get(3)).startsWith("tpcb-like    extended       64");
+        // Without load balancing every read reached the primary; with it, the counts are listed too.
+        assertThat(run.out()).containsPattern("\\n  tidepool-primary +node 0 \\(primary\\) [1-9]\\d*,"
+                + " node 1 \\(standby\\) 0, node 2 \\(standby\\) 0\\n");
+        assertThat(run.out()).containsPattern("\\n  tidepool +node 0 \\(primary\\) \\d+, node 1 \\(standby\\) \\d+,");
         // Only pgpool-II, at 64 clients, may fail: every other target serves every row it can run.
         for (int r = 0; r < rows.size(); r++) {
             String[] cells = rows.get(r).trim().split("\\s+");

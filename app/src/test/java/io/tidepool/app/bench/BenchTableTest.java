@@ -61,11 +61,28 @@ class BenchTableTest {
         Map<String, Optional<PgBenchResult>> results = new LinkedHashMap<>();
         results.put("direct", Optional.of(new PgBenchResult(1800, 4.4)));
         results.put("tidepool", Optional.of(new PgBenchResult(1700, 4.7)));
-        String table = BenchTable.render(List.of("direct", "pgbouncer-spread", "tidepool"), "tidepool", List.of(
+        String table = BenchTable.render(List.of("direct", "tidepool-primary", "tidepool"), "tidepool", List.of(
                 new BenchTable.Row("tpcb-like", "simple", 8, results, Map.of())));
         assertThat(table.lines().toList()).containsExactly(
-                "                                direct              pgbouncer-spread    tidepool            tidepool/   tidepool/",
-                "workload     protocol  clients        tps   lat ms        tps   lat ms        tps   lat ms  direct      pgbouncer-spread",
+                "                                direct              tidepool-primary    tidepool            tidepool/   tidepool/",
+                "workload     protocol  clients        tps   lat ms        tps   lat ms        tps   lat ms  direct      tidepool-primary",
                 "tpcb-like    simple          8     1800.0    4.400        n/a        -     1700.0    4.700  0.94        -");
+    }
+
+    @Test
+    void furtherRatiosFollowTheSubjectsAsWideAsTheirHeaders() {
+        Map<String, Optional<PgBenchResult>> results = new LinkedHashMap<>();
+        results.put("pgbouncer", Optional.of(new PgBenchResult(30000, 0.27)));
+        results.put("tidepool-primary", Optional.of(new PgBenchResult(29000, 0.28)));
+        results.put("tidepool", Optional.of(new PgBenchResult(24000, 0.33)));
+        String table = BenchTable.render(List.of("pgbouncer", "tidepool-primary", "tidepool"), "tidepool", List.of(
+                new BenchTable.Row("simple", 8, results)), new BenchTable.Ratio("tidepool-primary", "pgbouncer"));
+        assertThat(table.lines().toList()).containsExactly(
+                "                                pgbouncer           tidepool-primary    tidepool            tidepool/"
+                        + "   tidepool/         tidepool-primary/",
+                "workload     protocol  clients        tps   lat ms        tps   lat ms        tps   lat ms  pgbouncer"
+                        + "   tidepool-primary  pgbouncer",
+                "select-only  simple          8    30000.0    0.270    29000.0    0.280    24000.0    0.330  0.80"
+                        + "        0.83              0.97");
     }
 }

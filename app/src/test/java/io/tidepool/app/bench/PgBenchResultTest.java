@@ -50,11 +50,4 @@ class PgBenchResultTest {
         assertThat(mean.tps()).isCloseTo(150, within(1e-9));
         assertThat(mean.latencyMillis()).isCloseTo(1.5, within(1e-9));
     }
-
-    @Test
-    void runsSideBySideAddTheirTpsAndAverageTheirLatencyOverAllTransactions() {
-        PgBenchResult both = PgBenchResult.combined(List.of(new PgBenchResult(3000, 1.0), new PgBenchResult(1000, 2.0)));
-        assertThat(both.tps()).isEqualTo(4000.0);
-        assertThat(both.latencyMillis()).isEqualTo(1.25);
-    }
 }

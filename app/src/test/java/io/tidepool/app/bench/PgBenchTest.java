@@ -30,12 +30,4 @@ class PgBenchTest {
         assertThat(PgBench.reason(exited(1, "", "something odd\nKilled\n"))).isEqualTo("Killed (exit status 1)");
         assertThat(PgBench.reason(exited(1, "", ""))).isEqualTo("no output (exit status 1)");
     }
-
-    @Test
-    void clientsAreSplitEvenlyTheFirstPartsTakingTheRemainder() {
-        assertThat(PgBench.shares(8, 3)).containsExactly(3, 3, 2);
-        assertThat(PgBench.shares(64, 3)).containsExactly(22, 21, 21);
-        assertThat(PgBench.shares(256, 3)).containsExactly(86, 85, 85);
-        assertThat(PgBench.shares(2, 3)).containsExactly(1, 1, 0);
-    }
 }
