@@ -70,12 +70,12 @@ final class InterleavedRuns {
                     PgBenchResult result = pgbench.run(target, workload, protocol, clients, options.pgbenchThreads(),
                             options.duration());
                     runs.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result);
-                    out.printf(Locale.ROOT, "  %-11s %-8s %3d clients  round %d  %-10s %10.1f tps %8.3f ms%n",
+                    out.printf(Locale.ROOT, "  %-11s %-8s %3d clients  round %d  %-16s %10.1f tps %8.3f ms%n",
                             workload.title(), protocol, clients, round, target.name(), result.tps(),
                             result.latencyMillis());
                 } catch (IllegalStateException e) {
                     failures.put(target.name(), e.getMessage());
-                    err.printf(Locale.ROOT, "  %-11s %-8s %3d clients  %-10s failed: %s%n", workload.title(), protocol,
+                    err.printf(Locale.ROOT, "  %-11s %-8s %3d clients  %-16s failed: %s%n", workload.title(), protocol,
                             clients, target.name(), e.getMessage());
                 }
                 out.flush();
