@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidepool.admin.pcp.PgpoolTools;
 import io.tidepool.config.PgpoolConfig;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.DebianPgpool;
 import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
@@ -24,11 +25,11 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 
 /**
  * Tidepool and Debian's pgpool-II side by side: the same {@code pgpool.conf} (only ports and
@@ -73,7 +74,9 @@ class PgpoolParityIT {
         Files.writeString(pcpPass, "*:*:" + DebianPgpool.PCP_USER + ":" + DebianPgpool.PCP_PASSWORD + "\n");
         Files.setPosixFilePermissions(pcpPass, PosixFilePermissions.fromString("rw-------"));
         // both know the standbys' replication state once their checks have run
-        await(() -> standbysStreaming(pgpool.port()) && standbysStreaming(tidepoolPort()));
+        Await.until(Duration.ofSeconds(30), () -> "pgpool-II and Tidepool both reporting the standbys streaming;"
+                + " pgpool-II's log:\n" + pgpool.logTail(),
+                () -> standbysStreaming(pgpool.port()) && standbysStreaming(tidepoolPort()));
     }
 
     @AfterAll
@@ -259,16 +262,5 @@ class PgpoolParityIT {
                 all.toArray(String[]::new));
         assertThat(result.exitCode()).as(tool + " on port " + pcpPort + "; stderr: " + result.stderr()).isZero();
         return result.stdout();
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("pgpool-II and Tidepool did not both report the standbys streaming within 30 s;"
-                        + " pgpool-II's log:\n" + pgpool.logTail());
-            }
-            Thread.sleep(200);
-        }
     }
 }

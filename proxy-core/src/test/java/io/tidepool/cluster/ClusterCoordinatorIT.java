@@ -2,6 +2,7 @@ package io.tidepool.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.LocalNode;
 import io.tidepool.ops.local.PgBinaries;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,7 +63,7 @@ class ClusterCoordinatorIT {
     void healthCheckMarksAKilledStandbyDownAndCountsTheFailure() throws Exception {
         start(Map.of("health_check_period", "1", "health_check_max_retries", "0", "connect_timeout", "2000"));
         pg.standby(2).kill();
-        await(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
 
         ClusterSnapshot snapshot = coordinator.snapshot();
         assertThat(snapshot.primaryId()).hasValue(0);
@@ -80,7 +80,7 @@ class ClusterCoordinatorIT {
         });
         // Once down, the node is skipped rather than checked.
         long skipped = coordinator.healthCheckStatistics(2).skipCount();
-        await(Duration.ofSeconds(10), () -> coordinator.healthCheckStatistics(2).skipCount() > skipped);
+        Await.until(Duration.ofSeconds(10), () -> coordinator.healthCheckStatistics(2).skipCount() > skipped);
         assertThat(Files.readString(dir.resolve(StatusFile.NAME))).isEqualTo("up\nup\ndown\n");
     }
 
@@ -89,7 +89,7 @@ class ClusterCoordinatorIT {
         // checks 5 s apart: what the attach itself learns is seen before the next check
         start(Map.of("health_check_period", "5", "health_check_max_retries", "0", "connect_timeout", "2000"));
         pg.standby(2).kill();
-        await(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
         assertThat(coordinator.snapshot().nodes().get(2).actualStatus()).isEqualTo(NodeSnapshot.ActualStatus.DOWN);
         pg.standby(2).start();
 
@@ -106,10 +106,10 @@ class ClusterCoordinatorIT {
                 "connect_timeout", "2000"));
         LocalNode standby = pg.standby(1);
         standby.stop(ShutdownMode.FAST);
-        await(Duration.ofSeconds(30), () -> coordinator.healthCheckStatistics(1).retryCount() > 0);
+        Await.until(Duration.ofSeconds(30), () -> coordinator.healthCheckStatistics(1).retryCount() > 0);
         standby.start();
         long successes = coordinator.healthCheckStatistics(1).successCount();
-        await(Duration.ofSeconds(60), () -> coordinator.healthCheckStatistics(1).successCount() > successes + 1);
+        Await.until(Duration.ofSeconds(60), () -> coordinator.healthCheckStatistics(1).successCount() > successes + 1);
 
         assertThat(coordinator.snapshot().nodes().get(1).status()).isEqualTo(NodeStatus.UP);
         assertThat(coordinator.healthCheckStatistics(1).failCount()).isZero();
@@ -127,7 +127,7 @@ class ClusterCoordinatorIT {
 
         long killedAt = System.nanoTime();
         pg.primary().stop(ShutdownMode.IMMEDIATE);
-        await(Duration.ofSeconds(90), () -> coordinator.snapshot().primaryId().isPresent()
+        Await.until(Duration.ofSeconds(90), () -> coordinator.snapshot().primaryId().isPresent()
                 && coordinator.snapshot().primaryId().getAsInt() != 0);
         System.out.printf("built-in failover: primary stopped (immediate) -> new primary in the snapshot: %d ms%n",
                 (System.nanoTime() - killedAt) / 1_000_000);
@@ -138,9 +138,9 @@ class ClusterCoordinatorIT {
         assertThat(promoted.isInRecovery()).isFalse();
         promoted.execute("insert into before_failover values (2)");
         LocalNode other = pg.cluster().nodes().get(follower);
-        await(Duration.ofSeconds(60), () -> promoted.query(
+        Await.until(Duration.ofSeconds(60), () -> promoted.query(
                 "select application_name, state from pg_stat_replication").contains(List.of(other.name(), "streaming")));
-        await(Duration.ofSeconds(30), () -> other.queryValue("select count(*) from before_failover").orElse("")
+        Await.until(Duration.ofSeconds(30), () -> other.queryValue("select count(*) from before_failover").orElse("")
                 .equals("2"));
 
         ClusterSnapshot snapshot = coordinator.snapshot();
@@ -151,7 +151,7 @@ class ClusterCoordinatorIT {
                 ClusterEvent.Kind.NODE_DOWN, ClusterEvent.Kind.PRIMARY_CHANGED, ClusterEvent.Kind.NODE_PROMOTED,
                 ClusterEvent.Kind.PRIMARY_CHANGED, ClusterEvent.Kind.NODE_FOLLOWED);
         // The owner confirms the follower streams on its own schedule, possibly after the checks above.
-        await(Duration.ofSeconds(30), () -> coordinator.journal().events().stream().anyMatch(e ->
+        Await.until(Duration.ofSeconds(30), () -> coordinator.journal().events().stream().anyMatch(e ->
                 e.kind() == ClusterEvent.Kind.NODE_FOLLOWED && e.nodeId().equals(OptionalInt.of(follower))
                         && e.message().contains("streams from")));
     }
@@ -169,7 +169,7 @@ class ClusterCoordinatorIT {
                 "health_check_period", "1", "health_check_max_retries", "0", "connect_timeout", "1000"));
 
         pg.primary().stop(ShutdownMode.IMMEDIATE);
-        await(Duration.ofSeconds(90), () -> coordinator.journal().events().stream()
+        Await.until(Duration.ofSeconds(90), () -> coordinator.journal().events().stream()
                 .filter(e -> e.kind() == ClusterEvent.Kind.FOLLOW_PRIMARY_COMMAND).count() == 2);
 
         List<LocalNode> nodes = pg.cluster().nodes();
@@ -203,7 +203,7 @@ class ClusterCoordinatorIT {
         // no failover_command: detaching the primary leaves none, and the search runs its 30 s
         start(Map.of("search_primary_node_timeout", "30"));
         coordinator.detachNode(0, "test").get(10, java.util.concurrent.TimeUnit.SECONDS);
-        await(Duration.ofSeconds(5), () -> coordinator.journal().events().stream().anyMatch(e ->
+        Await.until(Duration.ofSeconds(5), () -> coordinator.journal().events().stream().anyMatch(e ->
                 e.kind() == ClusterEvent.Kind.NOTICE && e.message().startsWith("no new primary yet after the failover of node 0")));
         assertThat(coordinator.snapshot().primaryId()).isEmpty();
 
@@ -220,19 +220,9 @@ class ClusterCoordinatorIT {
     void aStandbyPromotedBehindTheProxysBackIsDetachedAsAFalsePrimary() throws Exception {
         start(Map.of("sr_check_period", "1", "detach_false_primary", "on"));
         pg.standby(2).promote();
-        await(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(2).status() == NodeStatus.DOWN);
         assertThat(coordinator.snapshot().primaryId()).hasValue(0);
         assertThat(coordinator.journal().events()).anyMatch(e -> e.kind() == ClusterEvent.Kind.FALSE_PRIMARY
                 && e.nodeId().equals(OptionalInt.of(2)) && e.message().contains("detach_false_primary"));
-    }
-
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(100);
-        }
     }
 }

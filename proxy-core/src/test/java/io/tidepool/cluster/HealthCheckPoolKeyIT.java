@@ -6,6 +6,7 @@ import io.tidepool.auth.AesPasswordCipher;
 import io.tidepool.auth.PoolKey;
 import io.tidepool.config.ConfigFileOverrides;
 import io.tidepool.config.PgpoolConfig;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.AuthMethod;
 import io.tidepool.ops.local.PasswordStorage;
@@ -72,7 +73,7 @@ class HealthCheckPoolKeyIT {
         Path keyFile = Files.createDirectory(dir.resolve("elsewhere")).resolve("tidepool.key");
         start(configWithAesEntry(keyFile).withFileOverrides(ConfigFileOverrides.NONE.withPoolKey(keyFile)));
 
-        ClusterCoordinatorIT.await(Duration.ofSeconds(30), () -> coordinator.healthCheckStatistics(0).successCount() >= 2);
+        Await.until(Duration.ofSeconds(30), () -> coordinator.healthCheckStatistics(0).successCount() >= 2);
         assertThat(coordinator.healthCheckStatistics(0).failCount()).isZero();
         assertThat(coordinator.snapshot().nodes().get(0).status()).isEqualTo(NodeStatus.UP);
     }
@@ -82,7 +83,7 @@ class HealthCheckPoolKeyIT {
         Path keyFile = Files.createDirectory(dir.resolve("elsewhere")).resolve("tidepool.key");
         start(configWithAesEntry(keyFile));
 
-        ClusterCoordinatorIT.await(Duration.ofSeconds(30), () -> coordinator.healthCheckStatistics(0).failCount() >= 1);
+        Await.until(Duration.ofSeconds(30), () -> coordinator.healthCheckStatistics(0).failCount() >= 1);
         assertThat(coordinator.healthCheckStatistics(0).successCount()).isZero();
         assertThat(coordinator.journal().events()).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo(ClusterEvent.Kind.NODE_DOWN);

@@ -1,8 +1,8 @@
 package io.tidepool.cluster;
 
-import static io.tidepool.cluster.ClusterCoordinatorIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.LocalNode;
 import java.nio.file.Path;
@@ -48,7 +48,8 @@ class ReplicationDelayCheckerIT {
     @Test
     void standbysShowStreamingAsyncAndTheirRole() throws Exception {
         start(Map.of("sr_check_period", "1"));
-        await(Duration.ofSeconds(20), () -> coordinator.snapshot().nodes().get(2).replicationState().equals("streaming"));
+        Await.until(Duration.ofSeconds(20), () ->
+                coordinator.snapshot().nodes().get(2).replicationState().equals("streaming"));
         NodeSnapshot standby = coordinator.snapshot().nodes().get(2);
         assertThat(standby.syncState()).isEqualTo("async");
         assertThat(standby.actualRole()).isEqualTo("standby");
@@ -63,14 +64,14 @@ class ReplicationDelayCheckerIT {
         standby.execute("select pg_wal_replay_pause()");
         pg.primary().execute("create table if not exists lag_maker(t text); "
                 + "insert into lag_maker select repeat('x', 100) from generate_series(1, 2000)");
-        await(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(1).replicationDelay() > 10000);
-        await(Duration.ofSeconds(10), () -> coordinator.journal().events().stream().anyMatch(e ->
+        Await.until(Duration.ofSeconds(30), () -> coordinator.snapshot().nodes().get(1).replicationDelay() > 10000);
+        Await.until(Duration.ofSeconds(10), () -> coordinator.journal().events().stream().anyMatch(e ->
                 e.kind() == ClusterEvent.Kind.REPLICATION_DELAY && e.nodeId().equals(OptionalInt.of(1))
                         && e.message().contains("over the threshold")));
         assertThat(coordinator.snapshot().nodes().get(2).replicationDelay()).isLessThan(10000);
 
         standby.execute("select pg_wal_replay_resume()");
-        await(Duration.ofSeconds(30), () -> coordinator.journal().events().stream().anyMatch(e ->
+        Await.until(Duration.ofSeconds(30), () -> coordinator.journal().events().stream().anyMatch(e ->
                 e.kind() == ClusterEvent.Kind.REPLICATION_DELAY && e.message().contains("back under")));
         pg.primary().execute("drop table lag_maker");
     }
@@ -80,11 +81,11 @@ class ReplicationDelayCheckerIT {
         // node 1 has backend_application_name1, so the primary's row for it is found unprobed;
         // node 2 is matched through its own WAL receiver, which nobody asks once it is detached
         start(Map.of("sr_check_period", "1", "backend_application_name1", "'" + pg.standby(1).name() + "'"));
-        await(Duration.ofSeconds(20), () -> coordinator.snapshot().nodes().stream().skip(1)
+        Await.until(Duration.ofSeconds(20), () -> coordinator.snapshot().nodes().stream().skip(1)
                 .allMatch(n -> n.replicationState().equals("streaming")));
         coordinator.detachNode(1, "test").get(10, TimeUnit.SECONDS);
         coordinator.detachNode(2, "test").get(10, TimeUnit.SECONDS);
-        await(Duration.ofSeconds(10), () -> coordinator.snapshot().nodes().get(2).replicationState().isEmpty());
+        Await.until(Duration.ofSeconds(10), () -> coordinator.snapshot().nodes().get(2).replicationState().isEmpty());
         assertThat(coordinator.snapshot().nodes().get(2).syncState()).as("unknown, not what it was").isEmpty();
         NodeSnapshot detached = coordinator.snapshot().nodes().get(1);
         assertThat(detached.status()).isEqualTo(NodeStatus.DOWN);
@@ -97,7 +98,7 @@ class ReplicationDelayCheckerIT {
         start(Map.of("sr_check_period", "1", "auto_failback", "on", "auto_failback_interval", "1"));
         coordinator.detachNode(2, "test").get(10, TimeUnit.SECONDS);
         assertThat(coordinator.snapshot().nodes().get(2).status()).isEqualTo(NodeStatus.DOWN);
-        await(Duration.ofSeconds(20), () -> coordinator.journal().events().stream().anyMatch(e ->
+        Await.until(Duration.ofSeconds(20), () -> coordinator.journal().events().stream().anyMatch(e ->
                 e.kind() == ClusterEvent.Kind.NODE_ATTACHED && e.message().contains("auto_failback")));
         assertThat(coordinator.snapshot().nodes().get(2).status()).isEqualTo(NodeStatus.UP);
     }

@@ -8,6 +8,7 @@ import io.tidepool.cluster.ClusterConfigs;
 import io.tidepool.cluster.ClusterEvent;
 import io.tidepool.cluster.NodeStatus;
 import io.tidepool.config.PgpoolConfig;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.harness.TestSshd;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -136,7 +136,7 @@ class EngineRecoveryIT {
         pg.primary().execute("create table before_failover (id int)");
         pg.cluster().awaitCaughtUp();
         pg.primary().stop(ShutdownMode.IMMEDIATE);
-        await(Duration.ofSeconds(60), () -> engine.cluster().snapshot().primaryId().orElse(-1) == 1);
+        Await.until(Duration.ofSeconds(60), () -> engine.cluster().snapshot().primaryId().orElse(-1) == 1);
         assertThat(poolNodes().get(0).status()).isEqualTo("down");
         pg.standby(1).execute("create table after_failover (id int)");
 
@@ -158,7 +158,7 @@ class EngineRecoveryIT {
         pg.cluster().awaitStreaming();
         startEngine(Map.of(), Map.of());
         pg.primary().stop(ShutdownMode.IMMEDIATE);
-        await(Duration.ofSeconds(60), () -> engine.cluster().snapshot().primaryId().orElse(-1) == 1);
+        Await.until(Duration.ofSeconds(60), () -> engine.cluster().snapshot().primaryId().orElse(-1) == 1);
         pg.standby(1).execute("create table after_failover (id int)");
 
         PgpoolTools.Result recovered = pcp("pcp_recovery_node", "-n", "0");
@@ -178,7 +178,8 @@ class EngineRecoveryIT {
         standby.stop(ShutdownMode.IMMEDIATE);
         RecoveryIT.deleteTree(standby.dataDirectory());
         pg.primary().execute("create table while_away (id int)");
-        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(30), () ->
+                engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
 
         PgpoolTools.Result recovered = pcp("pcp_recovery_node", "-n", "1");
 
@@ -219,7 +220,7 @@ class EngineRecoveryIT {
 
         assertThat(recovered.exitCode()).as(recovered.stderr()).isZero();
         assertThat(recoveryStart(2).message()).contains("(pg_basebackup)");
-        await(Duration.ofSeconds(60), () -> pg.primary()
+        Await.until(Duration.ofSeconds(60), () -> pg.primary()
                 .queryValue("select state from pg_stat_replication where application_name = 'node2'")
                 .orElse("").equals("streaming"));
         PgEndpoint newNode = pg.primary().endpoint().withAddress(LocalNode.HOST, port);
@@ -266,10 +267,12 @@ class EngineRecoveryIT {
         // A throttled copy keeps the first recovery busy for a while.
         startEngine(Map.of(), Map.of("recovery_method", "'basebackup'", "recovery_basebackup_options", "'--max-rate=2M'"));
         pg.standby(1).stop(ShutdownMode.IMMEDIATE);
-        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(30), () ->
+                engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
 
         CompletableFuture<PgpoolTools.Result> first = CompletableFuture.supplyAsync(() -> pcp("pcp_recovery_node", "-n", "1"));
-        await(Duration.ofSeconds(60), () -> !journal(ClusterEvent.Kind.RECOVERY_STARTED).isEmpty() || first.isDone());
+        Await.until(Duration.ofSeconds(60), () ->
+                !journal(ClusterEvent.Kind.RECOVERY_STARTED).isEmpty() || first.isDone());
         assertThat(first).as("the first recovery is still running").isNotDone();
         PgpoolTools.Result second = pcp("pcp_recovery_node", "-n", "1");
 
@@ -289,11 +292,12 @@ class EngineRecoveryIT {
         startEngine(Map.of(), Map.of("recovery_method", "'basebackup'", "recovery_basebackup_options", "'--max-rate=2M'"));
         LocalNode standby = pg.standby(1);
         standby.stop(ShutdownMode.IMMEDIATE);
-        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(30), () ->
+                engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
         long sshdPid = Long.parseLong(Files.readString(sshd.directory().resolve("sshd.pid")).trim());
         CompletableFuture<Integer> killer = CompletableFuture.supplyAsync(() -> {
             try {
-                await(Duration.ofMinutes(2), () -> ProcessHandle.of(sshdPid).orElseThrow().descendants()
+                Await.until(Duration.ofMinutes(2), () -> ProcessHandle.of(sshdPid).orElseThrow().descendants()
                         .anyMatch(p -> p.info().commandLine().orElse("").contains("pg_basebackup")));
             } catch (InterruptedException e) {
                 throw new CompletionException(e);
@@ -367,15 +371,5 @@ class EngineRecoveryIT {
             }
         }
         return rows;
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -8,6 +8,7 @@ import io.tidepool.auth.Md5Hash;
 import io.tidepool.cluster.ClusterConfigs;
 import io.tidepool.cluster.ClusterEvent;
 import io.tidepool.cluster.NodeStatus;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.harness.TestSshd;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -127,7 +127,8 @@ class SecondStageRecoveryIT {
         Files.setPosixFilePermissions(pcppass, PosixFilePermissions.fromString("rw-------"));
         env = new HashMap<>(Map.of("PCPPASSFILE", pcppass.toString(), "TZ", "UTC"));
         pg.standby(1).stop(ShutdownMode.IMMEDIATE);
-        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(30), () ->
+                engine.cluster().snapshot().nodes().get(1).status() == NodeStatus.DOWN);
     }
 
     @Test
@@ -155,7 +156,7 @@ class SecondStageRecoveryIT {
         // A client that arrives once the first stage is done waits for the second stage to end.
         CompletableFuture<Instant> latecomer = CompletableFuture.supplyAsync(() -> {
             try {
-                await(Duration.ofMinutes(2), () -> engine.cluster().journal().events().stream()
+                Await.until(Duration.ofMinutes(2), () -> engine.cluster().journal().events().stream()
                         .anyMatch(e -> e.message().contains("run recovery_1st_stage_command")));
                 try (Connection late = PgClients.jdbc(throughProxy()); Statement ls = late.createStatement()) {
                     one(ls);
@@ -206,15 +207,5 @@ class SecondStageRecoveryIT {
         all.addAll(List.of(args));
         CommandResult result = ExternalCommand.of(all).env(env).timeout(Duration.ofMinutes(5)).run();
         return new PgpoolTools.Result(result.exitCode(), result.stdout(), result.stderr());
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidepool.cluster.ClusterConfigs;
 import io.tidepool.cluster.ClusterEvent;
 import io.tidepool.cluster.NodeStatus;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.LocalNode;
@@ -80,7 +81,7 @@ class BackendShutdownFailoverIT {
             assertThat(error.getSQLState()).isEqualTo("57P01");
             assertThat(error.getMessage()).contains("terminating connection due to administrator command");
 
-            TidepoolEnginePcpIT.await(Duration.ofSeconds(30), () -> nodeStatus(st, 1).equals("down"));
+            Await.until(Duration.ofSeconds(30), () -> nodeStatus(st, 1).equals("down"));
             assertThat(serverPort(st)).isNotEqualTo(standby.port());
             assertThat(nodeStatus(st, 0)).isEqualTo("up");
             assertThat(nodeStatus(st, 2)).isEqualTo("up");
@@ -128,7 +129,7 @@ class BackendShutdownFailoverIT {
                     + "where query like 'select pg_sleep(%' and state = 'active'");
             assertThat(errorOf(sleeping).getSQLState()).isEqualTo("57P01");
 
-            TidepoolEnginePcpIT.await(Duration.ofSeconds(30), () -> engine.cluster().journal().events().stream()
+            Await.until(Duration.ofSeconds(30), () -> engine.cluster().journal().events().stream()
                     .anyMatch(e -> e.kind() == ClusterEvent.Kind.NOTICE && e.nodeId().equals(OptionalInt.of(1))));
             assertThat(nodeStatus(st, 1)).isEqualTo("up");
             assertThat(st.executeQuery("select 1").next()).isTrue();
@@ -149,7 +150,7 @@ class BackendShutdownFailoverIT {
             // The idle session got the server's FATAL; its next statement finds the connection closed.
             assertThatThrownBy(() -> st.executeQuery("select 1")).isInstanceOf(SQLException.class);
         }
-        TidepoolEnginePcpIT.await(Duration.ofSeconds(30),
+        Await.until(Duration.ofSeconds(30),
                 () -> engine.cluster().snapshot().nodes().get(0).status() == NodeStatus.DOWN);
         assertThat(engine.cluster().journal().events()).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo(ClusterEvent.Kind.NODE_DOWN);
@@ -170,7 +171,7 @@ class BackendShutdownFailoverIT {
                 throw new java.util.concurrent.CompletionException(e);
             }
         });
-        TidepoolEnginePcpIT.await(Duration.ofSeconds(20), () -> !standby.query("select pid from pg_stat_activity "
+        Await.until(Duration.ofSeconds(20), () -> !standby.query("select pid from pg_stat_activity "
                 + "where query like 'select pg_sleep(%' and state = 'active'").isEmpty());
         return sleeping;
     }

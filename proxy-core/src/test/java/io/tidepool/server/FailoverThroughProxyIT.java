@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidepool.cluster.ClusterConfigs;
 import io.tidepool.cluster.ClusterEvent;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.CommandResult;
@@ -155,11 +156,11 @@ class FailoverThroughProxyIT {
         LocalNode promoted = pg.cluster().nodes().get(newPrimary);
         LocalNode follower = pg.cluster().nodes().get(newPrimary == 1 ? 2 : 1);
         assertThat(promoted.isInRecovery()).isFalse();
-        TidepoolEnginePcpIT.await(Duration.ofSeconds(60), () -> promoted.query(
+        Await.until(Duration.ofSeconds(60), () -> promoted.query(
                 "select application_name, state from pg_stat_replication")
                 .contains(List.of(follower.name(), "streaming")));
         long written = Long.parseLong(promoted.queryValue("select count(*) from failover_writes").orElseThrow());
-        TidepoolEnginePcpIT.await(Duration.ofSeconds(30), () -> Long.parseLong(
+        Await.until(Duration.ofSeconds(30), () -> Long.parseLong(
                 follower.queryValue("select count(*) from failover_writes").orElse("0")) >= written);
 
         CommandResult after = PgClients.pgbench(viaProxy, "-n", "-c", "4", "-T", "3");
@@ -191,7 +192,7 @@ class FailoverThroughProxyIT {
                     s.execute("insert into standby_gone values (" + i + ")");
                     Thread.sleep(100);
                 }
-                TidepoolEnginePcpIT.await(Duration.ofSeconds(30), () ->
+                Await.until(Duration.ofSeconds(30), () ->
                         engine.cluster().snapshot().nodes().get(2).status() == io.tidepool.cluster.NodeStatus.DOWN);
                 try (Statement again = idle.createStatement()) {
                     assertThat(again.executeQuery("select count(*) from standby_gone").next()).isTrue();
@@ -222,7 +223,7 @@ class FailoverThroughProxyIT {
                 // Idle while its standby went away: the next statements neither fail nor go there.
                 s.execute("insert into idle_standby_gone values (1)");
                 assertThat(port(s)).isNotEqualTo(standbyPort);
-                TidepoolEnginePcpIT.await(Duration.ofSeconds(30), () ->
+                Await.until(Duration.ofSeconds(30), () ->
                         engine.cluster().snapshot().nodes().get(2).status() == io.tidepool.cluster.NodeStatus.DOWN);
                 try (java.sql.ResultSet rs = s.executeQuery("select count(*) from idle_standby_gone")) {
                     assertThat(rs.next()).isTrue();

@@ -7,6 +7,7 @@ import io.tidepool.auth.Md5Hash;
 import io.tidepool.cluster.ClusterConfigs;
 import io.tidepool.cluster.ClusterEvent;
 import io.tidepool.cluster.NodeStatus;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.LocalNode;
 import java.nio.file.Files;
@@ -48,13 +49,13 @@ class PcpPromoteNodeIT {
                     "-h", "127.0.0.1", "-p", Integer.toString(engine.pcpPort().orElseThrow()), "-U", "admin", "-w",
                     "-n", "2");
             assertThat(result.stdout()).isEqualTo("pcp_promote_node -- Command Successful\n");
-            TidepoolEnginePcpIT.await(Duration.ofSeconds(90), () -> engine.cluster().snapshot().primaryId()
+            Await.until(Duration.ofSeconds(90), () -> engine.cluster().snapshot().primaryId()
                     .equals(java.util.OptionalInt.of(2)));
 
             LocalNode promoted = pg.standby(2);
             assertThat(promoted.isInRecovery()).isFalse();
             assertThat(promoted.queryValue("select count(*) from switched")).hasValue("1");
-            TidepoolEnginePcpIT.await(Duration.ofSeconds(60), () -> promoted.query(
+            Await.until(Duration.ofSeconds(60), () -> promoted.query(
                     "select application_name, state from pg_stat_replication")
                     .contains(List.of(pg.standby(1).name(), "streaming")));
             assertThat(engine.cluster().snapshot().nodes().get(0).status()).isEqualTo(NodeStatus.DOWN);

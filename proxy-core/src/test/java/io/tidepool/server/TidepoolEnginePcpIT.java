@@ -8,6 +8,7 @@ import io.tidepool.cluster.ClusterConfigs;
 import io.tidepool.cluster.ClusterEvent;
 import io.tidepool.cluster.NodeStatus;
 import io.tidepool.config.PgpoolConfig;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.LocalNode;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class TidepoolEnginePcpIT {
         Files.setPosixFilePermissions(pcppass, PosixFilePermissions.fromString("rw-------"));
         env = new HashMap<>(Map.of("PCPPASSFILE", pcppass.toString(), "TZ", "UTC"));
         // The replication check fills in the standbys' replication state within a period or two.
-        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().stream()
+        Await.until(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().stream()
                 .filter(n -> n.id() > 0).allMatch(n -> n.replicationState().equals("streaming")));
     }
 
@@ -106,7 +106,8 @@ class TidepoolEnginePcpIT {
     @Test
     void detachAndAttachChangeTheNodeStatus() throws Exception {
         assertThat(pcp("pcp_detach_node", "-n", "2").stdout()).isEqualTo("pcp_detach_node -- Command Successful\n");
-        await(Duration.ofSeconds(10), () -> engine.cluster().snapshot().nodes().get(2).status() == NodeStatus.DOWN);
+        Await.until(Duration.ofSeconds(10), () ->
+                engine.cluster().snapshot().nodes().get(2).status() == NodeStatus.DOWN);
         assertThat(pcp("pcp_node_info", "-n", "2").stdout()).contains(" 3 0.333333 down up standby ");
         assertThat(Files.readString(dir.resolve("pgpool_status"))).isEqualTo("up\nup\ndown\n");
 
@@ -115,7 +116,7 @@ class TidepoolEnginePcpIT {
                 "ERROR:  invalid degenerate backend request, node id : 2 status: [3] is not valid for failover\n\n");
 
         assertThat(pcp("pcp_attach_node", "-n", "2").stdout()).isEqualTo("pcp_attach_node -- Command Successful\n");
-        await(Duration.ofSeconds(10), () -> engine.cluster().journal().events().stream()
+        Await.until(Duration.ofSeconds(10), () -> engine.cluster().journal().events().stream()
                 .anyMatch(e -> e.kind() == ClusterEvent.Kind.NODE_ATTACHED));
         assertThat(engine.cluster().snapshot().nodes().get(2).status()).isEqualTo(NodeStatus.UP);
         assertThat(engine.cluster().snapshot().primaryId()).hasValue(0);
@@ -125,7 +126,7 @@ class TidepoolEnginePcpIT {
 
     @Test
     void healthCheckStatsCountTheChecks() throws Exception {
-        await(Duration.ofSeconds(20), () -> engine.cluster().healthCheckStatistics(1).successCount() >= 2);
+        Await.until(Duration.ofSeconds(20), () -> engine.cluster().healthCheckStatistics(1).successCount() >= 2);
         String verbose = pcp("pcp_health_check_stats", "-n", "1", "-v").stdout();
         assertThat(verbose).contains("Node Id                       : 1\n")
                 .contains("Host Name                     : 127.0.0.1\n")
@@ -168,7 +169,7 @@ class TidepoolEnginePcpIT {
                             .contains(" 1 " + id + " "));
             assertThat(info).contains(" " + primaryPid + " 1 " + id + " 0 ");
         }
-        await(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
+        Await.until(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
         assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
     }
 
@@ -188,7 +189,7 @@ class TidepoolEnginePcpIT {
             assertThat(info.lines()).hasSize(1);
             assertThat(info).contains(" " + pg.cluster().superuser() + " ").contains(" " + backendPid + " 1 " + id + " 0 ");
         }
-        await(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
+        Await.until(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
         assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
     }
 
@@ -208,7 +209,8 @@ class TidepoolEnginePcpIT {
                 }
                 return null;
             });
-            await(Duration.ofSeconds(2), () -> engine.sessions().processes().get(0).status().equals("Execute command"));
+            Await.until(Duration.ofSeconds(2), () ->
+                    engine.sessions().processes().get(0).status().equals("Execute command"));
             // the 4.3 tool prints the status last
             assertThat(pcp("pcp_proc_info", "-P", id).stdout()).endsWith(" Execute command\n");
             sleeping.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -230,7 +232,7 @@ class TidepoolEnginePcpIT {
                  java.sql.Statement st = served.createStatement()) {
                 st.execute("select 1");
                 detach = background.submit(() -> pcp("pcp_detach_node", "-g", "-n", "2"));
-                await(Duration.ofSeconds(10), proxy::newSessionsHeld);
+                Await.until(Duration.ofSeconds(10), proxy::newSessionsHeld);
                 late = background.submit(() -> {
                     try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
                          java.sql.Statement s = c.createStatement();
@@ -261,7 +263,7 @@ class TidepoolEnginePcpIT {
     @Test
     void stopIsHandedToTheServer() throws Exception {
         assertThat(pcp("pcp_stop_pgpool", "-m", "f").stdout()).isEqualTo("pcp_stop_pgpool -- Command Successful\n");
-        await(Duration.ofSeconds(10), () -> !stopRequests.isEmpty());
+        Await.until(Duration.ofSeconds(10), () -> !stopRequests.isEmpty());
         assertThat(stopRequests).containsExactly(ShutdownMode.FAST);
     }
 
@@ -280,15 +282,5 @@ class TidepoolEnginePcpIT {
                 Integer.toString(engine.pcpPort().orElseThrow()), "-U", USER, "-w", "-n", "0");
         assertThat(result.stderr()).isEqualTo("FATAL:  invalid promote request\n"
                 + "DETAIL:  specified node is already primary node, can't promote node id 0\n\n");
-    }
-
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.tidepool.session;
 
 import io.tidepool.cluster.ClusterConfigs;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.PgClients;
 import io.tidepool.harness.PgClusterExtension;
 import io.tidepool.ops.local.PgEndpoint;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,7 +87,7 @@ class ReplicationDelayRoutingIT {
         engine.start();
         viaProxy = pg.primary().endpoint().withAddress("127.0.0.1", engine.proxy().orElseThrow().tcpAddress().getPort());
         // inet_server_port() is balanced once pg_proc said it is stable; the first call looks it up
-        await(Duration.ofSeconds(20), () -> {
+        Await.until(Duration.ofSeconds(20), () -> {
             try {
                 return !readPorts(viaProxy, 1).containsKey(pg.primary().port());
             } catch (SQLException e) {
@@ -149,15 +149,6 @@ class ReplicationDelayRoutingIT {
         return Long.parseLong(poolNodes().get(node).get("select_cnt"));
     }
 
-    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     @Test
     void aStandbyLaggingPastDelayThresholdReceivesNoReadsUntilItCatchesUp() throws Exception {
@@ -169,7 +160,7 @@ class ReplicationDelayRoutingIT {
 
         pg.standby(1).execute("select pg_wal_replay_pause()");
         burst();
-        await(Duration.ofSeconds(60), () -> ownerDelay(1) > 10000 && ownerDelay(2) < 10000);
+        Await.until(Duration.ofSeconds(60), () -> ownerDelay(1) > 10000 && ownerDelay(2) < 10000);
 
         long before = selectCount("1");
         Map<Integer, Integer> ports = readPorts(viaProxy, 300);
@@ -182,7 +173,7 @@ class ReplicationDelayRoutingIT {
         assertThat(row.get("replication_state")).isEqualTo("streaming");
 
         pg.standby(1).execute("select pg_wal_replay_resume()");
-        await(Duration.ofSeconds(60), () -> ownerDelay(1) < 10000);
+        Await.until(Duration.ofSeconds(60), () -> ownerDelay(1) < 10000);
         Set<Integer> after = new HashSet<>(readPorts(viaProxy, 100).keySet());
         assertThat(after).as("the standby serves reads again once caught up").contains(lagging);
         assertThat(selectCount("1")).isGreaterThan(before);
@@ -197,7 +188,7 @@ class ReplicationDelayRoutingIT {
         pg.standby(1).execute("select pg_wal_replay_pause()");
         keepWriting();
         // replay_lag grows while replay is stuck and WAL keeps arriving
-        await(Duration.ofSeconds(60), () -> ownerDelay(1) > 1_000_000);
+        Await.until(Duration.ofSeconds(60), () -> ownerDelay(1) > 1_000_000);
         assertThat(engine.cluster().snapshot().nodes().get(1).delayByTime()).isTrue();
 
         long before = selectCount("1");
@@ -211,7 +202,7 @@ class ReplicationDelayRoutingIT {
         // WAL keeps flowing while replay resumes: replay_lag is then measured on fresh records and
         // falls back under the threshold within a few sr_check periods.
         pg.standby(1).execute("select pg_wal_replay_resume()");
-        await(Duration.ofSeconds(60), () -> ownerDelay(1) < 1_000_000);
+        Await.until(Duration.ofSeconds(60), () -> ownerDelay(1) < 1_000_000);
         assertThat(readPorts(viaProxy, 100).keySet()).contains(lagging);
     }
 
@@ -225,7 +216,8 @@ class ReplicationDelayRoutingIT {
         int other = pg.standby(2).port();
         assertThat(readPorts(viaProxy, 20).keySet()).containsExactly(lagging);
         // SHOW pool_nodes from the cluster owner: live role and replication columns once sr_check ran
-        await(Duration.ofSeconds(30), () -> engine.cluster().snapshot().nodes().get(1).replicationState().equals("streaming")
+        Await.until(Duration.ofSeconds(30), () ->
+                engine.cluster().snapshot().nodes().get(1).replicationState().equals("streaming")
                 && engine.cluster().snapshot().nodes().get(2).replicationState().equals("streaming"));
         Map<String, Map<String, String>> rows = poolNodes();
         assertThat(rows.get("0")).containsEntry("role", "primary").containsEntry("pg_role", "primary")
@@ -241,7 +233,7 @@ class ReplicationDelayRoutingIT {
 
         pg.standby(1).execute("select pg_wal_replay_pause()");
         burst();
-        await(Duration.ofSeconds(60), () -> ownerDelay(1) > 10000 && ownerDelay(2) < 10000);
+        Await.until(Duration.ofSeconds(60), () -> ownerDelay(1) > 10000 && ownerDelay(2) < 10000);
 
         assertThat(readPorts(viaProxy, 100).keySet()).as("the least-delayed standby, not the primary")
                 .containsExactly(other);

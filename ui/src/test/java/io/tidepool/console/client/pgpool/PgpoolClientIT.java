@@ -9,6 +9,7 @@ import io.tidepool.console.client.ConnectionStatus;
 import io.tidepool.console.client.NodeAction;
 import io.tidepool.console.client.PoolNode;
 import io.tidepool.console.client.PoolNodeStatus;
+import io.tidepool.harness.Await;
 import io.tidepool.harness.DebianPgpool;
 import io.tidepool.harness.TestClusters;
 import io.tidepool.ops.local.LocalCluster;
@@ -23,13 +24,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The remote pgpool-II client against Debian's pgpool-II in front of the shared harness cluster. */
 class PgpoolClientIT {
+    /** How long the client may take to show a change: it polls, and retries with a growing delay. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private static LocalCluster cluster;
     private static DebianPgpool pgpool;
@@ -59,7 +61,7 @@ class PgpoolClientIT {
     void snapshotHasTheRowsOfShowPoolNodes() throws Exception {
         try (PgpoolClient c = client(pgpool.port())) {
             c.start();
-            await("connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
+            Await.until(TIMEOUT, "connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
 
             ClusterSnapshot s = c.snapshot().get(10, TimeUnit.SECONDS);
             List<Map<String, String>> truth = pgpool.showPoolNodes(cluster.superuser());
@@ -77,10 +79,10 @@ class PgpoolClientIT {
     }
 
     @Test
-    void plainPostgresqlIsRecognisedAsNotPgpool() {
+    void plainPostgresqlIsRecognisedAsNotPgpool() throws Exception {
         try (PgpoolClient c = client(cluster.primary().port())) {
             c.start();
-            await("a failed attempt", () -> c.connectionStatus().state() == ConnectionState.LOST);
+            Await.until(TIMEOUT, "a failed attempt", () -> c.connectionStatus().state() == ConnectionState.LOST);
 
             assertThat(c.connectionStatus().detail()).contains("is not pgpool-II (SHOW pool_nodes is unknown there)");
             assertThatThrownBy(() -> c.snapshot().join()).hasCauseInstanceOf(ClusterClientException.class)
@@ -96,15 +98,15 @@ class PgpoolClientIT {
             c.onConnectionStatus(statuses::add);
             c.onEvent(events::add);
             c.start();
-            await("connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
+            Await.until(TIMEOUT, "connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
 
             pgpool.stop();
             assertThatThrownBy(() -> c.snapshot().get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ClusterClientException.class);
-            await("lost", () -> c.connectionStatus().state() == ConnectionState.LOST);
+            Await.until(TIMEOUT, "lost", () -> c.connectionStatus().state() == ConnectionState.LOST);
             assertThat(c.connectionStatus().nextAttempt()).isPresent();
 
             pgpool.start();
-            await("reconnected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
+            Await.until(TIMEOUT, "reconnected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
             assertThat(c.snapshot().get(10, TimeUnit.SECONDS).nodes()).hasSize(3);
         }
         assertThat(statuses).extracting(ConnectionStatus::state)
@@ -129,15 +131,15 @@ class PgpoolClientIT {
     void detachAndAttachGoThroughPcpAndShowInTheNextSnapshot() throws Exception {
         try (PgpoolClient c = pcpClient(DebianPgpool.PCP_PASSWORD)) {
             c.start();
-            await("connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
+            Await.until(TIMEOUT, "connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
 
             ActionResult detached = c.perform(NodeAction.DETACH, node(c, 2)).get(20, TimeUnit.SECONDS);
             assertThat(detached).isInstanceOf(ActionResult.Done.class);
-            await("node 2 down", () -> status(c, 2) == PoolNodeStatus.DOWN);
+            Await.until(TIMEOUT, "node 2 down", () -> status(c, 2) == PoolNodeStatus.DOWN);
 
             ActionResult attached = c.perform(NodeAction.ATTACH, node(c, 2)).get(20, TimeUnit.SECONDS);
             assertThat(attached).isInstanceOf(ActionResult.Done.class);
-            await("node 2 serving again", () -> status(c, 2).isServing());
+            Await.until(TIMEOUT, "node 2 serving again", () -> status(c, 2).isServing());
         }
     }
 
@@ -145,7 +147,7 @@ class PgpoolClientIT {
     void wrongPcpPasswordFailsWithPgpoolsReason() throws Exception {
         try (PgpoolClient c = pcpClient("wrong")) {
             c.start();
-            await("connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
+            Await.until(TIMEOUT, "connected", () -> c.connectionStatus().state() == ConnectionState.CONNECTED);
 
             assertThatThrownBy(() -> c.perform(NodeAction.DETACH, node(c, 1)).get(20, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(ClusterClientException.class)
@@ -160,21 +162,6 @@ class PgpoolClientIT {
             return node(c, id).status();
         } catch (Exception e) {
             return PoolNodeStatus.UNKNOWN;
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }
