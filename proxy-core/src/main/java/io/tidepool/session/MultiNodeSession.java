@@ -207,7 +207,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
 
     /** One client message (whole frame, borrowed). */
     public void onClientMessage(byte type, ByteBuf frames, int start, int length) {
-        if (!executing) {
+        if (!executing && type != MessageType.TERMINATE) { // a client saying goodbye asks for nothing
             executing = true;
         }
         switch (type) {
