@@ -610,10 +610,11 @@ class StreamingSessionIT {
             try (Connection leaver = PgClients.jdbc(viaProxy); Statement l = leaver.createStatement()) {
                 leaverPid = pid(l);
             }
-            // the reset runs after the client left, then the connection waits in the pool
+            // The session ends after the client left (until then its own row lists the backend),
+            // the reset runs, then the connection waits in the pool.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             Map<String, String> parked = poolPoolsRow(st, leaverPid);
-            while (parked == null && System.nanoTime() < deadline) {
+            while ((parked == null || !parked.get("pool_connected").equals("0")) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
                 parked = poolPoolsRow(st, leaverPid);
             }
