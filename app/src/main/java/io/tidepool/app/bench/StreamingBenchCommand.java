@@ -46,7 +46,7 @@ import java.util.concurrent.Callable;
             "through pgpool-II and through Tidepool, both load balancing over the three nodes, and through",
             "Tidepool to the primary alone. Select-only (simple, extended, prepared) and tpcb-like, 8, 64 and",
             "256 clients, the targets interleaved; prints TPS, latency and ratios.",
-            "With the defaults it takes about 21 minutes (-T 5 -r 1: about 6)."})
+            "With the defaults it takes about 19 minutes (-T 5 -r 1: about 6)."})
 public final class StreamingBenchCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--clients"}, paramLabel = "N", split = ",", defaultValue = "8,64,256",
