@@ -33,18 +33,13 @@ interface BenchTarget extends AutoCloseable {
      * {@code SHOW} commands there only), giving up after {@code timeoutSeconds}.
      */
     default Connection connect(int timeoutSeconds) throws SQLException {
-        return connect("postgres", timeoutSeconds);
-    }
-
-    /** {@link #connect(int)} to {@code database} (a pooler's database name). */
-    default Connection connect(String database, int timeoutSeconds) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", BenchCommand.USER);
         props.setProperty("password", BenchCommand.PASSWORD);
         props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
         props.setProperty("sslmode", "disable");
         props.setProperty("preferQueryMode", "simple");
-        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port() + "/" + database, props);
+        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port() + "/postgres", props);
     }
 
     /** Stops what the target started; idempotent. */
