@@ -49,12 +49,18 @@ public final class BenchTable {
     /**
      * @param targets target names in column order
      * @param subject the target whose ratios to the others are shown ("tidepool")
-     * @param more    ratio columns after the subject's
      */
-    public static String render(List<String> targets, String subject, List<Row> rows, Ratio... more) {
+    public static String render(List<String> targets, String subject, List<Row> rows) {
+        return render(targets, subject, rows, List.of());
+    }
+
+    /**
+     * {@link #render(List, String, List)} with {@code more} ratio columns after the subject's.
+     */
+    public static String render(List<String> targets, String subject, List<Row> rows, List<Ratio> more) {
         List<Ratio> ratios = new ArrayList<>();
         targets.stream().filter(t -> !t.equals(subject)).forEach(other -> ratios.add(new Ratio(subject, other)));
-        ratios.addAll(List.of(more));
+        ratios.addAll(more);
         StringBuilder out = new StringBuilder();
         StringBuilder top = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7s", "", "", ""));
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-12s %-9s %7s", "workload", "protocol",

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
@@ -138,10 +139,10 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             pgbench.initialise(direct, run.scale);
             cluster.awaitCaughtUp();
 
-            if (!run.noPgBouncer) {
-                BenchCommand.pgBouncerProgram(err).ifPresent(program ->
-                        targets.add(BenchCommand.startPgBouncer(program, cluster, primary, maxClients)));
-            }
+            Optional<BenchTarget> pgbouncer = run.noPgBouncer ? Optional.empty()
+                    : BenchCommand.pgBouncerProgram(err).map(program ->
+                            BenchCommand.startPgBouncer(program, cluster, primary, maxClients));
+            pgbouncer.ifPresent(targets::add);
             if (!noPgpool) {
                 if (PgpoolPeer.installed()) {
                     targets.add(PgpoolPeer.forLoadBalancing(cluster, pgpoolChildren));
@@ -150,9 +151,12 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                             + "), its column is left out (installers/dev/install-deps.sh bench, or apt-get install pgpool2)");
                 }
             }
+            Optional<TidepoolTarget> toPrimary = Optional.empty();
             if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
-                targets.add(TidepoolTarget.streamingToPrimary(cluster.nodes(), BenchCommand.USER, BenchCommand.PASSWORD,
-                        maxClients, run.tidepoolTuning(), cluster.baseDirectory().resolve("tidepool-primary")));
+                toPrimary = Optional.of(TidepoolTarget.streamingToPrimary(cluster.nodes(), BenchCommand.USER,
+                        BenchCommand.PASSWORD, maxClients, run.tidepoolTuning(),
+                        cluster.baseDirectory().resolve("tidepool-primary")));
+                targets.add(toPrimary.get());
             }
             TidepoolTarget tidepool = TidepoolTarget.streaming(cluster.nodes(), BenchCommand.USER,
                     BenchCommand.PASSWORD, maxClients, run.tidepoolTuning(), cluster.baseDirectory().resolve("tidepool"));
@@ -176,11 +180,11 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                 }
             }
             out.println();
-            List<String> names = targets.stream().map(BenchTarget::name).toList();
-            BenchTable.Ratio[] relay = names.contains("tidepool-primary") && names.contains("pgbouncer")
-                    ? new BenchTable.Ratio[] {new BenchTable.Ratio("tidepool-primary", "pgbouncer")}
-                    : new BenchTable.Ratio[0];
-            out.print(BenchTable.render(names, tidepool.name(), rows, relay));
+            // the relays alone: both reach the primary the same way
+            List<BenchTable.Ratio> relay = toPrimary.isPresent() && pgbouncer.isPresent()
+                    ? List.of(new BenchTable.Ratio(toPrimary.get().name(), pgbouncer.get().name()))
+                    : List.of();
+            out.print(BenchTable.render(targets.stream().map(BenchTarget::name).toList(), tidepool.name(), rows, relay));
             out.println();
             out.println("tps: transactions per second (mean of the rounds); lat ms: pgbench's average latency.");
             out.println("pgpool-II and Tidepool balance reads over the primary and two standbys (equal weights);"

@@ -76,7 +76,8 @@ class BenchTableTest {
         results.put("tidepool-primary", Optional.of(new PgBenchResult(29000, 0.28)));
         results.put("tidepool", Optional.of(new PgBenchResult(24000, 0.33)));
         String table = BenchTable.render(List.of("pgbouncer", "tidepool-primary", "tidepool"), "tidepool", List.of(
-                new BenchTable.Row("simple", 8, results)), new BenchTable.Ratio("tidepool-primary", "pgbouncer"));
+                new BenchTable.Row("simple", 8, results)),
+                List.of(new BenchTable.Ratio("tidepool-primary", "pgbouncer")));
         assertThat(table.lines().toList()).containsExactly(
                 "                                pgbouncer           tidepool-primary    tidepool            tidepool/"
                         + "   tidepool/         tidepool-primary/",
