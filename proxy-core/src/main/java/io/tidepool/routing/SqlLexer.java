@@ -370,26 +370,36 @@ final class SqlLexer {
     }
 
     private int number() {
-        pos++;
-        while (pos < length) {
-            char c = text.charAt(pos);
+        pos = numberEnd(text, pos);
+        end = pos;
+        return type = NUMBER;
+    }
+
+    /**
+     * Where the numeric constant starting at {@code from} (a digit, or a '.' before a digit) ends,
+     * as this lexer reads it: digits, '.', '_', letters, and a sign after an exponent's 'e'.
+     * {@link StatementShape} masks exactly these runs, so both agree on what a number is.
+     */
+    static int numberEnd(String text, int from) {
+        int p = from + 1;
+        while (p < text.length()) {
+            char c = text.charAt(p);
             if (isDigit(c) || c == '.' || c == '_' || Character.isLetter(c)) {
-                pos++;
-            } else if ((c == '+' || c == '-') && (text.charAt(pos - 1) == 'e' || text.charAt(pos - 1) == 'E')) {
-                pos++;
+                p++;
+            } else if ((c == '+' || c == '-') && (text.charAt(p - 1) == 'e' || text.charAt(p - 1) == 'E')) {
+                p++;
             } else {
                 break;
             }
         }
-        end = pos;
-        return type = NUMBER;
+        return p;
     }
 
     static boolean isWhitespace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
     }
 
-    private static boolean isDigit(char c) {
+    static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
 

@@ -73,6 +73,13 @@ public record StatementClassification(
         }
     }
 
+    /** The same classification for another text (of the same {@link StatementShape}). */
+    StatementClassification withText(String otherText) {
+        return new StatementClassification(otherText, kind, command, writes, readTables, writtenTables, functions,
+                locking, readsSystemCatalog, createdTempTables, droppedTables, discardsTempTables, transactionModes,
+                leadingWhitespace, leadingComment, noLoadBalanceHint, source, detail);
+    }
+
     /** Every table the statement touches, read or written. */
     public Set<String> touchedTables() {
         if (writtenTables.isEmpty()) {

@@ -5,14 +5,19 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidepool.routing.StatementClassification.Source;
 import io.tidepool.routing.StatementClassification.TransactionModes;
 
+import java.util.Set;
+
 /**
  * Classifies SQL statement texts for routing.
  *
  * <p>Three layers, cheapest first:
  * <ol>
- *   <li>a bounded cache by statement text (Caffeine, W-TinyLFU), holding the texts likely to come
- *       again: parameterised and constant-free ones, and whatever JSqlParser had to read (texts
- *       with constants are cheaper to lex again than to cache, see {@link #worthCaching});</li>
+ *   <li>two bounded caches (Caffeine, W-TinyLFU): one by statement text, holding the texts likely
+ *       to come again (parameterised and constant-free ones, and whatever JSqlParser had to read),
+ *       and one by {@link StatementShape}, the text with its numbers masked, for queries and DML
+ *       that carry numbers: {@code SELECT abalance FROM pgbench_accounts WHERE aid = 4711} is
+ *       classified once for every aid. A text with other constants (strings) is cheaper to lex
+ *       again than to cache, see {@link #worthCaching};</li>
  *   <li>a hand-written lexer ({@link SqlLexer}) that reads the statement once, allocating only
  *       the names it reports ({@link CommandReader} by first word, {@link QueryScanner} for
  *       queries); it covers every statement kind pgbench, pgJDBC and the common ORMs send,
@@ -23,38 +28,54 @@ import io.tidepool.routing.StatementClassification.TransactionModes;
  * A statement neither can read is {@link StatementKind#UNREADABLE}: it goes to the primary and
  * counts as a write.
  *
- * <p>Thread-safe: the cache is concurrent; the lexer is per thread.
+ * <p>Thread-safe: the caches are concurrent; the lexer is per thread.
  */
 public final class StatementClassifier {
 
-    /** Default number of distinct statement texts kept. */
+    /** Default number of distinct statement texts kept, and of shapes. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
 
     /** Texts longer than this are classified but not cached (they are rarely repeated and cost memory). */
     static final int MAX_CACHED_TEXT_LENGTH = 16 * 1024;
 
+    /**
+     * Commands whose classification never depends on a number's value, so that it holds for every
+     * text of the statement's shape. Not SET ({@code SET transaction_read_only = 1}) nor EXPLAIN
+     * ({@code EXPLAIN (ANALYZE 0)}), whose readers look at values.
+     */
+    private static final Set<String> SHAPED_COMMANDS = Set.of("SELECT", "VALUES", "TABLE", "INSERT", "UPDATE",
+            "DELETE", "MERGE");
+
     private static final ThreadLocal<SqlLexer> LEXER = ThreadLocal.withInitial(SqlLexer::new);
     /** A second lexer for the multi-statement check, which runs before the main pass. */
     private static final ThreadLocal<SqlLexer> SPLIT_LEXER = ThreadLocal.withInitial(SqlLexer::new);
 
-    private final Cache<String, StatementClassification> cache;
+    private final Cache<String, StatementClassification> byText;
+    private final Cache<StatementShape, StatementClassification> byShape;
 
     public StatementClassifier() {
         this(DEFAULT_CACHE_SIZE);
     }
 
+    /** @param maximumCachedStatements how many texts, and how many shapes, are kept */
     public StatementClassifier(int maximumCachedStatements) {
         // Maintenance (eviction, buffer draining) runs on the calling event loop, amortised over
         // the calls: with Caffeine's default executor every write woke a ForkJoinPool thread, about
         // three futex calls and context switches per statement when texts carry literals
         // (pgbench -S in the simple protocol: 44 us of proxy CPU per transaction instead of 30).
-        this.cache = Caffeine.newBuilder().maximumSize(maximumCachedStatements).executor(Runnable::run).build();
+        this.byText = Caffeine.newBuilder().maximumSize(maximumCachedStatements).executor(Runnable::run).build();
+        this.byShape = Caffeine.newBuilder().maximumSize(maximumCachedStatements).executor(Runnable::run).build();
     }
 
-    /** The classification of {@code sql}, from the cache when this text was seen before. */
+    /** The classification of {@code sql}, from a cache when this text or its shape was seen before. */
     public StatementClassification classify(String sql) {
-        StatementClassification cached = cache.getIfPresent(sql);
-        return cached != null ? cached : classifyAfresh(sql);
+        StatementClassification cached = byText.getIfPresent(sql);
+        if (cached != null) {
+            return cached;
+        }
+        StatementShape shape = StatementShape.of(sql);
+        cached = cachedByShape(shape, sql);
+        return cached != null ? cached : classifyAfresh(sql, shape);
     }
 
     /**
@@ -64,31 +85,58 @@ public final class StatementClassifier {
      * executor instead of stalling every session of the loop.
      */
     public java.util.Optional<StatementClassification> classifyWithoutParser(String sql) {
-        StatementClassification cached = cache.getIfPresent(sql);
+        StatementClassification cached = byText.getIfPresent(sql);
+        if (cached != null) {
+            return java.util.Optional.of(cached);
+        }
+        StatementShape shape = StatementShape.of(sql);
+        cached = cachedByShape(shape, sql);
         if (cached != null) {
             return java.util.Optional.of(cached);
         }
         if (needsParser(sql)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(classifyAfresh(sql));
+        return java.util.Optional.of(classifyAfresh(sql, shape));
     }
 
-    /** Classifies a text the cache does not hold, and caches the answer when that pays. */
-    private StatementClassification classifyAfresh(String sql) {
+    /** The classification cached for {@code shape}, given {@code sql}'s text; null when none is. */
+    private StatementClassification cachedByShape(StatementShape shape, String sql) {
+        if (shape == null) {
+            return null;
+        }
+        StatementClassification cached = byShape.getIfPresent(shape);
+        return cached == null ? null : cached.withText(sql);
+    }
+
+    /** Classifies a text no cache holds, and caches the answer (by shape or by text) when that pays. */
+    private StatementClassification classifyAfresh(String sql, StatementShape shape) {
         StatementClassification fresh = analyze(sql);
-        if (worthCaching(sql, fresh)) {
-            cache.put(sql, fresh);
+        if (shape != null && sql.length() <= MAX_CACHED_TEXT_LENGTH && sharedByShape(fresh)) {
+            byShape.put(shape, fresh);
+        } else if (worthCaching(sql, fresh)) {
+            byText.put(sql, fresh);
         }
         return fresh;
     }
 
+    /** Whether {@code c} holds for every text of its statement's shape (see {@link #SHAPED_COMMANDS}). */
+    static boolean sharedByShape(StatementClassification c) {
+        if (c.source() != Source.FAST_PATH || (c.kind() != StatementKind.READ && c.kind() != StatementKind.WRITE)) {
+            return false;
+        }
+        String command = c.command();
+        int space = command.indexOf(' ');
+        return SHAPED_COMMANDS.contains(space < 0 ? command : command.substring(0, space));
+    }
+
     /**
-     * Whether a fresh classification goes into the cache. A text the lexer classified and that
-     * carried constants ({@code ... WHERE aid = 4711}) is left out: such texts rarely come again,
-     * and caching each one costs a cache write and an eviction (measured: a quarter of the proxy's
-     * own CPU per statement for pgbench -S in the simple protocol), while a repeat costs one lexer
-     * pass. Parameterised texts, constant-free ones and everything JSqlParser read are kept.
+     * Whether a fresh classification goes into the cache by text. A text the lexer classified and
+     * that carried constants ({@code SET search_path = 'app'}) is left out: such texts rarely come
+     * again, and caching each one costs a cache write and an eviction (measured: a quarter of the
+     * proxy's own CPU per statement for pgbench -S in the simple protocol, before shapes took
+     * those), while a repeat costs one lexer pass. Parameterised texts, constant-free ones and
+     * everything JSqlParser read are kept.
      */
     private static boolean worthCaching(String sql, StatementClassification fresh) {
         if (sql.length() > MAX_CACHED_TEXT_LENGTH) {
@@ -116,10 +164,11 @@ public final class StatementClassifier {
         return false;
     }
 
-    /** Number of cached texts (approximate; for metrics and tests). */
+    /** Number of cached texts and shapes (approximate; for metrics and tests). */
     public long cachedStatements() {
-        cache.cleanUp();
-        return cache.estimatedSize();
+        byText.cleanUp();
+        byShape.cleanUp();
+        return byText.estimatedSize() + byShape.estimatedSize();
     }
 
     /** Classifies without the cache. */

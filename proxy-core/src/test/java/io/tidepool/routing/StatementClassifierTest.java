@@ -426,16 +426,75 @@ class StatementClassifierTest {
     }
 
     @Test
-    void textsWithConstantsAreClassifiedButNotCached() {
+    void textsWithStringConstantsAreClassifiedButNotCached() {
         StatementClassifier fresh = new StatementClassifier(100);
-        StatementClassification literal = fresh.classify("SELECT abalance FROM pgbench_accounts WHERE aid = 4711");
-        fresh.classify("SELECT name FROM users WHERE login = 'alice'");
+        StatementClassification literal = fresh.classify("SELECT name FROM users WHERE login = 'alice'");
+        fresh.classify("UPDATE users SET seen = now() WHERE login = 'bob'");
         assertThat(literal.kind()).isEqualTo(StatementKind.READ);
         assertThat(fresh.cachedStatements()).isZero();
 
         fresh.classify("SELECT abalance FROM pgbench_accounts WHERE aid = $1");
         fresh.classify("SELECT now()");
         assertThat(fresh.cachedStatements()).isEqualTo(2);
+    }
+
+    @Test
+    void queriesDifferingOnlyInNumbersShareOneCachedClassification() {
+        StatementClassifier fresh = new StatementClassifier(100);
+        for (int aid = 1; aid <= 50; aid++) {
+            String sql = "UPDATE pgbench_accounts SET abalance = abalance + " + (-aid * 7) + " WHERE aid = " + aid + ";";
+            StatementClassification c = fresh.classify(sql);
+            assertThat(c).as(sql).isEqualTo(StatementClassifier.analyze(sql));
+            assertThat(c.text()).isSameAs(sql);
+        }
+        String select = "SELECT abalance FROM pgbench_accounts WHERE aid = 4711";
+        assertThat(fresh.classifyWithoutParser(select)).contains(StatementClassifier.analyze(select));
+        assertThat(fresh.classify("SELECT abalance FROM pgbench_accounts WHERE aid = 17"))
+                .isEqualTo(StatementClassifier.analyze("SELECT abalance FROM pgbench_accounts WHERE aid = 17"));
+        assertThat(fresh.cachedStatements()).as("one shape per statement").isEqualTo(2);
+    }
+
+    /**
+     * What sharing by shape relies on: for the commands it covers, texts of one shape classify
+     * alike but for their text. Random statements of those commands with number-bearing tails,
+     * each against a copy with other digits.
+     */
+    @Test
+    void textsOfOneShapeClassifyAlike() {
+        String[] heads = {"SELECT ", "SELECT * FROM t WHERE ", "UPDATE t SET v = ", "DELETE FROM t WHERE ",
+            "INSERT INTO t VALUES (", "VALUES (", "SELECT nextval(", "SELECT * FROM t1 JOIN t2 ON ", "EXPLAIN (ANALYZE ",
+            "SET transaction_read_only = ", "SELECT * FROM t FOR UPDATE OF t LIMIT "};
+        String[] tails = {"1", "0", " ", "a", "t3", ".", "5", "e", "-", "+", "(", ")", ",", "=", "$1", "FROM",
+            "pg_class", "x.y", "1e-3", " INTO t9 ", " FOR SHARE", "now()", ";"};
+        java.util.Random random = new java.util.Random(7);
+        int compared = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder(heads[random.nextInt(heads.length)]);
+            for (int p = random.nextInt(8); p >= 0; p--) {
+                sb.append(tails[random.nextInt(tails.length)]);
+            }
+            String a = sb.toString();
+            String b = a.replace('0', '7').replace('1', '0').replace('5', '1');
+            StatementShape shapeA = StatementShape.of(a);
+            StatementClassification classA = StatementClassifier.analyze(a);
+            if (shapeA == null || !shapeA.equals(StatementShape.of(b)) || !StatementClassifier.sharedByShape(classA)) {
+                continue;
+            }
+            compared++;
+            assertThat(StatementClassifier.analyze(b)).as("%s / %s", a, b).isEqualTo(classA.withText(b));
+        }
+        assertThat(compared).as("pairs compared").isGreaterThan(2_000);
+    }
+
+    @Test
+    void settingsWhoseNumbersMatterAreNotSharedByShape() {
+        StatementClassifier fresh = new StatementClassifier(100);
+        assertThat(fresh.classify("SET transaction_read_only = 1").transactionModes().access())
+                .isEqualTo(StatementClassification.Access.READ_ONLY);
+        assertThat(fresh.classify("SET transaction_read_only = 0").transactionModes().access())
+                .isEqualTo(StatementClassification.Access.READ_WRITE);
+        assertThat(fresh.classify("EXPLAIN (ANALYZE 1) DELETE FROM t WHERE id = 5").kind()).isEqualTo(StatementKind.WRITE);
+        assertThat(fresh.classify("EXPLAIN (ANALYZE 0) DELETE FROM t WHERE id = 5").kind()).isEqualTo(StatementKind.READ);
     }
 
     @Test
