@@ -33,4 +33,25 @@ class ImmutableCopiesTest {
             assertThatThrownBy(() -> listCopy.add(1)).isInstanceOf(UnsupportedOperationException.class);
         }
     }
+
+    @Test
+    void immutableSourcesAreReturnedAsTheyAre() {
+        for (Set<String> set : List.of(Set.<String>of(), Set.of("a"), Set.of("a", "b"), Set.of("a", "b", "c"))) {
+            assertThat(ImmutableCopies.set(set)).isSameAs(set);
+        }
+        for (List<Integer> list : List.of(List.<Integer>of(), List.of(1), List.of(1, 2), List.of(1, 2, 3))) {
+            assertThat(ImmutableCopies.list(list)).isSameAs(list);
+        }
+    }
+
+    @Test
+    void viewsOfMutableCollectionsAreCopied() {
+        Set<String> backing = new LinkedHashSet<>(List.of("a"));
+        Set<String> view = java.util.Collections.unmodifiableSet(backing);
+        Set<String> copy = ImmutableCopies.set(view);
+        backing.add("b");
+        assertThat(copy).containsExactly("a");
+        List<Integer> sub = List.of(1, 2, 3).subList(0, 2);
+        assertThat(ImmutableCopies.list(sub)).isNotSameAs(sub).containsExactly(1, 2);
+    }
 }
