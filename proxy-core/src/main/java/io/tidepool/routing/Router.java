@@ -6,13 +6,16 @@ import io.tidepool.routing.RoutingSettings.TempTableCheck;
 import io.tidepool.routing.RoutingSettings.WritePolicy;
 import io.tidepool.routing.StatementClassification.TransactionModes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
@@ -42,6 +45,16 @@ import java.util.regex.Pattern;
  * thread. Per-session facts live in {@link SessionRoutingState}.
  */
 public final class Router {
+
+    /**
+     * Rules of the commands most statements are, built once (a rule is otherwise a new string per
+     * statement); other commands get theirs built when they come.
+     */
+    private static final Map<String, String> WRITE_RULES = rules(c -> "write statement (" + c + ")",
+            "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "CREATE TABLE", "DROP TABLE", "ALTER");
+    private static final Map<String, String> SESSION_NODES_RULES = rules(c -> c + " goes to every node the session uses",
+            "BEGIN", "START TRANSACTION", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE",
+            "ROLLBACK TO SAVEPOINT", "SET", "RESET", "DISCARD", "DEALLOCATE ALL");
 
     /** Sequence functions write (nextval, setval) or read session state only the primary has (currval, lastval). */
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "setval", "currval", "lastval");
@@ -98,15 +111,16 @@ public final class Router {
         int primary = cluster.primaryId();
         switch (statement.kind()) {
             case EMPTY:
-                return toPrimary(primary, session, "empty query");
+                return toPrimary(primary, session, "empty query", statement.writes());
             case UNREADABLE:
-                return toPrimary(primary, session, "statement could not be classified (" + statement.detail() + ")");
+                return toPrimary(primary, session, "statement could not be classified (" + statement.detail() + ")",
+                        statement.writes());
             case MULTI_STATEMENT:
-                return toPrimary(primary, session, "multi-statement query");
+                return toPrimary(primary, session, "multi-statement query", statement.writes());
             case WRITE:
-                return toPrimary(primary, session, writeRule(statement));
+                return toPrimary(primary, session, writeRule(statement), statement.writes());
             case PRIMARY_ONLY:
-                return toPrimary(primary, session, statement.command() + " runs on the primary");
+                return toPrimary(primary, session, statement.command() + " runs on the primary", statement.writes());
             case TRANSACTION_BEGIN:
             case TRANSACTION_END:
             case SESSION_STATE:
@@ -128,7 +142,8 @@ public final class Router {
         if (s.command().endsWith(" INTO")) {
             return "SELECT INTO creates a table (write statement)";
         }
-        return "write statement (" + s.command() + ")";
+        String rule = WRITE_RULES.get(s.command());
+        return rule != null ? rule : "write statement (" + s.command() + ")";
     }
 
     private RoutingDecision routeRead(StatementClassification s, SessionRoutingState session, ClusterView cluster,
@@ -527,10 +542,15 @@ public final class Router {
             m.addAll(modified);
             modifiedInTransaction = m;
         }
+        boolean writeInTransaction = s.writeInTransaction() || (inTransaction && writes);
+        boolean writeInSession = s.writeInSession() || writes;
+        if (writeInTransaction == s.writeInTransaction() && writeInSession == s.writeInSession()
+                && modifiedInTransaction == s.modifiedInTransaction() && tempTables == s.tempTables()) {
+            return s; // a further write where one was already noted: nothing new
+        }
         return new SessionRoutingState(s.database(), s.user(), s.applicationName(), s.transactionStatus(),
-                s.loadBalanceNode(), s.nodesInUse(), s.writeInTransaction() || (inTransaction && writes),
-                s.writeInSession() || writes, modifiedInTransaction, tempTables,
-                s.tempTablesAtTransactionStart(), s.transactionSerializable(), s.transactionReadWrite(),
+                s.loadBalanceNode(), s.nodesInUse(), writeInTransaction, writeInSession, modifiedInTransaction,
+                tempTables, s.tempTablesAtTransactionStart(), s.transactionSerializable(), s.transactionReadWrite(),
                 s.sessionSerializable(), s.rollbackPending(), s.loadBalanceRule());
     }
 
@@ -600,11 +620,24 @@ public final class Router {
     // Helpers
 
     private static RoutingDecision toPrimary(int primary, SessionRoutingState session, String rule) {
+        return toPrimary(primary, session, rule, false);
+    }
+
+    private static RoutingDecision toPrimary(int primary, SessionRoutingState session, String rule,
+                                             boolean countsAsWrite) {
         if (primary < 0) {
             return noNode("no primary node is available (" + rule + ")");
         }
         return new RoutingDecision(Target.PRIMARY, List.of(primary), rule, List.of(), session.loadBalanceNode(),
-                Set.of(), Set.of(), false);
+                Set.of(), Set.of(), countsAsWrite);
+    }
+
+    private static Map<String, String> rules(UnaryOperator<String> rule, String... commands) {
+        Map<String, String> out = new HashMap<>();
+        for (String command : commands) {
+            out.put(command, rule.apply(command));
+        }
+        return Map.copyOf(out);
     }
 
     private static List<Integer> primaryList(int primary) {
@@ -618,6 +651,16 @@ public final class Router {
     /** Every node the session uses, the primary first; the primary alone when nothing is in use yet. */
     private static RoutingDecision toSessionNodes(int primary, SessionRoutingState session, ClusterView cluster,
                                                   String command) {
+        String rule = SESSION_NODES_RULES.get(command);
+        if (rule == null) {
+            rule = command + " goes to every node the session uses";
+        }
+        Set<Integer> inUse = session.nodesInUse();
+        if (primary >= 0 && (inUse.isEmpty() || (inUse.size() == 1 && inUse.contains(primary)))) {
+            // the common case, a session on the primary alone: no list to build and sort
+            return new RoutingDecision(Target.SESSION_NODES, List.of(primary), rule, List.of(),
+                    session.loadBalanceNode(), Set.of(), Set.of(), false);
+        }
         List<Integer> nodes = new ArrayList<>();
         List<Note> notes = new ArrayList<>(0);
         if (primary >= 0) {
@@ -636,8 +679,8 @@ public final class Router {
         if (nodes.isEmpty()) {
             return noNode("no usable node for " + command);
         }
-        return new RoutingDecision(Target.SESSION_NODES, nodes, command + " goes to every node the session uses",
-                notes, session.loadBalanceNode(), Set.of(), Set.of(), false);
+        return new RoutingDecision(Target.SESSION_NODES, nodes, rule, notes, session.loadBalanceNode(), Set.of(),
+                Set.of(), false);
     }
 
     private static String bareName(String qualified) {
