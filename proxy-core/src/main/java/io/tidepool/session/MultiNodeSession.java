@@ -563,7 +563,8 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private StatementClassification classify(String sql) {
         // classify() may run JSqlParser (about a millisecond, WITH queries seen for the first time);
         // the result is cached, so a repeated statement never pays it again.
-        return services.classifier().classifyWithoutParser(sql).orElseGet(() -> services.classifier().classify(sql));
+        Optional<StatementClassification> withoutParser = services.classifier().classifyWithoutParser(sql);
+        return withoutParser.isPresent() ? withoutParser.get() : services.classifier().classify(sql);
     }
 
     /** The cluster view, with the nodes this session lost marked unusable. */
@@ -629,16 +630,23 @@ public final class MultiNodeSession implements NodeLink.Owner {
     }
 
     private List<NodeLink> open(List<Integer> ids) {
+        if (ids.size() == 1) {
+            return configuredLink(ids.get(0)).alone;
+        }
         List<NodeLink> out = new ArrayList<>(ids.size());
         for (Integer n : ids) {
-            NodeLink link = link(n);
-            if (link == null) {
-                throw new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE, "node " + n + " is not configured",
-                        null, "check backend_hostname" + n);
-            }
-            out.add(link);
+            out.add(configuredLink(n));
         }
         return out;
+    }
+
+    private NodeLink configuredLink(int n) {
+        NodeLink link = link(n);
+        if (link == null) {
+            throw new PgException(Severity.ERROR, SqlState.CONNECTION_FAILURE, "node " + n + " is not configured",
+                    null, "check backend_hostname" + n);
+        }
+        return link;
     }
 
     /** An open link to a node holding {@code s}, preferring where its Parse was routed; null when none. */

@@ -19,6 +19,7 @@ import io.tidepool.protocol.backend.TransactionStatus;
 import io.tidepool.protocol.frontend.Terminate;
 
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * One session's connection to one node: its login (for every node but the one the client
@@ -57,6 +58,8 @@ final class NodeLink implements BackendConnection.Listener {
     private final BackendLogin login;
     final ArrayDeque<ExpectedResponse> expected = new ArrayDeque<>();
     private final FrameForwarder out = new FrameForwarder();
+    /** This link as the target list of a statement sent to its node alone, the common case: built once. */
+    final List<NodeLink> alone = List.of(this);
 
     private BackendConnection connection;
     private State state;
