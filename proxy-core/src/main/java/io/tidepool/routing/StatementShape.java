@@ -152,10 +152,24 @@ final class StatementShape {
         }
         String a = text;
         String b = other.text;
+        int lengthA = a.length();
+        int lengthB = b.length();
         boolean inWord = false; // the same in both texts, whose characters agree up to i and j
         int i = 0;
         int j = 0;
-        while (i < a.length() && j < b.length()) {
+        while (i < lengthA && j < lengthB) {
+            char c = a.charAt(i);
+            char d = b.charAt(j);
+            if (c == d) {
+                int cls = CLASS[c];
+                if (cls == DIGIT ? inWord : cls != DOT) {
+                    // the common case: the same character, starting no number in either text
+                    inWord = cls == LETTER || cls == DOLLAR || cls == DIGIT;
+                    i++;
+                    j++;
+                    continue;
+                }
+            }
             boolean numberA = startsNumber(a, i, inWord);
             if (numberA != startsNumber(b, j, inWord)) {
                 return false;
@@ -166,14 +180,14 @@ final class StatementShape {
                 inWord = false;
                 continue;
             }
-            char c = a.charAt(i++);
-            if (c != b.charAt(j++)) {
+            if (c != d) {
                 return false;
             }
-            int cls = CLASS[c];
-            inWord = cls == LETTER || cls == DOLLAR || (inWord && cls == DIGIT);
+            inWord = false; // the same '.', not before a digit in either text
+            i++;
+            j++;
         }
-        return i == a.length() && j == b.length();
+        return i == lengthA && j == lengthB;
     }
 
     private static boolean startsNumber(String s, int i, boolean inWord) {
