@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Decides, at each statement boundary, which node(s) run a statement, with pgpool-II's semantics
@@ -55,6 +56,9 @@ public final class Router {
     private static final Map<String, String> SESSION_NODES_RULES = rules(c -> c + " goes to every node the session uses",
             "BEGIN", "START TRANSACTION", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE",
             "ROLLBACK TO SAVEPOINT", "SET", "RESET", "DISCARD", "DEALLOCATE ALL");
+
+    /** One-node lists of node ids 0..127 (pgpool-II's limit), one per id rather than one per statement. */
+    private static final List<List<Integer>> SINGLE_NODES = IntStream.range(0, 128).mapToObj(List::of).toList();
 
     /** Sequence functions write (nextval, setval) or read session state only the primary has (currval, lastval). */
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "setval", "currval", "lastval");
@@ -330,7 +334,7 @@ public final class Router {
                 }
                 if (best != null) {
                     // the least-delayed standby becomes the session's load-balance node
-                    return new RoutingDecision(Target.LOAD_BALANCE_NODE, List.of(best.id()),
+                    return new RoutingDecision(Target.LOAD_BALANCE_NODE, only(best.id()),
                             "load balance: node " + best.id() + " chosen by prefer_lower_delay_standby (lowest delay "
                                     + delayOf(best) + (settings.delayThresholdMillis() > 0 ? " ms)" : " bytes)"),
                             notes, chosenForSession(session, best.id()), Set.of(), Set.of(), false);
@@ -340,11 +344,11 @@ public final class Router {
             if (primary < 0) {
                 return noNode("load-balance node is past the delay threshold and no primary is available");
             }
-            return new RoutingDecision(Target.PRIMARY, List.of(primary),
+            return new RoutingDecision(Target.PRIMARY, only(primary),
                     "replication delay of the load-balance node is past the threshold", notes,
                     chosenForSession(session, node), Set.of(), Set.of(), false);
         }
-        return new RoutingDecision(Target.LOAD_BALANCE_NODE, List.of(node), rule, notes,
+        return new RoutingDecision(Target.LOAD_BALANCE_NODE, only(node), rule, notes,
                 chosenForSession(session, node), Set.of(), Set.of(), false);
     }
 
@@ -628,8 +632,13 @@ public final class Router {
         if (primary < 0) {
             return noNode("no primary node is available (" + rule + ")");
         }
-        return new RoutingDecision(Target.PRIMARY, List.of(primary), rule, List.of(), session.loadBalanceNode(),
+        return new RoutingDecision(Target.PRIMARY, only(primary), rule, List.of(), session.loadBalanceNode(),
                 Set.of(), Set.of(), countsAsWrite);
+    }
+
+    /** The one-node list of {@code node}: shared instances for the usual ids, one per decision otherwise. */
+    private static List<Integer> only(int node) {
+        return node >= 0 && node < SINGLE_NODES.size() ? SINGLE_NODES.get(node) : List.of(node);
     }
 
     private static Map<String, String> rules(UnaryOperator<String> rule, String... commands) {
@@ -641,7 +650,7 @@ public final class Router {
     }
 
     private static List<Integer> primaryList(int primary) {
-        return primary < 0 ? List.of() : List.of(primary);
+        return primary < 0 ? List.of() : only(primary);
     }
 
     private static RoutingDecision noNode(String rule) {
@@ -658,7 +667,7 @@ public final class Router {
         Set<Integer> inUse = session.nodesInUse();
         if (primary >= 0 && (inUse.isEmpty() || (inUse.size() == 1 && inUse.contains(primary)))) {
             // the common case, a session on the primary alone: no list to build and sort
-            return new RoutingDecision(Target.SESSION_NODES, List.of(primary), rule, List.of(),
+            return new RoutingDecision(Target.SESSION_NODES, only(primary), rule, List.of(),
                     session.loadBalanceNode(), Set.of(), Set.of(), false);
         }
         List<Integer> nodes = new ArrayList<>();
