@@ -51,9 +51,9 @@ public final class Router {
      * Rules of the commands most statements are, built once (a rule is otherwise a new string per
      * statement); other commands get theirs built when they come.
      */
-    private static final Map<String, String> WRITE_RULES = rules(c -> "write statement (" + c + ")",
+    private static final Map<String, String> WRITE_RULES = rules(Router::writeStatementRule,
             "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "CREATE TABLE", "DROP TABLE", "ALTER");
-    private static final Map<String, String> SESSION_NODES_RULES = rules(c -> c + " goes to every node the session uses",
+    private static final Map<String, String> SESSION_NODES_RULES = rules(Router::sessionNodesRule,
             "BEGIN", "START TRANSACTION", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE",
             "ROLLBACK TO SAVEPOINT", "SET", "RESET", "DISCARD", "DEALLOCATE ALL");
 
@@ -147,7 +147,15 @@ public final class Router {
             return "SELECT INTO creates a table (write statement)";
         }
         String rule = WRITE_RULES.get(s.command());
-        return rule != null ? rule : "write statement (" + s.command() + ")";
+        return rule != null ? rule : writeStatementRule(s.command());
+    }
+
+    private static String writeStatementRule(String command) {
+        return "write statement (" + command + ")";
+    }
+
+    private static String sessionNodesRule(String command) {
+        return command + " goes to every node the session uses";
     }
 
     private RoutingDecision routeRead(StatementClassification s, SessionRoutingState session, ClusterView cluster,
@@ -662,7 +670,7 @@ public final class Router {
                                                   String command) {
         String rule = SESSION_NODES_RULES.get(command);
         if (rule == null) {
-            rule = command + " goes to every node the session uses";
+            rule = sessionNodesRule(command);
         }
         Set<Integer> inUse = session.nodesInUse();
         if (primary >= 0 && (inUse.isEmpty() || (inUse.size() == 1 && inUse.contains(primary)))) {
