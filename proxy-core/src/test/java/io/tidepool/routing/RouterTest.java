@@ -27,6 +27,23 @@ class RouterTest {
     }
 
     @Test
+    void aFurtherWriteInATransactionKeepsTheSessionStateAsItIs() {
+        RoutingFixture f = RoutingFixture.defaults();
+        f.run("BEGIN");
+        RoutingDecision first = f.run("UPDATE t SET v = v + 1 WHERE id = 1");
+        assertThat(first.countsAsWrite()).isTrue();
+        SessionRoutingState afterFirstWrite = f.session;
+        assertThat(afterFirstWrite.writeInTransaction()).isTrue();
+        assertThat(afterFirstWrite.writeInSession()).isTrue();
+        f.run("UPDATE t SET v = v + 2 WHERE id = 2");
+        assertThat(f.session).as("nothing new to note: the same state, not a copy").isSameAs(afterFirstWrite);
+        f.run("END");
+        f.run("UPDATE t SET v = v + 3 WHERE id = 3");
+        assertThat(f.session.writeInTransaction()).as("outside a transaction").isFalse();
+        assertThat(f.session.writeInSession()).isTrue();
+    }
+
+    @Test
     void readGoesToTheSessionsLoadBalanceNode() {
         RoutingFixture f = RoutingFixture.defaults().balancedTo(2);
         for (int i = 0; i < 20; i++) {
