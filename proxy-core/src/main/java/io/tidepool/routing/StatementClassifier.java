@@ -73,7 +73,7 @@ public final class StatementClassifier {
         if (cached != null) {
             return cached;
         }
-        StatementShape shape = StatementShape.of(sql);
+        StatementShape shape = shapeOf(sql);
         cached = cachedByShape(shape, sql);
         return cached != null ? cached : classifyAfresh(sql, shape);
     }
@@ -89,7 +89,7 @@ public final class StatementClassifier {
         if (cached != null) {
             return java.util.Optional.of(cached);
         }
-        StatementShape shape = StatementShape.of(sql);
+        StatementShape shape = shapeOf(sql);
         cached = cachedByShape(shape, sql);
         if (cached != null) {
             return java.util.Optional.of(cached);
@@ -98,6 +98,11 @@ public final class StatementClassifier {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(classifyAfresh(sql, shape));
+    }
+
+    /** The shape of a text short enough to be cached; null for others (see {@link StatementShape#of}). */
+    private static StatementShape shapeOf(String sql) {
+        return sql.length() <= MAX_CACHED_TEXT_LENGTH ? StatementShape.of(sql) : null;
     }
 
     /** The classification cached for {@code shape}, given {@code sql}'s text; null when none is. */
@@ -112,7 +117,7 @@ public final class StatementClassifier {
     /** Classifies a text no cache holds, and caches the answer (by shape or by text) when that pays. */
     private StatementClassification classifyAfresh(String sql, StatementShape shape) {
         StatementClassification fresh = analyze(sql);
-        if (shape != null && sql.length() <= MAX_CACHED_TEXT_LENGTH && sharedByShape(fresh)) {
+        if (shape != null && sharedByShape(fresh)) {
             byShape.put(shape, fresh);
         } else if (worthCaching(sql, fresh)) {
             byText.put(sql, fresh);

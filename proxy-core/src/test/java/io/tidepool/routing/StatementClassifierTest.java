@@ -487,6 +487,17 @@ class StatementClassifierTest {
     }
 
     @Test
+    void textsTooLongToCacheAreNotCachedByShapeEither() {
+        StatementClassifier fresh = new StatementClassifier(100);
+        StringBuilder sql = new StringBuilder("INSERT INTO t VALUES (0)");
+        while (sql.length() <= StatementClassifier.MAX_CACHED_TEXT_LENGTH) {
+            sql.append(", (").append(sql.length()).append(')');
+        }
+        assertThat(fresh.classify(sql.toString()).kind()).isEqualTo(StatementKind.WRITE);
+        assertThat(fresh.cachedStatements()).isZero();
+    }
+
+    @Test
     void settingsWhoseNumbersMatterAreNotSharedByShape() {
         StatementClassifier fresh = new StatementClassifier(100);
         assertThat(fresh.classify("SET transaction_read_only = 1").transactionModes().access())
