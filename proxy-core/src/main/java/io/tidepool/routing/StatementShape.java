@@ -79,6 +79,9 @@ final class StatementShape {
         while (i < n) {
             char c = sql.charAt(i);
             int cls = c < 128 ? CLASS[c] : BAD;
+            // One switch per character, numbers taken inline in their two cases: a loop that asked
+            // startsNumber first and checked the rest after measured 120-150 ns against 90 for a
+            // tpcb-like UPDATE in a micro-benchmark.
             switch (cls) {
                 case OTHER -> inWord = false;
                 case LETTER -> inWord = true;
@@ -126,11 +129,6 @@ final class StatementShape {
             i++;
         }
         return numbers ? new StatementShape(sql, h) : null;
-    }
-
-    /** The text this key was made from. */
-    String text() {
-        return text;
     }
 
     @Override
