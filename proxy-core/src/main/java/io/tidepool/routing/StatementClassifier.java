@@ -69,13 +69,8 @@ public final class StatementClassifier {
 
     /** The classification of {@code sql}, from a cache when this text or its shape was seen before. */
     public StatementClassification classify(String sql) {
-        StatementClassification cached = byText.getIfPresent(sql);
-        if (cached != null) {
-            return cached;
-        }
-        StatementShape shape = shapeOf(sql);
-        cached = cachedByShape(shape, sql);
-        return cached != null ? cached : classifyAfresh(sql, shape);
+        java.util.Optional<StatementClassification> withoutParser = classifyWithoutParser(sql);
+        return withoutParser.isPresent() ? withoutParser.get() : classifyAfresh(sql, shapeOf(sql));
     }
 
     /**

@@ -563,8 +563,7 @@ public final class MultiNodeSession implements NodeLink.Owner {
     private StatementClassification classify(String sql) {
         // classify() may run JSqlParser (about a millisecond, WITH queries seen for the first time);
         // the result is cached, so a repeated statement never pays it again.
-        Optional<StatementClassification> withoutParser = services.classifier().classifyWithoutParser(sql);
-        return withoutParser.isPresent() ? withoutParser.get() : services.classifier().classify(sql);
+        return services.classifier().classify(sql);
     }
 
     /** The cluster view, with the nodes this session lost marked unusable. */
