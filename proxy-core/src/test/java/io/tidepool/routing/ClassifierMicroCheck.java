@@ -44,7 +44,8 @@ public final class ClassifierMicroCheck {
             System.out.printf("lexer fast path, uncached (distinct literal texts): %.1f ns/statement%n",
                     (t1 - t0) / (double) n);
         }
-        // the same texts through the classifier: one cached classification per shape
+        // tpcb-like UPDATEs through the classifier: one cached classification per shape (two shapes
+        // here: a negative delta is written with a minus sign)
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
