@@ -59,6 +59,11 @@ final class NodeFiles {
         // for the kill/restart tests; a lost machine is not what these clusters simulate.
         settings.put("fsync", "off");
         settings.put("synchronous_commit", "off");
+        // Without synchronous commit a commit reaches the standbys when the WAL writer next flushes:
+        // within 10 ms rather than the default 200, so a read balanced to a standby right after a
+        // write (the demo, a test) does not miss it for a fifth of a second. The writer sleeps
+        // longer by itself when there is nothing to write.
+        settings.put("wal_writer_delay", "'10ms'");
         // pg_rewind needs full_page_writes (the default) and wal_log_hints or data checksums.
         settings.put("full_page_writes", "on");
         settings.put("wal_log_hints", "on");
