@@ -3,6 +3,7 @@ package io.tidepool.app.bench;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 
 /** Something pgbench runs against: PostgreSQL itself, a pooler, pgpool-II, the proxy. */
@@ -13,6 +14,18 @@ interface BenchTarget extends AutoCloseable {
     String host();
 
     int port();
+
+    /** A host and port pgbench connects to. */
+    record Endpoint(String host, int port) {
+    }
+
+    /**
+     * Where pgbench's clients connect: {@link #host()}:{@link #port()} for a target reached at one
+     * address. A target with several splits each run's clients over them (see {@link PgBench#run}).
+     */
+    default List<Endpoint> endpoints() {
+        return List.of(new Endpoint(host(), port()));
+    }
 
     /**
      * How many clients the target serves at once as configured (pgpool-II: its

@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Runs the machine's pgbench against a target. */
 final class PgBench {
@@ -31,7 +35,8 @@ final class PgBench {
 
     /** {@code pgbench -i -s scale}: creates and fills the pgbench tables. */
     void initialise(BenchTarget target, int scale) {
-        run(List.of("-i", "-q", "-s", Integer.toString(scale)), target, database, Duration.ofMinutes(10))
+        run(List.of("-i", "-q", "-s", Integer.toString(scale)), new BenchTarget.Endpoint(target.host(), target.port()),
+                database, Duration.ofMinutes(10))
                 .orThrow("pgbench -i -s " + scale);
     }
 
@@ -46,18 +51,64 @@ final class PgBench {
      * pgpool-II child is busy), and pgbench is killed {@link #GRACE} after the run should have
      * ended.
      *
+     * <p>A target with several {@link BenchTarget#endpoints() endpoints} gets one pgbench per
+     * endpoint, run at the same time with the clients and threads split evenly (each at least one
+     * thread, so three endpoints with two threads run three); their results are added up by
+     * {@link PgBenchResult#together}.
+     *
      * @throws IllegalStateException with a one-line reason (pgbench's first error line) when
      *         pgbench failed, timed out or printed no summary
      */
     PgBenchResult run(BenchTarget target, BenchWorkload workload, String protocol, int clients, int threads,
                       Duration duration) {
+        List<BenchTarget.Endpoint> endpoints = target.endpoints();
+        int parts = Math.min(endpoints.size(), clients);
+        if (parts == 1) {
+            return run(endpoints.get(0), workload, protocol, clients, Math.min(threads, clients), duration);
+        }
+        // One pgbench per endpoint, all at once, the clients split evenly (the first ones take the
+        // remainder) and the threads too, at least one each.
+        ExecutorService pool = Executors.newFixedThreadPool(parts, runnable -> {
+            Thread thread = new Thread(runnable, "pgbench-part");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<PgBenchResult>> running = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                BenchTarget.Endpoint endpoint = endpoints.get(i);
+                int partClients = clients / parts + (i < clients % parts ? 1 : 0);
+                int partThreads = Math.min(partClients, Math.max(1, threads / parts));
+                running.add(pool.submit(() -> run(endpoint, workload, protocol, partClients, partThreads, duration)));
+            }
+            List<PgBenchResult> results = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                try {
+                    results.add(running.get(i).get());
+                } catch (ExecutionException e) {
+                    BenchTarget.Endpoint endpoint = endpoints.get(i);
+                    throw new IllegalStateException(endpoint.host() + ":" + endpoint.port() + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            return PgBenchResult.together(results);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pgbench ran", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private PgBenchResult run(BenchTarget.Endpoint endpoint, BenchWorkload workload, String protocol, int clients,
+                              int threads, Duration duration) {
         List<String> options = new ArrayList<>(workload.options());
         options.addAll(List.of("-n", "-M", protocol, "-c", Integer.toString(clients),
-                "-j", Integer.toString(Math.min(threads, clients)), "-T", Long.toString(duration.toSeconds())));
+                "-j", Integer.toString(threads), "-T", Long.toString(duration.toSeconds())));
         Duration limit = duration.plus(CONNECT_TIMEOUT).plus(GRACE);
         CommandResult result;
         try {
-            result = run(options, target, database, limit);
+            result = run(options, endpoint, database, limit);
         } catch (LocalClusterException e) {
             throw new IllegalStateException("pgbench did not finish within " + limit.toSeconds() + " s and was killed");
         }
@@ -78,11 +129,11 @@ final class PgBench {
         return line.replaceFirst("^pgbench: (error|fatal): ", "") + " (exit status " + result.exitCode() + ")";
     }
 
-    private CommandResult run(List<String> options, BenchTarget target, String db, Duration timeout) {
+    private CommandResult run(List<String> options, BenchTarget.Endpoint endpoint, String db, Duration timeout) {
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(options);
-        argv.addAll(List.of("-h", target.host(), "-p", Integer.toString(target.port()), "-U", user, db));
+        argv.addAll(List.of("-h", endpoint.host(), "-p", Integer.toString(endpoint.port()), "-U", user, db));
         return ExternalCommand.of(argv).env("PGPASSWORD", password)
                 .env("PGCONNECT_TIMEOUT", Long.toString(CONNECT_TIMEOUT.toSeconds())).timeout(timeout).run();
     }

@@ -28,6 +28,17 @@ public record PgBenchResult(double tps, double latencyMillis) {
         return Optional.of(new PgBenchResult(Double.parseDouble(lastTps), Double.parseDouble(latency.group(1))));
     }
 
+    /**
+     * Several pgbench runs at the same time as one (the parts of a target whose clients were split
+     * over several servers): their transactions per second add up, and the mean latency is each
+     * part's weighted by the transactions it ran.
+     */
+    public static PgBenchResult together(List<PgBenchResult> parts) {
+        double tps = parts.stream().mapToDouble(PgBenchResult::tps).sum();
+        double weighted = parts.stream().mapToDouble(p -> p.tps() * p.latencyMillis()).sum();
+        return new PgBenchResult(tps, tps > 0 ? weighted / tps : Double.NaN);
+    }
+
     /** The mean of several runs of the same row and target. */
     public static PgBenchResult mean(List<PgBenchResult> runs) {
         double tps = runs.stream().mapToDouble(PgBenchResult::tps).average().orElse(Double.NaN);

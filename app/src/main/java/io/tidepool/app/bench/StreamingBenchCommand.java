@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * pgbench through Tidepool in streaming-replication mode with reads balanced over the three
  * nodes, beside pgpool-II (Debian's {@code pgpool2}) configured the same way, PgBouncer (session
  * mode, in front of the primary), the primary itself, and Tidepool without load balancing
- * ({@link TidepoolTarget#streamingToPrimary}).
+ * ({@link TidepoolTarget#streamingToPrimary}), and pgbench's clients spread over the three nodes with no
+ * proxy ({@link DirectSpreadTarget}).
  *
  * <p>Select-only ({@code -S}) is where load balancing shows: Tidepool and pgpool-II may send it
  * to any node, PgBouncer and direct only reach the primary. On one machine the nodes share its
@@ -34,7 +35,8 @@ import java.util.concurrent.Callable;
  * per query with the reads spread than with all of them on one server (measured on 2 cores,
  * simple protocol: 49 against 38 us per transaction; 34 when each of two servers was pinned to
  * a CPU of its own). Tidepool without load balancing separates that from the relay: beside
- * PgBouncer it is the relay alone, beside Tidepool the placement alone.
+ * PgBouncer it is the relay alone, beside Tidepool the placement alone; direct-spread beside
+ * direct is the same placement with no proxy at all.
  *
  * <p>tpcb-like writes, so every statement goes to the primary whatever the target. pgpool-II
  * keeps its default {@code num_init_children = 32}: with more clients the surplus waits in the
@@ -47,7 +49,7 @@ import java.util.concurrent.Callable;
             "through pgpool-II and through Tidepool, both load balancing over the three nodes, and through",
             "Tidepool to the primary alone. Select-only (simple, extended, prepared) and tpcb-like, 8, 64 and",
             "256 clients, the targets interleaved; prints TPS, latency and ratios.",
-            "With the defaults it takes about 19 minutes (-T 5 -r 1: about 6)."})
+            "With the defaults it takes about 22 minutes (-T 5 -r 1: about 7)."})
 public final class StreamingBenchCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--clients"}, paramLabel = "N", split = ",", defaultValue = "8,64,256",
@@ -138,6 +140,12 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             out.flush();
             pgbench.initialise(direct, run.scale);
             cluster.awaitCaughtUp();
+            Optional<DirectSpreadTarget> spread = Optional.empty();
+            if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
+                spread = Optional.of(new DirectSpreadTarget(cluster.nodes().stream()
+                        .map(node -> new BenchTarget.Endpoint(node.host(), node.port())).toList()));
+                targets.add(spread.get());
+            }
 
             Optional<BenchTarget> pgbouncer = run.noPgBouncer ? Optional.empty()
                     : BenchCommand.pgBouncerProgram(err).map(program ->
@@ -180,11 +188,14 @@ public final class StreamingBenchCommand implements Callable<Integer> {
                 }
             }
             out.println();
+            List<BenchTable.Ratio> more = new ArrayList<>();
             // the relays alone: both reach the primary the same way
-            List<BenchTable.Ratio> relay = toPrimary.isPresent() && pgbouncer.isPresent()
-                    ? List.of(new BenchTable.Ratio(toPrimary.get().name(), pgbouncer.get().name()))
-                    : List.of();
-            out.print(BenchTable.render(targets.stream().map(BenchTarget::name).toList(), tidepool.name(), rows, relay));
+            if (toPrimary.isPresent() && pgbouncer.isPresent()) {
+                more.add(new BenchTable.Ratio(toPrimary.get().name(), pgbouncer.get().name()));
+            }
+            // the placement alone, without a proxy: the reads spread over the nodes, or all on the primary
+            spread.ifPresent(s -> more.add(new BenchTable.Ratio(s.name(), direct.name())));
+            out.print(BenchTable.render(targets.stream().map(BenchTarget::name).toList(), tidepool.name(), rows, more));
             out.println();
             out.println("tps: transactions per second (mean of the rounds); lat ms: pgbench's average latency.");
             out.println("pgpool-II and Tidepool balance reads over the primary and two standbys (equal weights);"
@@ -192,6 +203,10 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             out.println("tidepool-primary: Tidepool with load_balance_mode = off, every read on the primary (select-only"
                     + " only). tidepool-primary/pgbouncer compares the relays alone, tidepool/tidepool-primary what"
                     + " spreading the reads over servers that share these CPUs costs or gains.");
+            out.println("direct-spread: pgbench straight to the three nodes at once, its clients split evenly, no proxy"
+                    + " (select-only only; one pgbench per node, at least one thread each). direct-spread/direct is what"
+                    + " spreading the reads costs or gains with no proxy at all, tidepool/direct-spread the proxy with"
+                    + " the reads placed alike.");
             out.println("SELECTs each sent per node over the whole bench (select_cnt of SHOW pool_nodes):");
             for (BenchTarget target : targets) {
                 if (target instanceof PgpoolPeer || target instanceof TidepoolTarget) {

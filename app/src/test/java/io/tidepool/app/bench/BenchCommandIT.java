@@ -67,7 +67,7 @@ class BenchCommandIT {
                 "--warmup", "0");
 
         assertThat(run.exit()).as(run.err()).isZero();
-        List<String> targets = new ArrayList<>(List.of("direct"));
+        List<String> targets = new ArrayList<>(List.of("direct", "direct-spread"));
         if (PgBouncerTarget.findProgram().isPresent()) {
             targets.add("pgbouncer");
         }
@@ -76,8 +76,8 @@ class BenchCommandIT {
         }
         targets.add("tidepool-primary");
         targets.add("tidepool");
-        // tidepool/ each other target, and tidepool-primary/pgbouncer when PgBouncer ran
-        int ratios = targets.size() - 1 + (targets.contains("pgbouncer") ? 1 : 0);
+        // tidepool/ each other target, tidepool-primary/pgbouncer when PgBouncer ran, direct-spread/direct
+        int ratios = targets.size() - 1 + (targets.contains("pgbouncer") ? 1 : 0) + 1;
         List<String> table = run.table();
         assertThat(table.get(0).trim().split("\\s+")).as(run.out())
                 .startsWith(targets.toArray(String[]::new));
@@ -88,8 +88,8 @@ class BenchCommandIT {
             assertThat(cells).as(row).hasSize(3 + 2 * targets.size() + ratios);
             for (int t = 0; t < targets.size(); t++) {
                 String tps = cells[3 + 2 * t];
-                if (targets.get(t).equals("tidepool-primary") && row.startsWith("tpcb-like")) {
-                    assertThat(tps).as("tidepool-primary runs select-only rows only: " + row).isEqualTo("n/a");
+                if (List.of("tidepool-primary", "direct-spread").contains(targets.get(t)) && row.startsWith("tpcb-like")) {
+                    assertThat(tps).as(targets.get(t) + " runs select-only rows only: " + row).isEqualTo("n/a");
                 } else if (tps.equals("failed")) {
                     String rowName = cells[0] + " " + cells[1] + " " + cells[2] + " clients";
                     assertThat(run.out()).as("the reason for %s, %s", targets.get(t), rowName)

@@ -45,6 +45,14 @@ class PgBenchResultTest {
     }
 
     @Test
+    void runsAtTheSameTimeAddUpTheirTpsAndWeighTheirLatencyByIt() {
+        PgBenchResult together = PgBenchResult.together(List.of(new PgBenchResult(300, 1.0),
+                new PgBenchResult(100, 3.0)));
+        assertThat(together.tps()).isCloseTo(400, within(1e-9));
+        assertThat(together.latencyMillis()).isCloseTo(1.5, within(1e-9));
+    }
+
+    @Test
     void meanOfRounds() {
         PgBenchResult mean = PgBenchResult.mean(List.of(new PgBenchResult(100, 1.0), new PgBenchResult(200, 2.0)));
         assertThat(mean.tps()).isCloseTo(150, within(1e-9));
