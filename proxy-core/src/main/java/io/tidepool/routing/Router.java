@@ -67,8 +67,9 @@ public final class Router {
     private final FunctionVolatilityLookup functions;
     private final RelationPersistenceLookup relations;
     private final Supplier<RandomGenerator> random;
+    private final WeightedRotation rotation;
 
-    /** A router that draws load-balance choices from {@link ThreadLocalRandom}. */
+    /** A router that breaks load-balance ties and draws redirect shares from {@link ThreadLocalRandom}. */
     public Router(RoutingSettings settings, FunctionVolatilityLookup functions, RelationPersistenceLookup relations) {
         this(settings, functions, relations, ThreadLocalRandom::current);
     }
@@ -79,10 +80,16 @@ public final class Router {
      */
     public Router(RoutingSettings settings, FunctionVolatilityLookup functions, RelationPersistenceLookup relations,
                   Supplier<RandomGenerator> random) {
+        this(settings, functions, relations, random, new WeightedRotation());
+    }
+
+    private Router(RoutingSettings settings, FunctionVolatilityLookup functions, RelationPersistenceLookup relations,
+                   Supplier<RandomGenerator> random, WeightedRotation rotation) {
         this.settings = settings;
         this.functions = functions;
         this.relations = relations;
         this.random = random;
+        this.rotation = rotation;
     }
 
     public RoutingSettings settings() {
@@ -90,11 +97,12 @@ public final class Router {
     }
 
     /**
-     * A router with other settings and the same look-ups and randomness: a session whose
-     * {@code PGPOOL SET} changed a routing parameter routes with it (same instance when nothing changes).
+     * A router with other settings and the same look-ups, randomness and load-balance rotation: a
+     * session whose {@code PGPOOL SET} changed a routing parameter routes with it (same instance
+     * when nothing changes).
      */
     public Router withSettings(RoutingSettings other) {
-        return other.equals(settings) ? this : new Router(other, functions, relations, random);
+        return other.equals(settings) ? this : new Router(other, functions, relations, random, rotation);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -397,8 +405,9 @@ public final class Router {
 
     /**
      * Chooses a load-balance node: the redirect preference lists first (application name, then
-     * database, then user; the first matching entry of a list wins), else a weighted random choice
-     * over the usable nodes with {@code backend_weight > 0}, the primary included.
+     * database, then user; the first matching entry of a list wins), else the next of a weighted
+     * rotation over the usable nodes with {@code backend_weight > 0}, the primary included (see
+     * {@link WeightedRotation}: every node gets its weight's share from the first sessions on).
      */
     public Choice chooseLoadBalanceNode(SessionRoutingState session, ClusterView cluster) {
         RandomGenerator rnd = random.get();
@@ -425,7 +434,7 @@ public final class Router {
             return primary >= 0 ? new Choice(primary, "fallback to the primary (no node has backend_weight > 0)")
                     : new Choice(-1, "no usable node");
         }
-        NodeView chosen = weighted(candidates, rnd);
+        NodeView chosen = rotation.next(candidates, rnd);
         return new Choice(chosen.id(), "backend_weight (" + weight(chosen.weight()) + " of "
                 + weight(totalWeight(candidates)) + ")");
     }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import io.tidepool.routing.RoutingDecision.Target;
 import io.tidepool.routing.RoutingSettings.TempTableCheck;
 import io.tidepool.routing.RoutingSettings.WritePolicy;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
@@ -101,6 +103,42 @@ class RouterTest {
         assertThat(counts[0]).as("weight 0 never chosen").isZero();
         assertThat(counts[1] / (double) sessions).isCloseTo(0.25, within(0.01));
         assertThat(counts[2] / (double) sessions).isCloseTo(0.75, within(0.01));
+    }
+
+    @Test
+    void sessionsAreSpreadByWeightFromTheFirstOnesOnNotOnlyOnAverage() {
+        RoutingFixture f = RoutingFixture.defaults();
+        int[] nodes = new int[400];
+        for (int i = 0; i < nodes.length; i++) {
+            f.session = SessionRoutingState.start("app", "alice", "psql");
+            nodes[i] = f.run("SELECT 1").nodeId();
+        }
+        for (int start = 0; start + 8 <= nodes.length; start++) {
+            int[] counts = new int[3];
+            for (int i = start; i < start + 8; i++) {
+                counts[nodes[i]]++;
+            }
+            if (start == 0) {
+                assertThat(counts).as("the first eight sessions over three equal nodes").containsExactlyInAnyOrder(3, 3, 2);
+            }
+            for (int node = 0; node < 3; node++) {
+                assertThat(counts[node]).as("node %d in sessions %d to %d", node, start, start + 7).isBetween(2, 4);
+            }
+        }
+    }
+
+    @Test
+    void aRouterWithChangedSettingsTakesItsTurnInTheSameRotation() {
+        RoutingFixture f = RoutingFixture.defaults();
+        // what a session's PGPOOL SET of a routing parameter gives it
+        Router changed = f.router.withSettings(RoutingSettings.builder().allowSqlComments(true).build());
+        assertThat(changed).isNotSameAs(f.router);
+        Set<Integer> round = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            Router r = i == 1 ? changed : f.router;
+            round.add(r.chooseLoadBalanceNode(SessionRoutingState.start("app", "alice", "psql"), f.cluster).node());
+        }
+        assertThat(round).as("three choices, one from the changed router, one round").containsExactlyInAnyOrder(0, 1, 2);
     }
 
     @Test
