@@ -16,8 +16,8 @@ import java.util.random.RandomGenerator;
  * reads, one for reports, ...) is not tied to the same nodes round after round.
  *
  * <p>pgpool-II draws each session's node at random by weight instead, which only evens out over
- * many sessions: eight sessions over three equal nodes, as a small application pool keeps, end up
- * 4/3/1 or worse about half of the time. Here they are always 3/3/2.
+ * many sessions: of eight sessions over three equal nodes, as a small application pool keeps, one
+ * node gets four or more three times in four. Here they are always 3/3/2.
  *
  * <p>A node that is not a candidate (down, weight 0, past a redirect) keeps its credit until it is
  * one again. One instance is shared by every session of a proxy, on every event loop; a choice
