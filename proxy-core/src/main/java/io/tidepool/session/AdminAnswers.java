@@ -172,19 +172,23 @@ public final class AdminAnswers {
         return TextResultSet.of(POOL_PROCESSES, rows);
     }
 
+    /**
+     * One row per (slot, pool slot, node), num_init_children × max_pool × nodes rows as pgpool-II
+     * lists them, so scripts that count free slots from the empty rows keep working. A session uses
+     * pool slot 0 (one connection per node); connections waiting in the pool follow the sessions;
+     * the rest are empty rows of idle slots.
+     */
     private TextResultSet poolPools() {
         List<List<String>> rows = new ArrayList<>();
         ClusterView view = clusters.get().current();
-        for (SessionInfo s : sessions.get()) {
-            for (NodeView n : view.nodes()) {
-                Integer pid = s.backendPids().get(n.id());
-                boolean connected = pid != null;
-                rows.add(List.of(Long.toString(s.id()), time(s.started()), "1", "0", Integer.toString(n.id()),
-                        connected ? s.database() : "", connected ? s.user() : "", connected ? time(s.started()) : "",
-                        time(s.started()), "", "0", connected ? "3" : "0", "0", connected ? "1" : "0",
-                        connected ? Integer.toString(pid) : "0", connected ? "1" : "0", s.status(),
-                        connected && n.id() == s.loadBalanceNode() ? "1" : "0", s.clientHost(), s.clientPort(),
-                        connected ? s.lastStatement() : ""));
+        int maxPool = Math.max(1, config.map(c -> c.getInt("max_pool")).orElse(1));
+        List<SessionInfo> live = sessions.get();
+        for (SessionInfo s : live) {
+            for (int pool = 0; pool < maxPool; pool++) {
+                for (NodeView n : view.nodes()) {
+                    rows.add(pool == 0 ? sessionRow(s, n.id())
+                            : emptyRow(Long.toString(s.id()), time(s.started()), "1", pool, n.id(), s.status()));
+                }
             }
         }
         // Pooled connections no session holds, as pgpool-II lists a child's cached connections:
@@ -194,7 +198,31 @@ public final class AdminAnswers {
                     time(c.opened()), "", time(c.parkedAt()), "0", "3", "0", Integer.toString(c.uses()),
                     Integer.toString(c.backendPid()), "0", "Wait for connection", "0", "", "", ""));
         }
+        int nodes = view.nodes().size();
+        for (int row = rows.size(); row < slots * maxPool * nodes; row++) {
+            rows.add(emptyRow("0", time(started), "0", (row / nodes) % maxPool, view.nodes().get(row % nodes).id(),
+                    "Wait for connection"));
+        }
         return TextResultSet.of(POOL_POOLS, rows);
+    }
+
+    /** A session's pool slot 0 towards {@code node}, connected or not yet. */
+    private List<String> sessionRow(SessionInfo s, int node) {
+        Integer pid = s.backendPids().get(node);
+        boolean connected = pid != null;
+        return List.of(Long.toString(s.id()), time(s.started()), "1", "0", Integer.toString(node),
+                connected ? s.database() : "", connected ? s.user() : "", connected ? time(s.started()) : "",
+                time(s.started()), "", "0", connected ? "3" : "0", "0", connected ? "1" : "0",
+                connected ? Integer.toString(pid) : "0", connected ? "1" : "0", s.status(),
+                connected && node == s.loadBalanceNode() ? "1" : "0", s.clientHost(), s.clientPort(),
+                connected ? s.lastStatement() : "");
+    }
+
+    /** A pool slot without a connection: pgpool-II's zeros and empty strings. */
+    private static List<String> emptyRow(String pid, String startTime, String clientConnections, int pool, int node,
+                                         String status) {
+        return List.of(pid, startTime, clientConnections, Integer.toString(pool), Integer.toString(node), "", "", "",
+                "", "", "0", "0", "0", "0", "0", "0", status, "0", "", "", "");
     }
 
     private TextResultSet backendStats() {

@@ -146,10 +146,19 @@ class PgpoolParityIT {
         assertThat(ours.rows()).filteredOn(r -> r.get("status").equals("Execute command")).hasSize(1);
         assertThat(theirs.rows()).filteredOn(r -> r.get("status").equals("Execute command")).hasSize(1);
 
-        List<String> theirPools = show(pgpool.port(), "SHOW pool_pools").columns();
-        assertThat(show(tidepoolPort(), "SHOW pool_pools").columns())
-                .as("pgpool-II 4.3's columns, then those 4.5 and 4.7 added").startsWith(theirPools.toArray(String[]::new))
+        Result theirPools = show(pgpool.port(), "SHOW pool_pools");
+        Result ourPools = show(tidepoolPort(), "SHOW pool_pools");
+        assertThat(ourPools.columns())
+                .as("pgpool-II 4.3's columns, then those 4.5 and 4.7 added")
+                .startsWith(theirPools.columns().toArray(String[]::new))
                 .endsWith("load_balance_node", "client_host", "client_port", "statement");
+        // num_init_children x max_pool x nodes rows in both, empty slots included: scripts count free slots
+        java.util.function.Function<Map<String, String>, String> slot = r -> r.get("pool_id") + "/" + r.get("backend_id");
+        assertThat(ourPools.rows()).as("one row per (slot, pool slot, node)").hasSameSizeAs(theirPools.rows());
+        assertThat(ourPools.rows().stream().map(slot).toList())
+                .containsExactlyInAnyOrderElementsOf(theirPools.rows().stream().map(slot).toList());
+        assertThat(ourPools.rows()).filteredOn(r -> !r.get("pool_backendpid").equals("0")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.get("database")).isNotEmpty());
     }
 
     @Test
