@@ -182,8 +182,7 @@ public final class AdminAnswers {
         List<List<String>> rows = new ArrayList<>();
         ClusterView view = clusters.get().current();
         int maxPool = Math.max(1, config.map(c -> c.getInt("max_pool")).orElse(1));
-        List<SessionInfo> live = sessions.get();
-        for (SessionInfo s : live) {
+        for (SessionInfo s : sessions.get()) {
             for (int pool = 0; pool < maxPool; pool++) {
                 for (NodeView n : view.nodes()) {
                     rows.add(pool == 0 ? sessionRow(s, n.id())

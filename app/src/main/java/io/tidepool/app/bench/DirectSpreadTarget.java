@@ -1,5 +1,6 @@
 package io.tidepool.app.bench;
 
+import io.tidepool.ops.local.LocalNode;
 import java.util.List;
 
 /**
@@ -17,6 +18,11 @@ record DirectSpreadTarget(List<Endpoint> endpoints) implements BenchTarget {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("direct-spread needs at least one node");
         }
+    }
+
+    /** Every node of {@code nodes}, in their order. */
+    static DirectSpreadTarget over(List<LocalNode> nodes) {
+        return new DirectSpreadTarget(nodes.stream().map(node -> new Endpoint(node.host(), node.port())).toList());
     }
 
     @Override

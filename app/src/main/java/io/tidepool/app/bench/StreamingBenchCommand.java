@@ -142,8 +142,7 @@ public final class StreamingBenchCommand implements Callable<Integer> {
             cluster.awaitCaughtUp();
             Optional<DirectSpreadTarget> spread = Optional.empty();
             if (chosen.contains(BenchWorkload.SELECT_ONLY)) {
-                spread = Optional.of(new DirectSpreadTarget(cluster.nodes().stream()
-                        .map(node -> new BenchTarget.Endpoint(node.host(), node.port())).toList()));
+                spread = Optional.of(DirectSpreadTarget.over(cluster.nodes()));
                 targets.add(spread.get());
             }
 

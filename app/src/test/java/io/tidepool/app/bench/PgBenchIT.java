@@ -29,8 +29,7 @@ class PgBenchIT {
                 "postgres");
         pgbench.initialise(new DirectTarget(pg.primary().host(), pg.primary().port()), 1);
         cluster.awaitCaughtUp();
-        DirectSpreadTarget spread = new DirectSpreadTarget(pg.nodes().stream()
-                .map(node -> new BenchTarget.Endpoint(node.host(), node.port())).toList());
+        DirectSpreadTarget spread = DirectSpreadTarget.over(pg.nodes());
         List<Long> before = committed(pg.nodes());
 
         PgBenchResult result = pgbench.run(spread, BenchWorkload.SELECT_ONLY, "simple", 5, 2, Duration.ofSeconds(2));
