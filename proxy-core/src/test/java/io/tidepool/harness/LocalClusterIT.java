@@ -49,6 +49,19 @@ class LocalClusterIT {
         assertThat(cluster.standby(2).isInRecovery()).isTrue();
     }
 
+    /**
+     * Without synchronous commit a commit reaches the standbys at the WAL writer's next flush; the
+     * harness and the demo flush every 10 ms instead of 200, so a read on a standby right after a
+     * write does not miss it for a fifth of a second.
+     */
+    @Test
+    void everyNodeFlushesItsWalEveryTenMilliseconds() {
+        for (LocalNode node : shared.cluster().nodes()) {
+            assertThat(node.queryValue("show synchronous_commit")).as("on %s", node).contains("off");
+            assertThat(node.queryValue("show wal_writer_delay")).as("on %s", node).contains("10ms");
+        }
+    }
+
     @Test
     void rowWrittenOnThePrimaryAppearsOnBothStandbys() {
         LocalCluster cluster = shared.cluster();
