@@ -195,10 +195,22 @@ public final class SshConnection implements AutoCloseable {
         channel.setCommand(text);
         channel.setOutputStream(out, true);
         channel.setExtOutputStream(err, true);
-        channel.setInputStream(new ByteArrayInputStream(command.stdin()), false);
+        // The command's stdin is written from here once the channel is open, then closed (EOF),
+        // rather than handed to JSch as an input stream: JSch feeds such a stream from a thread it
+        // starts after the exec request, and a command that finished before that thread started
+        // (a quick probe on a loaded machine) closed the channel under it, so connect() failed
+        // with a NullPointerException although the command had run.
+        OutputStream stdin;
+        try {
+            stdin = channel.getOutputStream();
+        } catch (IOException e) {
+            channel.disconnect();
+            throw new SshException("ssh to " + endpoint() + " failed opening stdin for: " + command.command(), e);
+        }
         Cancellation cancellation = command.cancellation();
         try (Cancellation.Registration ignored = cancellation.onCancel(() -> stop(channel))) {
             channel.connect((int) settings.connectTimeout().toMillis());
+            send(stdin, command.stdin());
             while (!channel.isClosed()) {
                 if (cancellation.isCancelled()) {
                     stop(channel);
@@ -236,6 +248,18 @@ public final class SshConnection implements AutoCloseable {
                     + command.command() + lastOutput(lines));
         }
         return new RemoteResult(endpoint(), text, status, lines.tail(), elapsed);
+    }
+
+    /**
+     * Writes {@code bytes} to the command's stdin and closes it. A channel the command already
+     * closed takes nothing (JSch drops the data); a lost connection is seen by the caller's loop.
+     */
+    private static void send(OutputStream stdin, byte[] bytes) {
+        try (stdin) {
+            stdin.write(bytes);
+        } catch (IOException e) {
+            log.debug("stdin of an ssh command not fully sent: {}", e.getMessage());
+        }
     }
 
     private static String lastOutput(LineCollector lines) {

@@ -141,6 +141,25 @@ class SshConnectionIT {
         }
     }
 
+    /**
+     * A command given no input reads end-of-file at once, and quick commands in a row each report
+     * their exit status: JSch once fed stdin from a thread of its own, and a command that ended
+     * before that thread started failed its run with a NullPointerException.
+     */
+    @Test
+    void quickCommandsWithNoInputEachEndWithTheirExitStatus(@TempDir Path dir) throws Exception {
+        try (SshConnection connection = SshConnection.open(trusted(dir.resolve("known_hosts")))) {
+            RemoteResult reader = connection.run(RemoteCommand.of("cat; echo read to the end")
+                    .withTimeout(java.time.Duration.ofSeconds(20)));
+            assertThat(reader.exitStatus()).isZero();
+            assertThat(reader.lastLines()).containsExactly("read to the end");
+            for (int i = 0; i < 200; i++) {
+                assertThat(connection.run(RemoteCommand.of("exit " + (i % 7))).exitStatus()).as("run %d", i)
+                        .isEqualTo(i % 7);
+            }
+        }
+    }
+
     @Test
     void commandPastItsTimeLimitIsStoppedOnTheServer(@TempDir Path dir) throws Exception {
         try (SshConnection connection = SshConnection.open(trusted(dir.resolve("known_hosts")))) {
