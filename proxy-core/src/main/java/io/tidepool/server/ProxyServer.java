@@ -20,7 +20,6 @@ import io.tidepool.config.PgpoolConfig;
 import io.tidepool.frontend.ClientSession;
 import io.tidepool.frontend.SessionServices;
 import io.tidepool.frontend.SessionAdmission;
-import io.tidepool.backend.BackendNode;
 import io.tidepool.routing.FunctionVolatility;
 import io.tidepool.routing.FunctionVolatilityLookup;
 import io.tidepool.routing.RelationPersistenceLookup;
@@ -87,6 +86,8 @@ public final class ProxyServer implements AutoCloseable {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private CompletableFuture<Void> stopped;
+    /** Start time of the idle serving slots (pgpool-II shows when each child started). */
+    private final java.time.Instant createdAt = java.time.Instant.now();
 
     public ProxyServer(PgpoolConfig config) {
         this(ProxySettings.from(config), Transport.named(config.getString("io_transport")));
@@ -497,6 +498,23 @@ public final class ProxyServer implements AutoCloseable {
     public List<io.tidepool.session.SessionInfo> sessionInfos() {
         return services.streaming().map(io.tidepool.session.StreamingServices::sessionInfos)
                 .orElseGet(() -> services.sessions().stream().flatMap(s -> s.rawInfo().stream()).toList());
+    }
+
+    /**
+     * The serving slots as pcp_proc_count and pcp_proc_info list them ({@link io.tidepool.session.ServingSlots}):
+     * in streaming mode the slots of SHOW pool_processes and pool_pools; in raw mode the relaying
+     * sessions, then idle slots up to num_init_children.
+     */
+    public List<io.tidepool.admin.pcp.ProcessInfo> servingSlots() {
+        return services.streaming().map(s -> s.admin().slots()).orElseGet(() -> {
+            ProxySettings current = settings;
+            int maxPool = current.serving().config().map(c -> c.getInt("max_pool")).orElse(1);
+            List<io.tidepool.session.SessionInfo> sessions = new ArrayList<>(sessionInfos());
+            sessions.sort(java.util.Comparator.comparingLong(io.tidepool.session.SessionInfo::id));
+            return io.tidepool.session.ServingSlots.of(sessions, List.of(),
+                    Math.max(current.serving().numInitChildren(), 0), maxPool,
+                    current.session().backends().stream().map(BackendNode::id).toList(), createdAt);
+        });
     }
 
     /** Stops in the given mode; the future completes once every listener and session is closed. */

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public interface SessionRegistry {
 
-    /** Every serving slot, in slot order. */
+    /** Every serving slot, in slot order: the sessions served, then the idle slots (pid 0). */
     List<ProcessInfo> processes();
 
     /**

@@ -1,5 +1,6 @@
 package io.tidepool.session;
 
+import io.tidepool.admin.pcp.ProcessInfo;
 import io.tidepool.backend.BackendNode;
 import io.tidepool.config.PgpoolConfig;
 import io.tidepool.config.PoolStatusReport;
@@ -16,7 +17,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -159,69 +159,48 @@ public final class AdminAnswers {
         return TextResultSet.of(List.of("item", "value", "description"), rows);
     }
 
+    /**
+     * The serving slots as pgpool-II lists its children (see {@link ServingSlots}): the sessions,
+     * then the idle slots up to num_init_children, with the pooled connections in them.
+     */
+    public List<ProcessInfo> slots() {
+        int maxPool = config.map(c -> c.getInt("max_pool")).orElse(1);
+        List<Integer> nodes = clusters.get().current().nodes().stream().map(NodeView::id).toList();
+        return ServingSlots.of(sessions.get(), idle.get(), slots, maxPool, nodes, started);
+    }
+
+    /** One row per slot: its pool slots' first connection, if it has one, says database and user. */
     private TextResultSet poolProcesses() {
         List<List<String>> rows = new ArrayList<>();
-        List<SessionInfo> live = sessions.get();
-        for (SessionInfo s : live) {
-            rows.add(List.of(Long.toString(s.id()), time(s.started()), "1", s.database(), s.user(), time(s.started()),
-                    "1", s.status()));
-        }
-        for (int i = live.size(); i < slots; i++) {
-            rows.add(List.of("0", time(started), "0", "", "", "", "", "Wait for connection"));
+        for (ProcessInfo slot : slots()) {
+            Optional<ProcessInfo.PooledConnection> first = slot.connections().stream()
+                    .filter(c -> !c.database().isEmpty()).findFirst();
+            rows.add(List.of(Integer.toString(slot.pid()), time(slot.startTime()),
+                    Long.toString(slot.clientConnectionCount()),
+                    first.map(ProcessInfo.PooledConnection::database).orElse(""),
+                    first.map(ProcessInfo.PooledConnection::username).orElse(""),
+                    first.map(c -> time(c.backendConnectionTime())).orElse(""),
+                    first.map(c -> Long.toString(c.poolCounter())).orElse(""), slot.status()));
         }
         return TextResultSet.of(POOL_PROCESSES, rows);
     }
 
-    /**
-     * One row per (slot, pool slot, node), num_init_children × max_pool × nodes rows as pgpool-II
-     * lists them, so scripts that count free slots from the empty rows keep working. A session uses
-     * pool slot 0 (one connection per node); connections waiting in the pool follow the sessions;
-     * the rest are empty rows of idle slots.
-     */
+    /** One row per (slot, pool slot, node): num_init_children x max_pool x nodes rows, as pgpool-II lists them. */
     private TextResultSet poolPools() {
         List<List<String>> rows = new ArrayList<>();
-        ClusterView view = clusters.get().current();
-        int maxPool = Math.max(1, config.map(c -> c.getInt("max_pool")).orElse(1));
-        for (SessionInfo s : sessions.get()) {
-            for (int pool = 0; pool < maxPool; pool++) {
-                for (NodeView n : view.nodes()) {
-                    rows.add(pool == 0 ? sessionRow(s, n.id())
-                            : emptyRow(Long.toString(s.id()), time(s.started()), "1", pool, n.id(), s.status()));
-                }
+        for (ProcessInfo slot : slots()) {
+            for (ProcessInfo.PooledConnection c : slot.connections()) {
+                rows.add(List.of(Integer.toString(slot.pid()), time(slot.startTime()),
+                        Long.toString(slot.clientConnectionCount()), Integer.toString(c.poolId()),
+                        Integer.toString(c.backendId()), c.database(), c.username(), time(c.backendConnectionTime()),
+                        time(c.clientConnectionTime()), time(c.clientDisconnectionTime()),
+                        Long.toString(c.clientIdleSeconds()), Integer.toString(c.protocolMajor()),
+                        Integer.toString(c.protocolMinor()), Long.toString(c.poolCounter()),
+                        Integer.toString(c.backendPid()), c.connected() ? "1" : "0", slot.status(),
+                        c.loadBalanceNode() ? "1" : "0", c.clientHost(), c.clientPort(), c.statement()));
             }
         }
-        // Pooled connections no session holds, as pgpool-II lists a child's cached connections:
-        // no client, pool_connected 0; client_disconnection_time is when the last one left.
-        for (io.tidepool.backend.BackendPool.IdleConnection c : idle.get()) {
-            rows.add(List.of("0", time(started), "0", "0", Integer.toString(c.node()), c.database(), c.user(),
-                    time(c.opened()), "", time(c.parkedAt()), "0", "3", "0", Integer.toString(c.uses()),
-                    Integer.toString(c.backendPid()), "0", "Wait for connection", "0", "", "", ""));
-        }
-        int nodes = view.nodes().size();
-        for (int row = rows.size(); row < slots * maxPool * nodes; row++) {
-            rows.add(emptyRow("0", time(started), "0", (row / nodes) % maxPool, view.nodes().get(row % nodes).id(),
-                    "Wait for connection"));
-        }
         return TextResultSet.of(POOL_POOLS, rows);
-    }
-
-    /** A session's pool slot 0 towards {@code node}, connected or not yet. */
-    private List<String> sessionRow(SessionInfo s, int node) {
-        Integer pid = s.backendPids().get(node);
-        boolean connected = pid != null;
-        return List.of(Long.toString(s.id()), time(s.started()), "1", "0", Integer.toString(node),
-                connected ? s.database() : "", connected ? s.user() : "", connected ? time(s.started()) : "",
-                time(s.started()), "", "0", connected ? "3" : "0", "0", connected ? "1" : "0",
-                connected ? Integer.toString(pid) : "0", connected ? "1" : "0", s.status(),
-                connected && node == s.loadBalanceNode() ? "1" : "0", s.clientHost(), s.clientPort(),
-                connected ? s.lastStatement() : "");
-    }
-
-    /** A pool slot without a connection: pgpool-II's zeros and empty strings. */
-    private static List<String> emptyRow(String pid, String startTime, String clientConnections, int pool, int node,
-                                         String status) {
-        return List.of(pid, startTime, clientConnections, Integer.toString(pool), Integer.toString(node), "", "", "",
-                "", "", "0", "0", "0", "0", "0", "0", status, "0", "", "", "");
     }
 
     private TextResultSet backendStats() {
@@ -287,5 +266,9 @@ public final class AdminAnswers {
 
     private String time(Instant at) {
         return TIME.format(at.atZone(zone));
+    }
+
+    private String time(Optional<Instant> at) {
+        return at.map(this::time).orElse("");
     }
 }

@@ -145,52 +145,68 @@ class TidepoolEnginePcpIT {
     }
 
     @Test
-    void processCountAndInfoListTheSessionsOfTheEnginesProxy() throws Exception {
-        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("health_check_period", "1", "backend_weight0", "0"));
+    void processCountAndInfoListEverySlotOfTheEnginesProxyAsPgpoolListsItsChildren() throws Exception {
+        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("health_check_period", "1",
+                "backend_weight0", "0", "num_init_children", "4", "max_pool", "2"));
+        // An idle proxy lists its four slots, as pgpool-II lists four children waiting for a client.
+        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("0 0 0 0 \n");
+        assertThat(pcp("pcp_proc_count", "-v").stdout()).endsWith("\nTotal Processes:4\n");
+        assertThat(pcp("pcp_proc_info", "-a").stdout().lines()).as("4 slots x 2 pool slots x 3 nodes").hasSize(24);
+        int primaryPid;
         try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
              java.sql.Statement st = c.createStatement()) {
             // A write and a read: the session holds the primary and its load-balance standby.
             st.execute("create temporary table proc_info_probe(i int)");
             st.execute("select 1");
-            List<io.tidepool.admin.pcp.ProcessInfo> slots = engine.sessions().processes();
-            assertThat(slots).hasSize(1);
-            String id = Integer.toString(slots.get(0).pid());
-            int primaryPid = slots.get(0).connections().stream().filter(p -> p.backendId() == 0).findFirst()
+            List<io.tidepool.admin.pcp.ProcessInfo> served = served();
+            assertThat(served).hasSize(1);
+            String id = Integer.toString(served.get(0).pid());
+            primaryPid = served.get(0).connections().stream().filter(p -> p.backendId() == 0).findFirst()
                     .orElseThrow().backendPid();
             assertThat(pg.primary().queryValue("select usename from pg_stat_activity where pid = " + primaryPid))
                     .as("the backend pid reported for node 0 is a real session of the primary")
                     .hasValue(pg.cluster().superuser());
 
-            assertThat(pcp("pcp_proc_count").stdout()).isEqualTo(id + " \n");
+            assertThat(pcp("pcp_proc_count").stdout()).isEqualTo(id + " 0 0 0 \n");
             String info = pcp("pcp_proc_info", "-P", id).stdout();
             // One line per backend the session holds, each with the user, backend pid, connected flag and slot id.
-            assertThat(info.lines()).hasSize(slots.get(0).connections().size()).hasSizeGreaterThanOrEqualTo(2)
+            assertThat(info.lines()).hasSize(2)
                     .allSatisfy(line -> assertThat(line).contains(" " + pg.cluster().superuser() + " ")
                             .contains(" 1 " + id + " "));
             assertThat(info).contains(" " + primaryPid + " 1 " + id + " 0 ");
+            assertThat(pcp("pcp_proc_info", "-P", id, "-a").stdout().lines()).as("2 pool slots x 3 nodes").hasSize(6);
         }
-        Await.until(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
-        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
+        Await.until(Duration.ofSeconds(10), () -> served().isEmpty());
+        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("0 0 0 0 \n");
+        // The session's connections wait in the pool (connection_cache): an idle slot lists them, not connected.
+        assertThat(pcp("pcp_proc_info").stdout().lines())
+                .anySatisfy(line -> assertThat(line).contains(" " + primaryPid + " 0 0 "));
+    }
+
+    /** The slots serving a session now. */
+    private List<io.tidepool.admin.pcp.ProcessInfo> served() {
+        return engine.sessions().processes().stream().filter(p -> !p.idle()).toList();
     }
 
     @Test
     void rawModeSessionsAreListedToo() throws Exception {
-        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("backend_clustering_mode", "'raw'"));
+        io.tidepool.ops.local.PgEndpoint viaProxy = restartWithProxy(Map.of("backend_clustering_mode", "'raw'",
+                "num_init_children", "3"));
         try (java.sql.Connection c = io.tidepool.harness.PgClients.jdbc(viaProxy);
              java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
             rs.next();
             int backendPid = rs.getInt(1); // raw mode relays: the real server's pid
-            List<io.tidepool.admin.pcp.ProcessInfo> slots = engine.sessions().processes();
-            assertThat(slots).hasSize(1);
-            String id = Integer.toString(slots.get(0).pid());
-            assertThat(pcp("pcp_proc_count").stdout()).isEqualTo(id + " \n");
+            List<io.tidepool.admin.pcp.ProcessInfo> served = served();
+            assertThat(served).hasSize(1);
+            String id = Integer.toString(served.get(0).pid());
+            assertThat(pcp("pcp_proc_count").stdout()).isEqualTo(id + " 0 0 \n");
             String info = pcp("pcp_proc_info", "-P", id).stdout();
             assertThat(info.lines()).hasSize(1);
             assertThat(info).contains(" " + pg.cluster().superuser() + " ").contains(" " + backendPid + " 1 " + id + " 0 ");
         }
-        Await.until(Duration.ofSeconds(10), () -> engine.sessions().processes().isEmpty());
-        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("pcp_proc_count -- Command Successful\n");
+        Await.until(Duration.ofSeconds(10), () -> served().isEmpty());
+        assertThat(pcp("pcp_proc_count").stdout()).isEqualTo("0 0 0 \n");
     }
 
     @Test
@@ -201,7 +217,7 @@ class TidepoolEnginePcpIT {
             try (java.sql.Statement st = c.createStatement()) {
                 st.execute("select 1");
             }
-            String id = Integer.toString(engine.sessions().processes().get(0).pid());
+            String id = Integer.toString(served().get(0).pid());
             assertThat(pcp("pcp_proc_info", "-P", id).stdout()).endsWith(" Idle\n");
             java.util.concurrent.Future<?> sleeping = background.submit(() -> {
                 try (java.sql.Statement st = c.createStatement()) {
@@ -210,7 +226,7 @@ class TidepoolEnginePcpIT {
                 return null;
             });
             Await.until(Duration.ofSeconds(2), () ->
-                    engine.sessions().processes().get(0).status().equals("Execute command"));
+                    served().get(0).status().equals("Execute command"));
             // the 4.3 tool prints the status last
             assertThat(pcp("pcp_proc_info", "-P", id).stdout()).endsWith(" Execute command\n");
             sleeping.get(10, java.util.concurrent.TimeUnit.SECONDS);

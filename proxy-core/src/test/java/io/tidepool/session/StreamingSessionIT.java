@@ -439,7 +439,7 @@ class StreamingSessionIT {
     private static List<String> sessionStatuses(Statement st) throws SQLException {
         Map<Long, String> byId = new java.util.TreeMap<>();
         for (Map<String, String> row : PgClients.rows(st, "show pool_processes")) {
-            if (!row.get("database").isEmpty()) {
+            if (!row.get("status").equals("Wait for connection")) {
                 byId.put(Long.parseLong(row.get("pool_pid")), row.get("status"));
             }
         }

@@ -8,9 +8,9 @@ import java.util.Optional;
 /**
  * One serving slot as pcp_proc_count and pcp_proc_info report it (spec 1.7.5, 1.7.6, 2.2.3).
  * pgpool-II has a child process per slot; Tidepool reports its session slots the same way so
- * that tools and scripts keep working, with {@code pid} a stable slot identifier.
+ * that tools and scripts keep working (see {@code session.ServingSlots}).
  *
- * @param pid                   identifier of the slot (a child PID in pgpool-II)
+ * @param pid                   the session's id (a child PID in pgpool-II); 0 for an idle slot
  * @param startTime             when the slot started
  * @param clientConnectionCount client sessions served so far
  * @param status                {@code Wait for connection}, {@code Execute command}, {@code Idle},
@@ -24,6 +24,11 @@ public record ProcessInfo(int pid, Instant startTime, long clientConnectionCount
         Objects.requireNonNull(startTime, "startTime");
         Objects.requireNonNull(status, "status");
         connections = List.copyOf(connections);
+    }
+
+    /** No session is served in this slot (it may hold pooled connections). */
+    public boolean idle() {
+        return pid == 0;
     }
 
     /**
