@@ -208,6 +208,19 @@ class PgpoolParityIT {
         }
     }
 
+    @Test
+    void pcpProcessToolsCountTheSameSlots() throws Exception {
+        // Monitoring reads the number of children from pcp_proc_count; an idle Tidepool once said none.
+        String theirCount = pcp(pgpool.pcpPort(), "pcp_proc_count", "-v");
+        String ourCount = pcp(tidepool.pcpPort().orElseThrow(), "pcp_proc_count", "-v");
+        String total = "\nTotal Processes:" + tidepool.config().getInt("num_init_children") + "\n";
+        assertThat(theirCount).endsWith(total);
+        assertThat(ourCount).endsWith(total);
+        // -a prints every (slot, pool slot, node) row
+        assertThat(pcp(tidepool.pcpPort().orElseThrow(), "pcp_proc_info", "-a").lines())
+                .hasSameSizeAs(pcp(pgpool.pcpPort(), "pcp_proc_info", "-a").lines().toList());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A result's column labels in order, and its rows as label = text. */
