@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,6 +72,8 @@ public final class ProxyMain implements Callable<Integer> {
      * reload waits for the cluster owner, which may be in the middle of a round of probes.
      */
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(30);
+    /** How long a fast stop may take once an event loop is lost, before the process exits anyway. */
+    private static final Duration LOST_LOOP_STOP = Duration.ofSeconds(10);
 
     enum Action { STOP, RELOAD }
 
@@ -231,6 +234,28 @@ public final class ProxyMain implements Callable<Integer> {
         return EXIT_OK;
     }
 
+    /**
+     * One of the proxy's event loops ended under it (see {@link ProxyServer#loopLost}): a fast stop,
+     * bounded because the lost loop's sessions cannot be closed, then a failed exit, which the
+     * systemd unit's {@code Restart=on-failure} answers with a restart.
+     */
+    private static int stopAfterLosingALoop(ServerController controller, String what, Logger log) {
+        log.error("{}: stopping (fast) so that Tidepool can be started again", what);
+        controller.request(ControlSignal.FAST_STOP);
+        try {
+            controller.stopped().get(LOST_LOOP_STOP.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.error("the fast stop did not end within {} s (the lost loop's clients cannot be disconnected); exiting",
+                    LOST_LOOP_STOP.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.error("the fast stop failed; exiting", e.getCause());
+        }
+        controller.shutdownExecutor();
+        return EXIT_FAILED;
+    }
+
     private static String describeAbsence(PidFile pidFile) {
         if (!Files.exists(pidFile.path())) {
             return "pid file " + pidFile.path() + " does not exist";
@@ -349,6 +374,11 @@ public final class ProxyMain implements Callable<Integer> {
                     ProcessHandle.current().pid(), String.join(", ", addresses),
                     engine.pcpPort().map(String::valueOf).orElse("(none)"));
             StartupReport.ready(readyFile, addresses);
+            CompletableFuture<String> loopLost = server.loopLost();
+            CompletableFuture.anyOf(controller.stopped(), loopLost).join();
+            if (!controller.stopped().isDone()) {
+                return stopAfterLosingALoop(controller, loopLost.join(), log);
+            }
             ShutdownMode stoppedIn = controller.stopped().join();
             controller.shutdownExecutor();
             log.info("Tidepool stopped ({} shutdown)", stoppedIn.name().toLowerCase(java.util.Locale.ROOT));

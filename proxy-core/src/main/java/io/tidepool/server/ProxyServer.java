@@ -86,6 +86,10 @@ public final class ProxyServer implements AutoCloseable {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private CompletableFuture<Void> stopped;
+    /** Completes, saying which, when an event loop ends while the proxy is not stopping. */
+    private final CompletableFuture<String> loopLost = new CompletableFuture<>();
+    /** Set before the loops are shut down on purpose. */
+    private volatile boolean loopsEnding;
     /** Start time of the idle serving slots (pgpool-II shows when each child started). */
     private final java.time.Instant createdAt = java.time.Instant.now();
 
@@ -249,6 +253,7 @@ public final class ProxyServer implements AutoCloseable {
         if (workers != null) {
             throw new IllegalStateException("the proxy server is already started");
         }
+        loopsEnding = false;
         ProxySettings current = settings;
         if (!"raw".equalsIgnoreCase(current.clusteringMode()) && !current.routesStatements()) {
             log.warn("backend_clustering_mode '{}' is not implemented yet: sessions go to the first node that is up (raw mode)",
@@ -256,6 +261,8 @@ public final class ProxyServer implements AutoCloseable {
         }
         acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workers = new MultiThreadIoEventLoopGroup(workerLoops(current.workerThreads()), transport.ioHandlerFactory());
+        watchLoops(acceptors, "accepting clients");
+        watchLoops(workers, "serving sessions");
         try {
             int port = bindTcp(current);
             bindUnixSockets(current, port);
@@ -266,6 +273,37 @@ public final class ProxyServer implements AutoCloseable {
             throw e;
         }
         log.info("tidepool proxy listening on {} ({} transport)", boundAddresses(), transport.settingName());
+    }
+
+    /**
+     * Completes when one of the proxy's event loops has ended although the proxy was not stopping:
+     * an Error escaped it (classes that can no longer be loaded because the jar was overwritten in
+     * place, for one). Its clients can neither be served nor disconnected any more, and half of the
+     * new ones would be handed to it, so whoever runs the proxy should stop it and start it again
+     * ({@link ProxyMain} exits with a failure, which the systemd unit answers with a restart).
+     */
+    public CompletableFuture<String> loopLost() {
+        return loopLost.copy();
+    }
+
+    /** The event loops serving sessions (tests end one to play a lost loop). */
+    EventLoopGroup sessionLoops() {
+        return workers;
+    }
+
+    private void watchLoops(EventLoopGroup group, String role) {
+        List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
+        group.forEach(loops::add);
+        for (int i = 0; i < loops.size(); i++) {
+            io.netty.util.concurrent.EventExecutor loop = loops.get(i);
+            String which = "event loop " + (i + 1) + " of " + loops.size() + " " + role;
+            // Registered now, so that nothing needs loading from the jar when a loop ends.
+            loop.terminationFuture().addListener(ended -> {
+                if (!loopsEnding && loopLost.complete(which + " ended unexpectedly")) {
+                    log.error("{} ended unexpectedly; its clients cannot be served any more", which);
+                }
+            });
+        }
     }
 
     /**
@@ -592,6 +630,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private CompletableFuture<Void> shutdownLoops() {
+        loopsEnding = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
         Future<?> acceptorsDone = acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         Future<?> workersDone = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);

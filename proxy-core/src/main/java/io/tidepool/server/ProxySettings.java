@@ -84,17 +84,22 @@ public record ProxySettings(
 
     public ProxySettings withSession(SessionSettings newSession) {
         return new ProxySettings(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
-                clusteringMode, newSession, serving);
+                clusteringMode, newSession, serving, workerThreads);
     }
 
     public ProxySettings withUnixSocketDirectories(List<Path> directories) {
         return new ProxySettings(listenAddresses, port, directories, unixSocketPermissions, backlog, clusteringMode,
-                session, serving);
+                session, serving, workerThreads);
     }
 
     public ProxySettings withListenAddresses(List<String> addresses) {
         return new ProxySettings(addresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
-                clusteringMode, session, serving);
+                clusteringMode, session, serving, workerThreads);
+    }
+
+    public ProxySettings withWorkerThreads(int threads) {
+        return new ProxySettings(listenAddresses, port, unixSocketDirectories, unixSocketPermissions, backlog,
+                clusteringMode, session, serving, threads);
     }
 
     /** Reads the proxy's parameters from a loaded configuration. */

@@ -79,6 +79,28 @@ class ProxyServerTest {
     }
 
     @Test
+    void aSessionLoopThatEndsWhileServingIsReportedAndOneEndedByAStopIsNot() throws Exception {
+        ProxyServer server = started(ProxySettings.loopback(0, List.of(backend().node(0))).withWorkerThreads(2));
+        try (PeerSocket client = PeerSocket.connect(server.tcpAddress())) {
+            client.sendStartup("alice");
+            assertThat(client.readUntilReady()).isNotEmpty();
+        }
+        assertThat(server.loopLost()).isNotDone();
+
+        // What an Error escaping a loop does: the loop ends, the proxy still thinks it serves.
+        server.sessionLoops().iterator().next().shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+
+        assertThat(server.loopLost().get(5, TimeUnit.SECONDS))
+                .isEqualTo("event loop 1 of 2 serving sessions ended unexpectedly");
+        server.stop(ShutdownMode.FAST).get(10, TimeUnit.SECONDS);
+
+        ProxyServer stoppedOnPurpose = started(ProxySettings.loopback(0, List.of(backend().node(0))));
+        stoppedOnPurpose.stop(ShutdownMode.FAST).get(10, TimeUnit.SECONDS);
+        Thread.sleep(200); // the loops' termination listeners have run
+        assertThat(stoppedOnPurpose.loopLost()).as("a stop ends the loops on purpose").isNotDone();
+    }
+
+    @Test
     void unixSocketFileIsCreatedWithItsPermissionsAndRemovedOnStop() throws Exception {
         ProxySettings settings = ProxySettings.loopback(0, List.of(backend().node(0)))
                 .withUnixSocketDirectories(List.of(directory));
@@ -165,6 +187,15 @@ class ProxyServerTest {
             client.send(Bytes.written(new Query("SELECT 1")::encode));
             assertThat(client.readUntilReady()).extracting(PeerSocket.Message::type).containsExactly('C', 'Z');
         }
+    }
+
+    @Test
+    void aReloadKeepsWorkerThreadsSoTheNextOneDoesNotAskForARestart() throws Exception {
+        ProxySettings settings = ProxySettings.loopback(0, List.of(backend().node(0))).withWorkerThreads(1);
+        ProxyServer server = started(settings);
+        assertThat(server.reload(settings)).isEmpty();
+        assertThat(server.reload(settings)).as("the first reload must not have forgotten worker_threads").isEmpty();
+        assertThat(server.reload(settings.withWorkerThreads(2))).containsExactly("worker_threads");
     }
 
     /** The types of the messages read up to ReadyForQuery, as a string such as {@code "RSKZ"}. */
