@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,6 +71,8 @@ public final class ProxyMain implements Callable<Integer> {
      * reload waits for the cluster owner, which may be in the middle of a round of probes.
      */
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(30);
+    /** How often the running server is asked whether an event loop was lost. */
+    private static final Duration LOST_LOOP_POLL = Duration.ofSeconds(1);
     /** How long a fast stop may take once an event loop is lost, before the process exits anyway. */
     private static final Duration LOST_LOOP_STOP = Duration.ofSeconds(10);
 
@@ -137,7 +138,17 @@ public final class ProxyMain implements Callable<Integer> {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // stderr only: no file to fail
         }
-        System.exit(run(System.out, System.err, args));
+        int status;
+        try {
+            status = run(System.out, System.err, args);
+        } catch (Throwable e) {
+            // Without this the JVM would outlive main on its non-daemon threads, serving nobody.
+            // (How a lost event loop ends when its cause, a jar overwritten in place, also takes
+            // picocli's classes on the way out.)
+            System.err.println("tidepool: " + e);
+            status = EXIT_FAILED;
+        }
+        System.exit(status);
     }
 
     /** Parses and runs; returns the exit code. */
@@ -234,25 +245,46 @@ public final class ProxyMain implements Callable<Integer> {
         return EXIT_OK;
     }
 
+    /** Waits until the server has stopped (empty) or one of its event loops is lost (what happened). */
+    private static Optional<String> awaitStopOrLostLoop(ServerController controller, ProxyServer server) {
+        while (true) {
+            try {
+                controller.stopped().get(LOST_LOOP_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                return Optional.empty();
+            } catch (java.util.concurrent.TimeoutException e) {
+                Optional<String> lost = server.lostLoop();
+                if (lost.isPresent()) {
+                    return lost;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            } catch (java.util.concurrent.ExecutionException e) {
+                return Optional.empty(); // stopped() does not fail
+            }
+        }
+    }
+
     /**
-     * One of the proxy's event loops ended under it (see {@link ProxyServer#loopLost}): a fast stop,
+     * One of the proxy's event loops ended under it ({@link ProxyServer#lostLoop}): a fast stop,
      * bounded because the lost loop's sessions cannot be closed, then a failed exit, which the
-     * systemd unit's {@code Restart=on-failure} answers with a restart.
+     * systemd unit's {@code Restart=on-failure} answers with a restart. Whatever fails on the way
+     * (the cause may have been classes that no longer load) does not keep the process alive.
      */
     private static int stopAfterLosingALoop(ServerController controller, String what, Logger log) {
-        log.error("{}: stopping (fast) so that Tidepool can be started again", what);
-        controller.request(ControlSignal.FAST_STOP);
         try {
+            log.error("{}; its clients cannot be served any more: stopping (fast) and exiting with status {}"
+                    + " so that Tidepool is started again", what, EXIT_FAILED);
+            controller.request(ControlSignal.FAST_STOP);
             controller.stopped().get(LOST_LOOP_STOP.toSeconds(), TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             log.error("the fast stop did not end within {} s (the lost loop's clients cannot be disconnected); exiting",
                     LOST_LOOP_STOP.toSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            log.error("the fast stop failed; exiting", e.getCause());
+        } catch (Throwable e) {
+            System.err.println("tidepool: the fast stop failed (" + e + "); exiting");
         }
-        controller.shutdownExecutor();
         return EXIT_FAILED;
     }
 
@@ -374,10 +406,9 @@ public final class ProxyMain implements Callable<Integer> {
                     ProcessHandle.current().pid(), String.join(", ", addresses),
                     engine.pcpPort().map(String::valueOf).orElse("(none)"));
             StartupReport.ready(readyFile, addresses);
-            CompletableFuture<String> loopLost = server.loopLost();
-            CompletableFuture.anyOf(controller.stopped(), loopLost).join();
-            if (!controller.stopped().isDone()) {
-                return stopAfterLosingALoop(controller, loopLost.join(), log);
+            Optional<String> lost = awaitStopOrLostLoop(controller, server);
+            if (lost.isPresent()) {
+                return stopAfterLosingALoop(controller, lost.get(), log);
             }
             ShutdownMode stoppedIn = controller.stopped().join();
             controller.shutdownExecutor();

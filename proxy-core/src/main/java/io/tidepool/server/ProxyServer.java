@@ -86,8 +86,8 @@ public final class ProxyServer implements AutoCloseable {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private CompletableFuture<Void> stopped;
-    /** Completes, saying which, when an event loop ends while the proxy is not stopping. */
-    private final CompletableFuture<String> loopLost = new CompletableFuture<>();
+    /** The event loops {@link #lostLoop} looks at, each with what to say when it has ended. */
+    private final List<WatchedLoop> watchedLoops = new CopyOnWriteArrayList<>();
     /** Set before the loops are shut down on purpose. */
     private volatile boolean loopsEnding;
     /** Start time of the idle serving slots (pgpool-II shows when each child started). */
@@ -254,6 +254,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("the proxy server is already started");
         }
         loopsEnding = false;
+        watchedLoops.clear();
         ProxySettings current = settings;
         if (!"raw".equalsIgnoreCase(current.clusteringMode()) && !current.routesStatements()) {
             log.warn("backend_clustering_mode '{}' is not implemented yet: sessions go to the first node that is up (raw mode)",
@@ -276,14 +277,27 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Completes when one of the proxy's event loops has ended although the proxy was not stopping:
+     * An event loop of the proxy that has ended although the proxy was not stopping, if one has:
      * an Error escaped it (classes that can no longer be loaded because the jar was overwritten in
-     * place, for one). Its clients can neither be served nor disconnected any more, and half of the
+     * place, for one). Its clients can neither be served nor disconnected any more, and some of the
      * new ones would be handed to it, so whoever runs the proxy should stop it and start it again
-     * ({@link ProxyMain} exits with a failure, which the systemd unit answers with a restart).
+     * ({@link ProxyMain} asks every second and exits with a failure, which the systemd unit answers
+     * with a restart). Asked rather than announced: a loop that dies this way may take the
+     * notification's own classes with it, while this code has run since the start.
      */
-    public CompletableFuture<String> loopLost() {
-        return loopLost.copy();
+    public Optional<String> lostLoop() {
+        if (loopsEnding) {
+            return Optional.empty();
+        }
+        for (WatchedLoop loop : watchedLoops) {
+            if (loop.executor().isShuttingDown()) {
+                return Optional.of(loop.description());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record WatchedLoop(io.netty.util.concurrent.EventExecutor executor, String description) {
     }
 
     /** The event loops serving sessions (tests end one to play a lost loop). */
@@ -295,14 +309,8 @@ public final class ProxyServer implements AutoCloseable {
         List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
         group.forEach(loops::add);
         for (int i = 0; i < loops.size(); i++) {
-            io.netty.util.concurrent.EventExecutor loop = loops.get(i);
-            String which = "event loop " + (i + 1) + " of " + loops.size() + " " + role;
-            // Registered now, so that nothing needs loading from the jar when a loop ends.
-            loop.terminationFuture().addListener(ended -> {
-                if (!loopsEnding && loopLost.complete(which + " ended unexpectedly")) {
-                    log.error("{} ended unexpectedly; its clients cannot be served any more", which);
-                }
-            });
+            watchedLoops.add(new WatchedLoop(loops.get(i),
+                    "event loop " + (i + 1) + " of " + loops.size() + " " + role + " ended unexpectedly"));
         }
     }
 
