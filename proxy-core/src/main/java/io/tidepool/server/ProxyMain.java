@@ -142,9 +142,9 @@ public final class ProxyMain implements Callable<Integer> {
         try {
             status = run(System.out, System.err, args);
         } catch (Throwable e) {
-            // Without this the JVM would outlive main on its non-daemon threads, serving nobody.
-            // (How a lost event loop ends when its cause, a jar overwritten in place, also takes
-            // picocli's classes on the way out.)
+            // Without this the JVM would outlive main on its non-daemon threads, serving nobody:
+            // what happened after a lost event loop when the jar had been overwritten in place and
+            // picocli's classes, needed on the way out, no longer loaded.
             System.err.println("tidepool: " + e);
             status = EXIT_FAILED;
         }
