@@ -101,7 +101,9 @@ class PcpOnClusterIT {
         try (Connection c = PgClients.jdbc(viaProxy); Statement st = c.createStatement()) {
             st.execute("select 1");
             String id = Long.toString(engine.proxy().orElseThrow().sessionInfos().get(0).id());
-            assertThat(pcp("proc_count")).isEqualTo(id + " \n");
+            int slots = engine.config().getInt("num_init_children");
+            assertThat(pcp("proc_count")).as("the session's slot, then the idle ones (pid 0), as pgpool-II's children")
+                    .isEqualTo(id + " 0".repeat(slots - 1) + " \n");
             assertThat(pcp("proc_info", "-P", id)).contains(" " + pg.cluster().superuser() + " ").contains(" " + id + " ");
         }
         assertThat(pcp("pool_status")).startsWith("name : backend_clustering_mode\nvalue: 1\n")
