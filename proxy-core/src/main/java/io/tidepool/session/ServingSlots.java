@@ -22,7 +22,7 @@ import java.util.Optional;
  * the pool hold more than the idle slots have room for, more idle slots follow: nothing is hidden.
  */
 public final class ServingSlots {
-    public static final String WAITING = "Wait for connection";
+    private static final String WAITING = "Wait for connection";
 
     private ServingSlots() {
     }
@@ -49,7 +49,7 @@ public final class ServingSlots {
         for (IdleConnection c : idle) {
             int column = nodes.indexOf(c.node());
             if (column >= 0) {
-                place(idleSlots, parked(c), column, pools, nodes.size());
+                place(idleSlots, c, column, pools, nodes.size());
             }
         }
         for (PooledConnection[] places : idleSlots) {
@@ -64,19 +64,19 @@ public final class ServingSlots {
     }
 
     /** Puts {@code c} into the first idle slot with a free pool slot towards its node, adding a slot if none has. */
-    private static void place(List<PooledConnection[]> idleSlots, PooledConnection c, int column, int pools,
+    private static void place(List<PooledConnection[]> idleSlots, IdleConnection c, int column, int pools,
                               int nodeCount) {
         for (PooledConnection[] places : idleSlots) {
             for (int pool = 0; pool < pools; pool++) {
                 int at = pool * nodeCount + column;
                 if (places[at] == null) {
-                    places[at] = withPool(c, pool);
+                    places[at] = parked(c, pool);
                     return;
                 }
             }
         }
         PooledConnection[] extra = new PooledConnection[pools * nodeCount];
-        extra[column] = c;
+        extra[column] = parked(c, 0);
         idleSlots.add(extra);
     }
 
@@ -100,16 +100,9 @@ public final class ServingSlots {
         return new ProcessInfo((int) s.id(), s.started(), 1, s.status(), connections);
     }
 
-    /** A pooled connection no session holds: no client, disconnected when it was parked. */
-    private static PooledConnection parked(IdleConnection c) {
-        return new PooledConnection(0, c.node(), c.database(), c.user(), Optional.of(c.opened()), Optional.empty(),
+    /** A pooled connection no session holds, in pool slot {@code pool}: no client, disconnected when it was parked. */
+    private static PooledConnection parked(IdleConnection c, int pool) {
+        return new PooledConnection(pool, c.node(), c.database(), c.user(), Optional.of(c.opened()), Optional.empty(),
                 Optional.of(c.parkedAt()), 0, 3, 0, c.uses(), c.backendPid(), false, false, "", "", "");
-    }
-
-    private static PooledConnection withPool(PooledConnection c, int pool) {
-        return new PooledConnection(pool, c.backendId(), c.database(), c.username(), c.backendConnectionTime(),
-                c.clientConnectionTime(), c.clientDisconnectionTime(), c.clientIdleSeconds(), c.protocolMajor(),
-                c.protocolMinor(), c.poolCounter(), c.backendPid(), c.connected(), c.loadBalanceNode(),
-                c.clientHost(), c.clientPort(), c.statement());
     }
 }
